@@ -1,0 +1,159 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The pipeline, one target per stage:
+/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON) -> compressor (gzip) -> sink (S3 multipart)
+/// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "flexprice-exporter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flexprice-exporter", targets: ["FlexpriceExporterCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+    ],
+    targets: [
+        // Pure core: models, windows, key layout, connection settings, secret box. No I/O.
+        .target(
+            name: "ExporterCore",
+            dependencies: [
+                "SigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // AWS Signature Version 4, as S3 wants it.
+        .target(
+            name: "SigV4",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Source: FlexPrice's connections and entity rows from PostgreSQL.
+        .target(
+            name: "ExporterSource",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Encoder: rows -> CSV (RFC 4180), JSON, NDJSON bytes.
+        .target(
+            name: "ExporterEncoder",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Compressor: streaming gzip (deterministic header) or pass-through.
+        .target(
+            name: "ExporterCompressor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Sink: S3 client (SigV4, PutObject, multipart upload).
+        .target(
+            name: "ExporterSink",
+            dependencies: [
+                "ExporterCore",
+                "SigV4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Run history: the export_runs table and its migration.
+        .target(
+            name: "ExporterRunHistory",
+            dependencies: [
+                "ExporterCore",
+                "ExporterSource",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Engine: one export job (source -> encoder -> compressor -> sink -> run history) and a sync pass.
+        .target(
+            name: "ExporterEngine",
+            dependencies: [
+                "ExporterCore",
+                "ExporterSource",
+                "ExporterEncoder",
+                "ExporterCompressor",
+                "ExporterSink",
+                "ExporterRunHistory",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `flexprice-exporter` executable: command-line parsing and configuration only.
+        .executableTarget(
+            name: "FlexpriceExporterCLI",
+            dependencies: [
+                "ExporterCore",
+                "ExporterEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterCoreTests",
+            dependencies: ["ExporterCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SigV4Tests",
+            dependencies: ["SigV4"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterEncoderTests",
+            dependencies: ["ExporterEncoder", "ExporterCompressor", "ExporterCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterSink", "ExporterRunHistory",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

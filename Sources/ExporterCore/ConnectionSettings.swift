@@ -1,0 +1,185 @@
+import Foundation
+
+/// A connection's `sync_config.s3`, validated (DESIGN §2).
+///
+/// Parsing is strict and field-by-field: anything malformed fails that connection only, with an
+/// ``ExportError/config(connection:field:problem:)`` naming the field, so an operator can fix
+/// the row; it is never silently skipped.
+public struct ConnectionSettings: Sendable, Hashable {
+    public var bucket: String
+    public var region: String
+    public var keyPrefix: String
+    public var compression: CompressionSetting
+    public var encryption: ServerSideEncryption
+    public var kmsKeyID: String?
+    /// A custom S3-compatible endpoint (http or https); nil means AWS.
+    public var endpointURL: String?
+    public var virtualHostStyle: Bool
+    public var maxFileSizeMB: Int
+    public var interval: SyncInterval
+    /// The entities to export: the explicit `entity_types`, else those marked `outbound`.
+    public var entityTypes: [EntityType]
+    public var format: ExportFormat
+    public var syncActive: Bool
+
+    public var keyLayout: ObjectKeyLayout { ObjectKeyLayout(keyPrefix: keyPrefix) }
+
+    public init(bucket: String, region: String, keyPrefix: String = "", compression: CompressionSetting = .gzip,
+                encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil, endpointURL: String? = nil,
+                virtualHostStyle: Bool = false, maxFileSizeMB: Int = 100, interval: SyncInterval = .daily,
+                entityTypes: [EntityType] = EntityType.allCases, format: ExportFormat = .csv, syncActive: Bool = true) {
+        self.bucket = bucket
+        self.region = region
+        self.keyPrefix = keyPrefix
+        self.compression = compression
+        self.encryption = encryption
+        self.kmsKeyID = kmsKeyID
+        self.endpointURL = endpointURL
+        self.virtualHostStyle = virtualHostStyle
+        self.maxFileSizeMB = maxFileSizeMB
+        self.interval = interval
+        self.entityTypes = entityTypes
+        self.format = format
+        self.syncActive = syncActive
+    }
+
+    /// Parses the `sync_config` column (its JSON text; nil for SQL NULL).
+    public static func parse(syncConfig json: String?, connection: String) throws(ExportError) -> ConnectionSettings {
+        func fail(_ field: String, _ problem: String) -> ExportError {
+            .config(connection: connection, field: field, problem: problem)
+        }
+        guard let json else { throw fail("sync_config", "is missing (NULL)") }
+        guard let root = JSONValue.parse(json) else { throw fail("sync_config", "is not valid JSON") }
+        guard case .object = root else { throw fail("sync_config", "is \(root.kind), not a JSON object") }
+        guard let s3Value = root["s3"] else { throw fail("s3", "is missing") }
+        guard case .object(let s3) = s3Value else { throw fail("s3", "is \(s3Value.kind), not a JSON object") }
+        let reader = FieldReader(object: s3, fail: fail)
+
+        let syncActive = try reader.bool("sync_active", default: nil)
+        let bucket = try reader.string("bucket", default: nil)
+        guard !bucket.isEmpty else { throw fail("s3.bucket", "is empty") }
+        guard bucket.utf8.count <= 255, bucket.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" }) else {
+            throw fail("s3.bucket", "is not a valid bucket name")
+        }
+        let region = try reader.string("region", default: nil)
+        guard !region.isEmpty, region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw fail("s3.region", "is not a region name such as us-west-2")
+        }
+        let keyPrefix = try reader.string("key_prefix", default: "")
+        if keyPrefix.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw fail("s3.key_prefix", "contains control characters")
+        }
+        if keyPrefix.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            throw fail("s3.key_prefix", "contains a '.' or '..' path segment")
+        }
+        let compression = try reader.enumeration("compression", default: CompressionSetting.gzip)
+        let encryption = try reader.enumeration("encryption", default: ServerSideEncryption.aes256)
+        var kmsKeyID = try reader.optionalString("kms_key_id")
+        if kmsKeyID?.isEmpty == true { kmsKeyID = nil }
+        if kmsKeyID != nil, !encryption.usesKMS {
+            throw fail("s3.kms_key_id", "is set but encryption is \(encryption.rawValue); use aws:kms or aws:kms:dsse")
+        }
+        var endpointURL = try reader.optionalString("endpoint_url")
+        if endpointURL?.isEmpty == true { endpointURL = nil }
+        if let endpoint = endpointURL {
+            guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host?.isEmpty == false else {
+                throw fail("s3.endpoint_url", "is not an http(s) URL")
+            }
+        }
+        let virtualHostStyle = try reader.bool("virtual_host_style", default: false)
+        let maxFileSizeMB = try reader.int("max_file_size_mb", default: 100)
+        guard maxFileSizeMB > 0 else { throw fail("s3.max_file_size_mb", "must be a positive number of megabytes") }
+        let interval = try reader.enumeration("interval", default: SyncInterval.daily)
+        let format = try reader.enumeration("format", default: ExportFormat.csv)
+
+        var entityTypes: [EntityType] = []
+        if let value = s3["entity_types"], value != .null {
+            guard case .array(let list) = value else { throw fail("s3.entity_types", "is \(value.kind), not an array") }
+            for item in list {
+                guard case .string(let name) = item, let entity = EntityType(rawValue: name) else {
+                    throw fail("s3.entity_types", "names an unknown entity \(item.shortText); known: \(EntityType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if !entityTypes.contains(entity) { entityTypes.append(entity) }
+            }
+        }
+        if entityTypes.isEmpty {
+            for entity in EntityType.allCases {
+                guard let section = root[entity.rawValue] else { continue }
+                guard case .object = section else { throw fail(entity.rawValue, "is \(section.kind), not a JSON object") }
+                guard let outbound = section["outbound"] else { continue }
+                guard case .bool(let flag) = outbound else { throw fail("\(entity.rawValue).outbound", "is \(outbound.kind), not a boolean") }
+                if flag { entityTypes.append(entity) }
+            }
+        }
+        return ConnectionSettings(
+            bucket: bucket, region: region, keyPrefix: keyPrefix, compression: compression,
+            encryption: encryption, kmsKeyID: kmsKeyID, endpointURL: endpointURL,
+            virtualHostStyle: virtualHostStyle, maxFileSizeMB: maxFileSizeMB, interval: interval,
+            entityTypes: entityTypes, format: format, syncActive: syncActive)
+    }
+}
+
+extension JSONValue {
+    /// The value as it would appear in an error about a setting (never used for secrets).
+    var shortText: String {
+        switch self {
+        case .string(let s): "\"\(s.prefix(64))\""
+        case .number(let n): n.rounded() == n && abs(n) < 1e15 ? "\(Int64(n))" : "\(n)"
+        case .bool(let b): "\(b)"
+        default: kind
+        }
+    }
+}
+
+/// Reads typed fields of `sync_config.s3`, naming the field in every error.
+struct FieldReader {
+    let object: [String: JSONValue]
+    let fail: (String, String) -> ExportError
+
+    private func value(_ name: String) -> JSONValue? {
+        guard let v = object[name], v != .null else { return nil }
+        return v
+    }
+
+    func string(_ name: String, default fallback: String?) throws(ExportError) -> String {
+        guard let v = value(name) else {
+            if let fallback { return fallback }
+            throw fail("s3.\(name)", "is missing")
+        }
+        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
+        return s
+    }
+
+    func optionalString(_ name: String) throws(ExportError) -> String? {
+        guard let v = value(name) else { return nil }
+        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
+        return s
+    }
+
+    func bool(_ name: String, default fallback: Bool?) throws(ExportError) -> Bool {
+        guard let v = value(name) else {
+            if let fallback { return fallback }
+            throw fail("s3.\(name)", "is missing (a boolean is required)")
+        }
+        guard case .bool(let b) = v else { throw fail("s3.\(name)", "is \(v.kind), not a boolean") }
+        return b
+    }
+
+    func int(_ name: String, default fallback: Int) throws(ExportError) -> Int {
+        guard let v = value(name) else { return fallback }
+        guard case .number(let d) = v else { throw fail("s3.\(name)", "is \(v.kind), not a number") }
+        guard d.rounded() == d, abs(d) < 1e9 else { throw fail("s3.\(name)", "is not a whole number") }
+        return Int(d)
+    }
+
+    func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, default fallback: E) throws(ExportError) -> E
+    where E.RawValue == String {
+        guard let v = value(name) else { return fallback }
+        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
+        guard let e = E(rawValue: s) ?? E(rawValue: s.lowercased()) else {
+            throw fail("s3.\(name)", "is \(v.shortText); expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return e
+    }
+}

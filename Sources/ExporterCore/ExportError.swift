@@ -1,0 +1,50 @@
+/// Why a run or a connection failed, in the vocabulary `export_runs.error_code` uses (DESIGN §7).
+///
+/// Every message names the connection and the field or operation so an operator can act on it,
+/// and never contains a secret: callers pass field names and S3's own messages, not values.
+public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A connection's settings are missing or malformed.
+    case config(connection: String, field: String, problem: String)
+    /// A credential could not be decrypted with FLEXPRICE_SECRETS_ENCRYPTION_KEY.
+    case decryption(connection: String, field: String, problem: String)
+    /// PostgreSQL refused or failed a query.
+    case database(String)
+    /// S3 answered with an error code (`AccessDenied`, `NoSuchBucket`, ...).
+    case s3(code: String, message: String)
+    /// The network failed before S3 answered.
+    case network(String)
+    /// The daemon was stopping and the run was abandoned.
+    case shutdown(String)
+    /// A bug or an unexpected state.
+    case `internal`(String)
+
+    /// The `error_code` column value.
+    public var code: String {
+        switch self {
+        case .config: "config"
+        case .decryption: "decryption"
+        case .database: "database"
+        case .s3(let code, _): "s3:\(code)"
+        case .network: "network"
+        case .shutdown: "shutdown"
+        case .internal: "internal"
+        }
+    }
+
+    /// The `error_message` column value: one sentence a person can act on.
+    public var message: String {
+        switch self {
+        case .config(let connection, let field, let problem):
+            "connection \(connection): sync_config field \(field) \(problem)"
+        case .decryption(let connection, let field, let problem):
+            "connection \(connection): the credentials could not be decrypted (encrypted_secret_data.\(field) \(problem)); check FLEXPRICE_SECRETS_ENCRYPTION_KEY"
+        case .database(let message): message
+        case .s3(let code, let message): "S3 \(code): \(message)"
+        case .network(let message): message
+        case .shutdown(let message): message
+        case .internal(let message): message
+        }
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

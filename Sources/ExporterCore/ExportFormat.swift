@@ -1,0 +1,40 @@
+/// The file formats a connection can choose (`sync_config.s3.format`).
+public enum ExportFormat: String, Sendable, CaseIterable, Codable, Hashable {
+    /// RFC 4180 CSV with a header row.
+    case csv
+    /// One JSON array of objects per file.
+    case json
+    /// One JSON object per line.
+    case ndjson
+
+    public var fileExtension: String { rawValue }
+
+    /// The Content-Type stored with the object (DESIGN §5).
+    public var contentType: String {
+        switch self {
+        case .csv: "text/csv"
+        case .json: "application/json"
+        case .ndjson: "application/x-ndjson"
+        }
+    }
+}
+
+/// Whether objects are gzip-compressed (`sync_config.s3.compression`).
+public enum CompressionSetting: String, Sendable, CaseIterable, Codable, Hashable {
+    case gzip
+    case none
+
+    /// `.gz` or nothing, appended after the format's extension.
+    public var fileSuffix: String { self == .gzip ? ".gz" : "" }
+    /// The Content-Encoding stored with the object, if any.
+    public var contentEncoding: String? { self == .gzip ? "gzip" : nil }
+}
+
+/// Server-side encryption requested on every upload (`sync_config.s3.encryption`).
+public enum ServerSideEncryption: String, Sendable, CaseIterable, Codable, Hashable {
+    case aes256 = "AES256"
+    case kms = "aws:kms"
+    case kmsDSSE = "aws:kms:dsse"
+
+    public var usesKMS: Bool { self != .aes256 }
+}

@@ -1,0 +1,91 @@
+/// The daemon's own settings (DESIGN §7), read from the environment or a config file.
+///
+/// Parsing is separate from where values come from (`lookup`), so tests pass a dictionary and
+/// the CLI passes swift-configuration's reader.
+public struct ExporterSettings: Sendable {
+    public enum LogFormat: String, Sendable { case text, json }
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    public var databaseURL: DatabaseURL?
+    /// FLEXPRICE_SECRETS_ENCRYPTION_KEY. Never logged.
+    public var encryptionKey: String?
+    public var tickSeconds: Int = 60
+    public var graceSeconds: Int = 900
+    public var catchupLimit: Int = 31
+    public var maxConcurrency: Int = 4
+    public var shutdownSeconds: Int = 30
+    public var historyDays: Int = 90
+    public var logLevel: LogLevel = .info
+    public var logFormat: LogFormat = .text
+    /// EXPORTER_S3_MAX_ATTEMPTS: tries per S3 request before a run fails.
+    public var s3MaxAttempts: Int = 5
+    /// EXPORTER_S3_PART_SIZE_MB: the multipart part size (S3's minimum is 5; default 8).
+    public var partSizeMB: Int = 8
+
+    public init() {}
+
+    /// Every key the exporter reads, with its meaning: the source of config/exporter.env.example.
+    public static let keys: [String] = [
+        "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_TICK_SECONDS", "EXPORTER_GRACE_SECONDS",
+        "EXPORTER_CATCHUP_LIMIT", "EXPORTER_MAX_CONCURRENCY", "EXPORTER_SHUTDOWN_SECONDS", "EXPORTER_HISTORY_DAYS",
+        "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
+    ]
+
+    /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
+    public init(lookup: (String) -> String?) throws(SettingsError) {
+        func value(_ name: String) -> String? {
+            guard let v = lookup(name)?.trimmingSpaces, !v.isEmpty else { return nil }
+            return v
+        }
+        func int(_ name: String, _ range: ClosedRange<Int>, default fallback: Int) throws(SettingsError) -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let n = Int(text), range.contains(n) else {
+                throw .invalid(name: name, problem: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text.prefix(32))\"")
+            }
+            return n
+        }
+        if let url = value("DATABASE_URL") { databaseURL = try DatabaseURL.parse(url) }
+        encryptionKey = lookup("FLEXPRICE_SECRETS_ENCRYPTION_KEY").flatMap { $0.isEmpty ? nil : $0 }
+        tickSeconds = try int("EXPORTER_TICK_SECONDS", 1...86_400, default: 60)
+        graceSeconds = try int("EXPORTER_GRACE_SECONDS", 0...(31 * 86_400), default: 900)
+        catchupLimit = try int("EXPORTER_CATCHUP_LIMIT", 1...10_000, default: 31)
+        maxConcurrency = try int("EXPORTER_MAX_CONCURRENCY", 1...256, default: 4)
+        shutdownSeconds = try int("EXPORTER_SHUTDOWN_SECONDS", 0...3_600, default: 30)
+        historyDays = try int("EXPORTER_HISTORY_DAYS", 1...36_500, default: 90)
+        s3MaxAttempts = try int("EXPORTER_S3_MAX_ATTEMPTS", 1...20, default: 5)
+        partSizeMB = try int("EXPORTER_S3_PART_SIZE_MB", 5...5_120, default: 8)
+        if let level = value("EXPORTER_LOG_LEVEL") {
+            guard let parsed = LogLevel(rawValue: level.lowercased()) else {
+                throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel = parsed
+        }
+        if let format = value("EXPORTER_LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw .invalid(name: "EXPORTER_LOG_FORMAT", problem: "must be text or json")
+            }
+            logFormat = parsed
+        }
+    }
+
+    public func requireDatabaseURL() throws(SettingsError) -> DatabaseURL {
+        guard let databaseURL else { throw .missing(name: "DATABASE_URL") }
+        return databaseURL
+    }
+
+    public func requireEncryptionKey() throws(SettingsError) -> String {
+        guard let encryptionKey else { throw .missing(name: "FLEXPRICE_SECRETS_ENCRYPTION_KEY") }
+        return encryptionKey
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}

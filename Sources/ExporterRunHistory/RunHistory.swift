@@ -1,0 +1,135 @@
+import ExporterCore
+import ExporterSource
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What started a run (`export_runs.trigger`).
+public enum RunTrigger: String, Sendable, CaseIterable {
+    case schedule
+    case catchUp = "catch_up"
+    case signal
+    case manual
+}
+
+/// The identity of one export: a connection's entity in one window.
+public struct RunKey: Sendable, Hashable {
+    public let connectionID: String
+    public let tenantID: String
+    public let environmentID: String
+    public let entity: EntityType
+    public let interval: SyncInterval?
+    public let window: ExportWindow
+
+    public init(connectionID: String, tenantID: String, environmentID: String, entity: EntityType,
+                interval: SyncInterval?, window: ExportWindow) {
+        self.connectionID = connectionID
+        self.tenantID = tenantID
+        self.environmentID = environmentID
+        self.entity = entity
+        self.interval = interval
+        self.window = window
+    }
+}
+
+/// The figures of a successful run.
+public struct RunOutcome: Sendable, Hashable {
+    public var rowCount: Int64
+    public var bytesRaw: Int64
+    public var bytesUploaded: Int64
+    public var objectCount: Int
+    public var manifestKey: String
+    public var objectURL: String
+    /// SHA-256 of the data object (of the first part when the export rolled over).
+    public var sha256: String
+
+    public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
+                manifestKey: String, objectURL: String, sha256: String) {
+        self.rowCount = rowCount
+        self.bytesRaw = bytesRaw
+        self.bytesUploaded = bytesUploaded
+        self.objectCount = objectCount
+        self.manifestKey = manifestKey
+        self.objectURL = objectURL
+        self.sha256 = sha256
+    }
+}
+
+/// The `export_runs` table (DESIGN §6): every run is recorded, first as `running`, then
+/// `succeeded` or `failed`, so operators monitor the exporter with SQL.
+public struct RunHistory: Sendable {
+    private let client: PostgresClient
+    private let logger: Logger
+    /// `host:pid`, recorded on every run this process starts.
+    public let worker: String
+
+    public init(client: PostgresClient, logger: Logger, worker: String = RunHistory.defaultWorker) {
+        self.client = client
+        self.logger = logger
+        self.worker = worker
+    }
+
+    public static var defaultWorker: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// Records a run as `running`. Returns nil when another run of the same window is already
+    /// running (the database's unique index decides, so two daemons never export a window twice).
+    public func start(_ key: RunKey, trigger: RunTrigger) async throws -> Int64? {
+        let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
+        let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
+        let query: PostgresQuery = """
+            INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval",
+                window_start, window_end, "trigger", status, attempt, worker)
+            SELECT \(key.connectionID), \(key.tenantID), \(key.environmentID), \(key.entity.rawValue),
+                \(key.interval?.rawValue), \(start), \(end), \(trigger.rawValue), 'running',
+                1 + (SELECT count(*) FROM export_runs WHERE connection_id = \(key.connectionID)
+                     AND entity_type = \(key.entity.rawValue) AND window_start = \(start) AND window_end = \(end)),
+                \(worker)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """
+        do {
+            for try await id in try await client.query(query, logger: logger).decode(Int64.self) {
+                return id
+            }
+            return nil
+        } catch {
+            throw ExportError.database("recording the start of a run in export_runs failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    public func succeed(_ id: Int64, _ outcome: RunOutcome) async throws {
+        let query: PostgresQuery = """
+            UPDATE export_runs SET status = 'succeeded', finished_at = now(), row_count = \(outcome.rowCount),
+                bytes_raw = \(outcome.bytesRaw), bytes_uploaded = \(outcome.bytesUploaded),
+                object_count = \(outcome.objectCount), manifest_key = \(outcome.manifestKey),
+                object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL
+            WHERE id = \(id)
+            """
+        try await execute(query, what: "recording a succeeded run")
+    }
+
+    public func fail(_ id: Int64, _ error: ExportError) async throws {
+        let query: PostgresQuery = """
+            UPDATE export_runs SET status = 'failed', finished_at = now(), error_code = \(error.code),
+                error_message = \(error.message)
+            WHERE id = \(id)
+            """
+        try await execute(query, what: "recording a failed run")
+    }
+
+    /// Records a run that failed before it could start (unreadable settings or credentials).
+    public func recordFailure(_ key: RunKey, trigger: RunTrigger, error: ExportError) async throws {
+        guard let id = try await start(key, trigger: trigger) else { return }
+        try await fail(id, error)
+    }
+
+    private func execute(_ query: PostgresQuery, what: String) async throws {
+        do {
+            _ = try await client.query(query, logger: logger)
+        } catch {
+            throw ExportError.database("\(what) in export_runs failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+}

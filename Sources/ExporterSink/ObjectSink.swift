@@ -1,0 +1,67 @@
+import ExporterCore
+import NIOCore
+
+/// The headers every object of an export carries (DESIGN §5).
+public struct ObjectAttributes: Sendable, Hashable {
+    public var contentType: String
+    public var contentEncoding: String?
+    public var encryption: ServerSideEncryption
+    public var kmsKeyID: String?
+
+    public init(contentType: String, contentEncoding: String? = nil,
+                encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil) {
+        self.contentType = contentType
+        self.contentEncoding = contentEncoding
+        self.encryption = encryption
+        self.kmsKeyID = kmsKeyID
+    }
+
+    /// The request headers that store these attributes with the object.
+    public var headers: [(String, String)] {
+        var headers = [("content-type", contentType), ("x-amz-server-side-encryption", encryption.rawValue)]
+        if let contentEncoding { headers.append(("content-encoding", contentEncoding)) }
+        if encryption.usesKMS, let kmsKeyID { headers.append(("x-amz-server-side-encryption-aws-kms-key-id", kmsKeyID)) }
+        return headers
+    }
+}
+
+/// An object once it is complete and visible in the bucket.
+public struct StoredObject: Sendable, Hashable {
+    public let key: String
+    public let bytes: Int64
+    /// Hex SHA-256 of the stored bytes.
+    public let sha256: String
+    public let url: String
+
+    public init(key: String, bytes: Int64, sha256: String, url: String) {
+        self.key = key
+        self.bytes = bytes
+        self.sha256 = sha256
+        self.url = url
+    }
+}
+
+/// Where finished files go. The engine talks to this seam, so the pipeline can be tested, and
+/// benchmarked, against a local directory as well as S3.
+public protocol ObjectSink: Sendable {
+    /// Starts an object whose bytes arrive in pieces.
+    func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload
+    /// Stores a small object in one request (the manifest).
+    func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject
+    /// Server-side copy, used to rename a file when an export rolls over into part files.
+    func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject
+    func delete(key: String) async throws
+}
+
+/// One object being written. Not shared between tasks: the export job owns it.
+public protocol ObjectUpload: AnyObject {
+    var key: String { get }
+    /// Bytes written so far.
+    var byteCount: Int64 { get }
+    /// Appends bytes (consuming `bytes`); may upload a part.
+    func write(_ bytes: inout ByteBuffer) async throws
+    /// Makes the object visible with everything written.
+    func finish() async throws -> StoredObject
+    /// Discards everything: no object and no pending multipart upload remain.
+    func abort() async
+}

@@ -1,0 +1,126 @@
+import Crypto
+import ExporterCore
+import NIOCore
+import SigV4
+
+/// Writes objects to S3: a single PutObject for anything that fits in one part, otherwise a
+/// multipart upload (DESIGN §1).
+public struct S3ObjectSink: ObjectSink {
+    public let client: S3Client
+    /// The first part size; S3 requires at least 5 MiB for every part but the last.
+    public let partSize: Int
+
+    public init(client: S3Client, partSize: Int = 8 * 1024 * 1024) {
+        self.client = client
+        self.partSize = partSize
+    }
+
+    public func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload {
+        S3ObjectUpload(client: client, key: key, attributes: attributes, partSize: partSize)
+    }
+
+    public func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
+        _ = try await client.putObject(key: key, body: body, headers: attributes.headers)
+        let sha = body.withUnsafeReadableBytes { S3Client.hex(SHA256.hash(data: $0)) }
+        return StoredObject(key: key, bytes: Int64(body.readableBytes), sha256: sha, url: client.endpoint.objectURL(key: key))
+    }
+
+    public func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject {
+        let copySource = "/" + URIEncoding.encode(client.endpoint.bucket, encodeSlash: true)
+            + "/" + URIEncoding.encode(object.key, encodeSlash: false)
+        let response = try await client.send("PUT", key: destination, headers: attributes.headers + [
+            ("x-amz-copy-source", copySource), ("x-amz-metadata-directive", "REPLACE"),
+        ])
+        // CopyObject can answer 200 with an error document.
+        let text = String(buffer: response.body)
+        if text.contains("<Error>") {
+            throw S3Client.error(status: response.status, body: text, operation: "CopyObject \(object.key)")
+        }
+        return StoredObject(key: destination, bytes: object.bytes, sha256: object.sha256,
+                            url: client.endpoint.objectURL(key: destination))
+    }
+
+    public func delete(key: String) async throws {
+        try await client.deleteObject(key: key)
+    }
+}
+
+/// One object streamed to S3. Bytes collect in a part buffer; a full part is uploaded (creating
+/// the multipart upload on the first), and `finish` sends the rest: as a PutObject when no part
+/// was needed, else as the last part and CompleteMultipartUpload.
+///
+/// Part sizes double every 1,000 parts (8 MiB, then 16 MiB, ...), so an object of any size S3
+/// accepts (5 TiB) fits in its 10,000-part limit while small exports keep small buffers.
+public final class S3ObjectUpload: ObjectUpload {
+    public let key: String
+    public private(set) var byteCount: Int64 = 0
+    private let client: S3Client
+    private let attributes: ObjectAttributes
+    private let basePartSize: Int
+    private var buffer = ByteBuffer()
+    private var uploadID: String?
+    private var parts: [(number: Int, etag: String)] = []
+    private var hasher = SHA256()
+
+    init(client: S3Client, key: String, attributes: ObjectAttributes, partSize: Int) {
+        self.client = client
+        self.key = key
+        self.attributes = attributes
+        self.basePartSize = partSize
+    }
+
+    /// The size of part `number` (1-based).
+    static func partSize(number: Int, base: Int) -> Int {
+        min(base << min((number - 1) / 1_000, 10), 5 * 1024 * 1024 * 1024)
+    }
+
+    private var currentPartSize: Int { Self.partSize(number: parts.count + 1, base: basePartSize) }
+
+    public func write(_ bytes: inout ByteBuffer) async throws {
+        byteCount += Int64(bytes.readableBytes)
+        bytes.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        buffer.writeBuffer(&bytes)
+        while buffer.readableBytes >= currentPartSize {
+            // The slice shares storage with the buffer; discarding read bytes afterwards keeps
+            // the buffer from growing past one part.
+            guard let part = buffer.readSlice(length: currentPartSize) else { break }
+            try await uploadPart(part)
+            buffer.discardReadBytes()
+        }
+    }
+
+    private func uploadPart(_ part: ByteBuffer) async throws {
+        let id: String
+        if let uploadID {
+            id = uploadID
+        } else {
+            id = try await client.createMultipartUpload(key: key, headers: attributes.headers)
+            uploadID = id
+        }
+        let number = parts.count + 1
+        let etag = try await client.uploadPart(key: key, uploadID: id, partNumber: number, body: part)
+        parts.append((number, etag))
+    }
+
+    public func finish() async throws -> StoredObject {
+        if uploadID == nil {
+            _ = try await client.putObject(key: key, body: buffer, headers: attributes.headers)
+        } else {
+            if buffer.readableBytes > 0 { try await uploadPart(buffer) }
+            buffer.clear()
+            guard let uploadID else { throw ExportError.internal("multipart upload of \(key) lost its id") }
+            try await client.completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
+            self.uploadID = nil
+        }
+        buffer = ByteBuffer()
+        return StoredObject(key: key, bytes: byteCount, sha256: S3Client.hex(hasher.finalize()),
+                            url: client.endpoint.objectURL(key: key))
+    }
+
+    public func abort() async {
+        buffer = ByteBuffer()
+        guard let uploadID else { return }
+        self.uploadID = nil
+        try? await client.abortMultipartUpload(key: key, uploadID: uploadID)
+    }
+}

@@ -1,0 +1,48 @@
+import ExporterCore
+import Logging
+import PostgresNIO
+
+/// Reads the S3 connections FlexPrice stores in its `connections` table (DESIGN §2).
+///
+/// It returns every published `s3` connection with its JSON columns as text and decides
+/// nothing: whether a connection is active, and whether its settings are readable, is judged per
+/// connection by the engine, so a malformed row is reported rather than silently skipped.
+public struct ConnectionCatalog: Sendable {
+    private let client: PostgresClient
+    private let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// All connections with `provider_type = 's3'` and `status = 'published'`, ordered by id;
+    /// with `id`, only that one (whatever its state, so the caller can say why it is not exported).
+    public func publishedS3Connections(id: String? = nil) async throws -> [ExportConnection] {
+        let query: PostgresQuery
+        if let id {
+            query = """
+                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text
+                FROM connections WHERE provider_type = 's3' AND status = 'published' AND id = \(id)
+                """
+        } else {
+            query = """
+                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text
+                FROM connections WHERE provider_type = 's3' AND status = 'published' ORDER BY id
+                """
+        }
+        var connections: [ExportConnection] = []
+        do {
+            let rows = try await client.query(query, logger: logger)
+            for try await (id, tenant, environment, name, syncConfig, secrets)
+                in rows.decode((String, String, String, String?, String?, String?).self) {
+                connections.append(ExportConnection(
+                    id: id, tenantID: tenant, environmentID: environment, name: name ?? "",
+                    syncConfig: syncConfig, encryptedSecretData: secrets))
+            }
+        } catch {
+            throw ExportError.database("reading the connections table failed: \(PostgresErrorText.describe(error))")
+        }
+        return connections
+    }
+}

@@ -1,0 +1,32 @@
+import ExporterCore
+
+/// What one export reads: an entity's rows for one tenant and environment in one window.
+public struct EntityQuery: Sendable, Hashable {
+    public let entity: EntityType
+    public let tenantID: String
+    public let environmentID: String
+    public let window: ExportWindow
+
+    public init(entity: EntityType, tenantID: String, environmentID: String, window: ExportWindow) {
+        self.entity = entity
+        self.tenantID = tenantID
+        self.environmentID = environmentID
+        self.window = window
+    }
+
+    /// The SELECT: an explicit column list, every value a bind parameter ($1 tenant, $2
+    /// environment, $3 window start, $4 window end), the half-open window, and an order on a unique
+    /// key (window column, then the primary key `id`) so the cursor never skips or repeats a row.
+    public var selectSQL: String {
+        let columns = entity.columns.map(Self.quoted).joined(separator: ", ")
+        let table = Self.quoted(entity.table)
+        let windowColumn = Self.quoted(entity.windowColumn)
+        return "SELECT \(columns) FROM \(table) WHERE \"tenant_id\" = $1 AND \"environment_id\" = $2 "
+            + "AND \(windowColumn) >= $3 AND \(windowColumn) < $4 ORDER BY \(windowColumn), \"id\""
+    }
+
+    /// SQL identifier quoting; the names come from ``EntityType``, never from input.
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

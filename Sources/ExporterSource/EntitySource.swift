@@ -1,0 +1,71 @@
+import ExporterCore
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Streams an entity's rows out of PostgreSQL in bounded batches.
+///
+/// The rows of one export are read through a server-side cursor inside one REPEATABLE READ,
+/// READ ONLY transaction: one snapshot for the whole window, an order on a unique key, and
+/// `FETCH n` batches so memory is bounded by the batch, not the window. Each batch's rows are
+/// handed to `onRow` on the connection's event loop (PostgresNIO's callback API): DESIGN §1
+/// measured a thread hop per row (the async row sequence) at 5x slower. Between batches,
+/// `afterBatch` runs in the calling task, where the encoded bytes are compressed and uploaded;
+/// the next FETCH waits for it, which is the back-pressure.
+public struct EntitySource: Sendable {
+    private let client: PostgresClient
+    private let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Reads every row of `query`.
+    /// - Parameters:
+    ///   - batchSize: rows per FETCH.
+    ///   - onRow: called for each row, on the event loop, in order.
+    ///   - afterBatch: called after each FETCH with its row count (also after the last, empty one).
+    nonisolated(nonsending) public func read(
+        _ query: EntityQuery,
+        batchSize: Int = 10_000,
+        onRow: @escaping @Sendable (PostgresRow) throws -> Void,
+        afterBatch: (Int) async throws -> Void
+    ) async throws {
+        try await client.withConnection { connection in
+            try await run(query, on: connection, batchSize: batchSize, onRow: onRow, afterBatch: afterBatch)
+        }
+    }
+
+    nonisolated(nonsending) private func run(
+        _ query: EntityQuery,
+        on connection: PostgresConnection,
+        batchSize: Int,
+        onRow: @escaping @Sendable (PostgresRow) throws -> Void,
+        afterBatch: (Int) async throws -> Void
+    ) async throws {
+        _ = try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+        do {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(query.tenantID)
+            bindings.append(query.environmentID)
+            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
+            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
+            let declare = PostgresQuery(
+                unsafeSQL: "DECLARE export_rows NO SCROLL CURSOR FOR " + query.selectSQL, binds: bindings)
+            _ = try await connection.query(declare, logger: logger)
+            let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
+            while true {
+                let metadata = try await connection.query(fetch, logger: logger, onRow).get()
+                let rows = metadata.rows ?? 0
+                try await afterBatch(rows)
+                if rows < batchSize { break }
+            }
+            _ = try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `flexprice-exporter`: exports FlexPrice billing data from PostgreSQL to S3 (DESIGN §7).
+///
+/// Exit codes: 0 ok, 1 a run failed, 64 usage, 78 configuration error.
+@main
+struct FlexpriceExporter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flexprice-exporter",
+        abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
+        subcommands: [SyncCommand.self, MigrateCommand.self, EncryptSecretCommand.self])
+}

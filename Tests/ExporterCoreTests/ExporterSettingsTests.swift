@@ -1,0 +1,49 @@
+import ExporterCore
+import Testing
+
+/// Process settings (DESIGN §7): defaults, parsing, and errors naming the variable.
+struct ExporterSettingsTests {
+    @Test func defaults() throws {
+        let s = try ExporterSettings { _ in nil }
+        #expect(s.databaseURL == nil)
+        #expect(s.tickSeconds == 60)
+        #expect(s.graceSeconds == 900)
+        #expect(s.catchupLimit == 31)
+        #expect(s.maxConcurrency == 4)
+        #expect(s.shutdownSeconds == 30)
+        #expect(s.historyDays == 90)
+        #expect(s.logLevel == .info)
+        #expect(s.logFormat == .text)
+        #expect(throws: SettingsError.missing(name: "DATABASE_URL")) { try s.requireDatabaseURL() }
+    }
+
+    @Test func readsValues() throws {
+        let env = ["DATABASE_URL": "postgres://u:p%40ss@db.local:6543/flex?sslmode=require",
+                   "EXPORTER_TICK_SECONDS": "5", "EXPORTER_LOG_LEVEL": "DEBUG", "EXPORTER_LOG_FORMAT": "json"]
+        let s = try ExporterSettings { env[$0] }
+        let url = try s.requireDatabaseURL()
+        #expect(url == DatabaseURL(host: "db.local", port: 6543, username: "u", password: "p@ss", database: "flex", sslMode: .require))
+        #expect(url.description == "postgres://u:***@db.local:6543/flex?sslmode=require")
+        #expect(s.tickSeconds == 5)
+        #expect(s.logLevel == .debug)
+        #expect(s.logFormat == .json)
+    }
+
+    @Test(arguments: [
+        ("EXPORTER_TICK_SECONDS", "soon", "EXPORTER_TICK_SECONDS must be a whole number"),
+        ("EXPORTER_MAX_CONCURRENCY", "0", "EXPORTER_MAX_CONCURRENCY must be a whole number from 1"),
+        ("EXPORTER_LOG_FORMAT", "xml", "EXPORTER_LOG_FORMAT must be text or json"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must start with postgres://"),
+        ("DATABASE_URL", "postgres://u@h/d?sslmode=prefer", "DATABASE_URL has sslmode=prefer"),
+        ("DATABASE_URL", "postgres://u:pw@h", "DATABASE_URL has no database name"),
+    ])
+    func malformedValuesNameTheSetting(_ name: String, _ value: String, _ message: String) {
+        do {
+            _ = try ExporterSettings { $0 == name ? value : nil }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+            #expect(!error.description.contains("pw"))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ExporterCore
+import Testing
+
+/// Object keys (DESIGN §5).
+struct ObjectKeyLayoutTests {
+    let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
+
+    @Test func dataKeyFollowsTheContract() {
+        let layout = ObjectKeyLayout(keyPrefix: "exports/flexprice")
+        #expect(layout.dataKey(entity: .featureUsage, window: window, format: .csv, compression: .gzip)
+                == "exports/flexprice/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv.gz")
+        #expect(layout.dataKey(entity: .creditNote, window: window, format: .ndjson, compression: .none)
+                == "exports/flexprice/credit_note/2026/11/20/credit_note_20261120T000000Z_20261121T000000Z.ndjson")
+        #expect(layout.manifestKey(entity: .invoice, window: window)
+                == "exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_manifest.json")
+    }
+
+    @Test func partFilesAreNumberedWithFourDigits() {
+        let layout = ObjectKeyLayout(keyPrefix: "")
+        #expect(layout.dataKey(entity: .price, window: window, format: .json, compression: .gzip, part: 2)
+                == "price/2026/11/20/price_20261120T000000Z_20261121T000000Z_part-0002.json.gz")
+    }
+
+    @Test(arguments: ["", "/", "//"])
+    func emptyPrefixesGiveNoLeadingSlash(_ prefix: String) {
+        let key = ObjectKeyLayout(keyPrefix: prefix).dataKey(entity: .customer, window: window, format: .csv, compression: .gzip)
+        #expect(key == "customer/2026/11/20/customer_20261120T000000Z_20261121T000000Z.csv.gz")
+    }
+
+    @Test(arguments: ["/a/b/", "a//b", "a/b/", "//a///b//"])
+    func slashesAreNormalised(_ prefix: String) {
+        let key = ObjectKeyLayout(keyPrefix: prefix).manifestKey(entity: .customer, window: window)
+        #expect(key.hasPrefix("a/b/customer/2026/11/20/"))
+        #expect(!key.contains("//"))
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs what the tests and the demo need besides Swift, when missing:
+# PostgreSQL 15 server binaries, moto's S3 server, curl and python3.
+# Idempotent; a quick no-op when everything is already present.
+#
+# moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
+# where scripts/with-services.sh looks for it when moto_server is not on PATH.
+set -euo pipefail
+
+PG_BIN_15=/usr/lib/postgresql/15/bin
+MOTO_VENV="${EXPORTER_MOTO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/moto-venv}"
+# Pinned to the version the tests were written against (moto's S3 quirks change between releases).
+MOTO_SPEC="${EXPORTER_MOTO_SPEC:-moto[server]==5.2.1}"
+
+have_postgres() { [[ -x "$PG_BIN_15/initdb" ]] || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_moto() { command -v moto_server >/dev/null || [[ -x "$MOTO_VENV/bin/moto_server" ]]; }
+
+if have_postgres && have_moto && command -v curl >/dev/null && command -v python3 >/dev/null; then
+  exit 0
+fi
+
+# Runs apt-get as root (directly, or through sudo for a normal user).
+apt_get() {
+  if [[ $EUID -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get "$@"
+  else
+    sudo DEBIAN_FRONTEND=noninteractive apt-get "$@"
+  fi
+}
+
+apt_updated=false
+apt_install() {
+  if [[ $apt_updated == false ]]; then
+    echo "install-deps: apt-get update" >&2
+    apt_get update -qq
+    apt_updated=true
+  fi
+  echo "install-deps: apt-get install $*" >&2
+  apt_get install -y -qq --no-install-recommends "$@"
+}
+
+command -v curl >/dev/null || apt_install curl ca-certificates
+command -v python3 >/dev/null || apt_install python3
+
+if [[ ! -x "$PG_BIN_15/initdb" ]]; then
+  # Debian 12 ships PostgreSQL 15; elsewhere take the distribution's default version.
+  apt_install postgresql-15 || have_postgres || apt_install postgresql
+fi
+
+if ! have_moto; then
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+  echo "install-deps: pip install '$MOTO_SPEC' into $MOTO_VENV" >&2
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/python" -m pip install -q --disable-pip-version-check "$MOTO_SPEC"
+fi

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15 and a moto S3
+# server, both on free loopback ports, in a temporary folder that is removed afterwards.
+#
+# CMD sees:
+#   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
+#   EXPORTER_TEST_S3_ENDPOINT   http://127.0.0.1:PORT
+#   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE (same database, for psql)
+# Both servers are stopped on any exit; the script exits with CMD's exit code.
+set -euo pipefail
+
+if [[ $# -eq 0 ]]; then
+  echo "usage: $0 CMD [ARGS...]" >&2
+  exit 64
+fi
+
+SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+"$SCRIPTS_DIR/install-deps.sh"
+
+MOTO_VENV="${EXPORTER_MOTO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/moto-venv}"
+MOTO_SERVER="$(command -v moto_server || echo "$MOTO_VENV/bin/moto_server")"
+PG_BIN=/usr/lib/postgresql/15/bin
+if [[ ! -x "$PG_BIN/initdb" ]]; then
+  PG_BIN="$(dirname "$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
+  echo "with-services: PostgreSQL 15 not found, using $PG_BIN" >&2
+fi
+PATH="$PG_BIN:$PATH"
+export PATH
+
+# Runs a PostgreSQL server command as the postgres user (initdb refuses root).
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Prints the end of a log file and exits: the startup of a service failed.
+startup_failed() {
+  echo "with-services: $1; last lines of $2:" >&2
+  tail -n 40 "$2" >&2 || true
+  exit 1
+}
+
+WORK_DIR="$(mktemp -d -t flexprice-services.XXXXXX)"
+PG_DATA="$WORK_DIR/pgdata"
+PG_LOG="$WORK_DIR/postgres.log"
+MOTO_LOG="$WORK_DIR/moto.log"
+pg_started=false
+moto_pid=""
+
+# shellcheck disable=SC2317  # called by the trap below
+cleanup() {
+  set +e
+  if [[ $pg_started == true ]]; then
+    as_pg pg_ctl -D "$PG_DATA" -m fast -w stop >/dev/null
+  fi
+  if [[ -n $moto_pid ]]; then
+    kill "$moto_pid" 2>/dev/null
+    wait "$moto_pid" 2>/dev/null
+  fi
+  rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ $EUID -eq 0 ]]; then
+  chown postgres: "$WORK_DIR"
+fi
+
+# PostgreSQL: local socket in WORK_DIR (trust, for setup), password auth over TCP.
+PG_PORT="$(free_port)"
+as_pg initdb -D "$PG_DATA" -U postgres -E UTF8 --locale=C --no-sync \
+  --auth-local=trust --auth-host=scram-sha-256 >"$WORK_DIR/initdb.log" 2>&1 ||
+  startup_failed "initdb failed" "$WORK_DIR/initdb.log"
+cat >>"$PG_DATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$WORK_DIR'
+max_connections = 100
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+pg_started=true
+as_pg pg_ctl -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null ||
+  startup_failed "PostgreSQL did not start" "$PG_LOG"
+for _ in $(seq 1 100); do
+  pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break
+  sleep 0.1
+done
+pg_isready -q -h 127.0.0.1 -p "$PG_PORT" || startup_failed "PostgreSQL does not answer" "$PG_LOG"
+psql -q -X -v ON_ERROR_STOP=1 -h "$WORK_DIR" -p "$PG_PORT" -U postgres -d postgres \
+  -c "CREATE ROLE exporter LOGIN SUPERUSER PASSWORD 'exporter'" \
+  -c "CREATE DATABASE flexprice OWNER exporter"
+
+# moto S3 server.
+MOTO_PORT="$(free_port)"
+"$MOTO_SERVER" -H 127.0.0.1 -p "$MOTO_PORT" >"$MOTO_LOG" 2>&1 &
+moto_pid=$!
+S3_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null "$S3_ENDPOINT/" 2>/dev/null && break
+  kill -0 "$moto_pid" 2>/dev/null || startup_failed "moto_server exited" "$MOTO_LOG"
+  sleep 0.1
+done
+curl -fsS -o /dev/null "$S3_ENDPOINT/" || startup_failed "moto_server does not answer" "$MOTO_LOG"
+
+export EXPORTER_TEST_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$PG_PORT/flexprice?sslmode=disable"
+export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
+export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=exporter PGPASSWORD=exporter PGDATABASE=flexprice
+
+# CMD runs in the background (keeping our stdin) so that INT/TERM sent to this script reach it
+# at once: they are passed on, CMD ends, and the EXIT trap stops the servers.
+"$@" <&0 &
+cmd_pid=$!
+trap 'kill -INT "$cmd_pid" 2>/dev/null' INT
+trap 'kill -TERM "$cmd_pid" 2>/dev/null' TERM
+status=0
+wait "$cmd_pid" || status=$?
+while kill -0 "$cmd_pid" 2>/dev/null; do # a trapped signal interrupted wait
+  status=0
+  wait "$cmd_pid" || status=$?
+done
+exit "$status"
