@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS feature_usage (
     source               varchar(255),
     "timestamp"          timestamptz  NOT NULL,
     ingested_at          timestamptz,
-    qty_total            numeric(25,15),
+    qty_total            numeric,  -- unconstrained: any precision must survive the export
     properties           jsonb,
     unique_hash          varchar(64)
 );

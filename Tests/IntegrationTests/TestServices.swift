@@ -1,0 +1,191 @@
+import AsyncHTTPClient
+import CompressNIO
+import ExporterCore
+import ExporterEngine
+import ExporterRunHistory
+import ExporterSink
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SigV4
+import Testing
+
+/// The real PostgreSQL and moto S3 server that `scripts/test.sh` starts on loopback.
+///
+/// Each test works in its own tenant, connection and bucket (named from a fresh UUID), so tests
+/// run in parallel against the same servers without seeing each other's rows or objects.
+enum TestServices {
+    static let databaseURL = ProcessInfo.processInfo.environment["EXPORTER_TEST_DATABASE_URL"]
+    static let s3Endpoint = ProcessInfo.processInfo.environment["EXPORTER_TEST_S3_ENDPOINT"]
+    static var available: Bool { databaseURL != nil && s3Endpoint != nil }
+    static let encryptionKey = "integration-test-encryption-key"
+    static let accessKey = "AKIAINTEGRATIONTEST"
+    static let secretKey = "integrationSecretKeyDoNotPrint"
+
+    static var logger: Logger {
+        var logger = Logger(label: "integration-tests")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// The repository root, to read the SQL fixture.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs `body` with a running PostgreSQL client, an HTTP client, the FlexPrice schema and
+    /// the exporter's migrations in place.
+    static func with<T: Sendable>(_ body: @Sendable @escaping (Services) async throws -> T) async throws -> T {
+        let url = try DatabaseURL.parse(try #require(databaseURL, "run the tests with scripts/test.sh"))
+        let postgres = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 8), backgroundLogger: logger)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let result = try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    await postgres.run()
+                    return nil
+                }
+                group.addTask {
+                    let services = Services(postgres: postgres, http: http)
+                    try await services.prepareSchema()
+                    return try await body(services)
+                }
+                defer { group.cancelAll() }
+                while let value = try await group.next() {
+                    if let value { return value }
+                }
+                throw ExportError.internal("postgres client stopped")
+            }
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Helpers over the live services.
+struct Services: Sendable {
+    let postgres: PostgresClient
+    let http: HTTPClient
+
+    /// Creates the FlexPrice tables (db/flexprice-schema.sql) and export_runs, once per database;
+    /// an advisory lock serialises tests that start together.
+    func prepareSchema() async throws {
+        let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("db/flexprice-schema.sql"), encoding: .utf8)
+        let statements = sql.components(separatedBy: ";\n")
+            .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        try await postgres.withTransaction(logger: TestServices.logger) { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(42)", logger: TestServices.logger)
+            for statement in statements {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: TestServices.logger)
+            }
+        }
+        try await Migrations(client: postgres, logger: TestServices.logger).run()
+    }
+
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await postgres.query(query, logger: TestServices.logger)
+    }
+
+    /// An S3 client for `bucket` on moto, with the test credentials.
+    func s3(bucket: String) throws -> S3Client {
+        let endpoint = try S3Endpoint(bucket: bucket, region: "us-east-1", endpointURL: TestServices.s3Endpoint,
+                                      virtualHostStyle: false)
+        return S3Client(endpoint: endpoint,
+                        credentials: AWSCredentials(accessKeyID: TestServices.accessKey, secretAccessKey: TestServices.secretKey),
+                        http: http, logger: TestServices.logger, maxAttempts: 2)
+    }
+
+    func createBucket(_ bucket: String) async throws {
+        _ = try await s3(bucket: bucket).send("PUT", key: nil)
+    }
+
+    /// Inserts an S3 connection whose credentials are encrypted with `encryptionKey`.
+    func insertConnection(id: String, tenant: String, environment: String, syncConfig: String,
+                          encryptionKey: String = TestServices.encryptionKey, nested: Bool = false) async throws {
+        let box = SecretBox(encryptionKey: encryptionKey)
+        let secrets: [String: String] = [
+            "aws_access_key_id": box.encrypt(TestServices.accessKey),
+            "aws_secret_access_key": box.encrypt(TestServices.secretKey),
+        ]
+        let shaped: [String: Any] = nested ? ["s3": secrets] : secrets
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: shaped), as: UTF8.self)
+        try await execute("""
+            INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, encrypted_secret_data, sync_config, status)
+            VALUES (\(id), \(tenant), \(environment), 'test', 's3', \(json)::jsonb, \(syncConfig)::jsonb, 'published')
+            """)
+    }
+
+    /// A `sync_config` for moto.
+    static func syncConfig(bucket: String, format: ExportFormat = .csv, compression: CompressionSetting = .gzip,
+                           entities: [EntityType] = [.featureUsage], extra: String = "") -> String {
+        let list = entities.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        return """
+            {"s3": {"bucket": "\(bucket)", "region": "us-east-1", "key_prefix": "exports/test",
+             "endpoint_url": "\(TestServices.s3Endpoint ?? "")", "compression": "\(compression.rawValue)",
+             "encryption": "AES256", "interval": "daily", "format": "\(format.rawValue)",
+             "entity_types": [\(list)], "sync_active": true\(extra)}}
+            """
+    }
+
+    func engine(encryptionKey: String = TestServices.encryptionKey, partSize: Int = 8 * 1024 * 1024,
+                batchSize: Int = 10_000) -> ExportEngine {
+        ExportEngine(postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: TestServices.logger,
+                     makeSink: ExportEngine.s3Sinks(http: http, logger: TestServices.logger, maxAttempts: 2, partSize: partSize),
+                     batchSize: batchSize)
+    }
+
+    /// An object's bytes, gunzipped when `gzip`.
+    func fetch(bucket: String, key: String, gzip: Bool) async throws -> (raw: ByteBuffer, text: String, headers: [String: String]) {
+        let response = try await s3(bucket: bucket).getObject(key: key)
+        var body = response.body
+        let raw = body
+        if gzip { body = try body.decompress(with: .gzip) }
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers { headers[name.lowercased()] = value }
+        return (raw, String(buffer: body), headers)
+    }
+
+    /// The export_runs rows of a connection, oldest first.
+    func runs(connection: String) async throws -> [RunRow] {
+        let rows = try await postgres.query("""
+            SELECT id, entity_type, status, row_count, bytes_raw, bytes_uploaded, object_count, manifest_key,
+                   object_url, sha256, error_code, error_message, "trigger", attempt
+            FROM export_runs WHERE connection_id = \(connection) ORDER BY id
+            """, logger: TestServices.logger)
+        var result: [RunRow] = []
+        for try await (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt)
+            in rows.decode((Int64, String, String, Int64?, Int64?, Int64?, Int?, String?, String?, String?, String?, String?, String, Int).self) {
+            result.append(RunRow(id: id, entity: entity, status: status, rowCount: rowCount, bytesRaw: bytesRaw,
+                                 bytesUploaded: bytesUploaded, objectCount: objectCount, manifestKey: manifestKey,
+                                 objectURL: objectURL, sha256: sha, errorCode: code, errorMessage: message,
+                                 trigger: trigger, attempt: attempt))
+        }
+        return result
+    }
+}
+
+struct RunRow: Sendable {
+    let id: Int64
+    let entity: String
+    let status: String
+    let rowCount: Int64?
+    let bytesRaw: Int64?
+    let bytesUploaded: Int64?
+    let objectCount: Int?
+    let manifestKey: String?
+    let objectURL: String?
+    let sha256: String?
+    let errorCode: String?
+    let errorMessage: String?
+    let trigger: String
+    let attempt: Int
+}
+
+/// A fresh identifier for a test's tenant, connection and bucket.
+func uniqueName(_ prefix: String) -> String {
+    prefix + "-" + UUID().uuidString.lowercased().prefix(12)
+}
