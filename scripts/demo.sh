@@ -14,6 +14,8 @@ fi
 BUCKET=flexprice-demo
 S3_ENDPOINT="$EXPORTER_TEST_S3_ENDPOINT"
 step() { printf '\n==> %s\n' "$*"; }
+# moto answers anonymous GetObject with 403 but accepts any signed request (auth is off).
+s3_curl() { curl -fsS --aws-sigv4 aws:amz:us-east-1:s3 --user demo:demo "$@"; }
 
 step "swift build"
 swift build
@@ -67,10 +69,10 @@ psql -X -c "SELECT connection_id, entity_type, window_start, window_end, status,
   FROM export_runs ORDER BY id"
 
 step "objects in s3://$BUCKET"
-keys="$(curl -fsS "$S3_ENDPOINT/$BUCKET?list-type=2" | python3 -c '
+keys="$(s3_curl "$S3_ENDPOINT/$BUCKET?list-type=2" | python3 -c '
 import sys
 import xml.etree.ElementTree as ET
-for item in ET.parse(sys.stdin).getroot().iter("{*}Contents"):
+for item in ET.parse(sys.stdin).getroot().findall("{*}Contents"):
     print(item.findtext("{*}Key"), item.findtext("{*}Size"))
 ')"
 printf '%s\n' "${keys:-(none)}"
@@ -78,7 +80,7 @@ printf '%s\n' "${keys:-(none)}"
 csv_key="$(printf '%s\n' "$keys" | awk '$1 ~ /\.csv\.gz$/ { print $1; exit }')"
 if [[ -n $csv_key ]]; then
   step "first lines of $csv_key"
-  curl -fsS "$S3_ENDPOINT/$BUCKET/$csv_key" | gunzip -c | head -n 5 || true
+  s3_curl "$S3_ENDPOINT/$BUCKET/$csv_key" | gunzip -c | head -n 5 || true
 else
   echo "no .csv.gz object was uploaded"
 fi
