@@ -143,7 +143,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterEncoderTests",
-            dependencies: ["ExporterEncoder", "ExporterCompressor", "ExporterCore"],
+            dependencies: [
+                "ExporterEncoder", "ExporterCompressor", "ExporterCore",
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterSinkTests",
+            dependencies: ["ExporterSink"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+import ExporterCore
+import ExporterEncoder
+import NIOCore
+import Testing
+
+/// RFC 4180 output with exact bytes.
+struct CSVRowEncoderTests {
+    func encode(_ rows: [[FieldValue]], columns: [String]) -> String {
+        var encoder = CSVRowEncoder(columns: columns)
+        var buffer = ByteBuffer()
+        encoder.startFile(into: &buffer)
+        for row in rows {
+            encoder.beginRow(into: &buffer)
+            for field in row { encoder.writeField(field, into: &buffer) }
+            encoder.endRow(into: &buffer)
+        }
+        encoder.finishFile(into: &buffer)
+        return String(buffer: buffer)
+    }
+
+    func text(_ s: String) -> FieldValue { .text(ByteBuffer(string: s)) }
+
+    @Test func headerAndPlainFields() {
+        #expect(encode([[text("a"), .integer(-7), .bool(true)]], columns: ["x", "y", "z"]) == "x,y,z\r\na,-7,true\r\n")
+    }
+
+    @Test func quotesOnlyWhenNeededAndDoublesInnerQuotes() {
+        let csv = encode([[text("plain"), text("with,comma"), text("say \"hi\""), text("two\nlines"), text("cr\rhere")]],
+                         columns: ["a", "b", "c", "d", "e"])
+        #expect(csv == "a,b,c,d,e\r\nplain,\"with,comma\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\rhere\"\r\n")
+    }
+
+    @Test func nullIsEmptyAndEmptyStringIsQuoted() {
+        #expect(encode([[.null, text(""), .null]], columns: ["a", "b", "c"]) == "a,b,c\r\n,\"\",\r\n")
+    }
+
+    @Test func unicodePassesThrough() {
+        #expect(encode([[text("Zürich ☕ 東京")]], columns: ["a"]) == "a\r\nZürich ☕ 東京\r\n")
+    }
+
+    @Test func timestampsAndDecimals() {
+        let csv = encode([[.timestamp(micros: 1_760_193_022_123_456), .timestamp(micros: 1_760_193_022_000_000),
+                           .decimal(ByteBuffer(string: "123456789012345678901234567890.5"))]], columns: ["a", "b", "c"])
+        #expect(csv == "a,b,c\r\n2025-10-11T14:30:22.123456Z,2025-10-11T14:30:22Z,123456789012345678901234567890.5\r\n")
+    }
+
+    @Test func jsonIsCompactAndQuoted() {
+        let csv = encode([[.json(ByteBuffer(string: #"{"a": [1, 2], "b": "x, \"y\" z"}"#))]], columns: ["p"])
+        #expect(csv == "p\r\n\"{\"\"a\"\":[1,2],\"\"b\"\":\"\"x, \\\"\"y\\\"\" z\"\"}\"\r\n")
+    }
+}
+
+/// JSON and NDJSON output with exact bytes.
+struct JSONRowEncoderTests {
+    func encode(_ rows: [[FieldValue]], columns: [String], style: JSONRowEncoder.Style) -> String {
+        var encoder = JSONRowEncoder(columns: columns, style: style)
+        var buffer = ByteBuffer()
+        encoder.startFile(into: &buffer)
+        for row in rows {
+            encoder.beginRow(into: &buffer)
+            for field in row { encoder.writeField(field, into: &buffer) }
+            encoder.endRow(into: &buffer)
+        }
+        encoder.finishFile(into: &buffer)
+        return String(buffer: buffer)
+    }
+
+    @Test func arrayOfObjectsWithTypedValues() {
+        let rows: [[FieldValue]] = [
+            [.text(ByteBuffer(string: "a\"b\\c\n\u{1}")), .decimal(ByteBuffer(string: "1.50")), .integer(3), .bool(false),
+             .timestamp(micros: 0), .json(ByteBuffer(string: #"{"k": [1, {"n": null}]}"#)), .null],
+            [.text(ByteBuffer(string: "é")), .null, .null, .null, .null, .null, .null],
+        ]
+        let json = encode(rows, columns: ["s", "d", "i", "b", "t", "j", "n"], style: .array)
+        #expect(json == """
+            [
+            {"s":"a\\"b\\\\c\\n\\u0001","d":"1.50","i":3,"b":false,"t":"1970-01-01T00:00:00Z","j":{"k":[1,{"n":null}]},"n":null},
+            {"s":"é","d":null,"i":null,"b":null,"t":null,"j":null,"n":null}
+            ]
+
+            """)
+    }
+
+    @Test func emptyArray() {
+        #expect(encode([], columns: ["a"], style: .array) == "[]\n")
+    }
+
+    @Test func ndjsonIsOneObjectPerLine() {
+        let ndjson = encode([[.integer(1)], [.integer(2)]], columns: ["a"], style: .lines)
+        #expect(ndjson == "{\"a\":1}\n{\"a\":2}\n")
+        #expect(encode([], columns: ["a"], style: .lines) == "")
+    }
+}
+
+/// The compact-JSON writer keeps whitespace inside strings.
+struct TextFormattingTests {
+    @Test func compactJSONKeepsStringContents() {
+        var out = ByteBuffer()
+        TextFormatting.writeCompactJSON(ByteBuffer(string: "{\"a b\": \"x \\\" y\",\n \"c\": [1, 2]}"), into: &out)
+        #expect(String(buffer: out) == "{\"a b\":\"x \\\" y\",\"c\":[1,2]}")
+    }
+}
