@@ -1,0 +1,101 @@
+import ExporterCore
+import ExporterEngine
+import Foundation
+import Testing
+
+/// Every entity in every format: the exported fields equal PostgreSQL's, column by column, for
+/// rows holding the awkward values (NULL, quotes, newlines, unicode, exact numerics, nested jsonb,
+/// booleans, integers), and rows of other tenants, environments and windows stay out.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct EntityExportTests {
+    static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
+
+    /// Inserts two in-window rows and three out-of-scope rows into the entity's table.
+    func seed(_ services: Services, _ entity: EntityType, tenant: String, environment: String) async throws {
+        let table = entity.table
+        let windowColumn = "\"\(entity.windowColumn)\""
+        // Columns every table has, plus the entity's awkward ones.
+        let extra: (columns: String, first: String, second: String) = switch entity {
+        case .featureUsage:
+            ("qty_total, properties, event_name, period_id",
+             "123456789012345678901234567890.000000000000001, '{\"a\": {\"b\": [1, \"x, y\"]}}', 'say \"hi\"', 42",
+             "-0.5, NULL, '', NULL")
+        case .customer:
+            ("name, email, address_line1, address_country, metadata",
+             "'Zürich ☕ \"GmbH\", AG', 'a@b.c', 'line1' || chr(10) || 'line2', 'CH', '{\"tier\": \"gold\"}'",
+             "NULL, '', NULL, NULL, '{}'")
+        case .invoice:
+            ("invoice_number, currency, amount_due, amount_paid, total, due_date, billing_period, metadata",
+             "'INV-001', 'usd', 1234567890.12345678, 0, 99999999999.99999999, '2026-12-20T00:00:00.5Z', 'MONTHLY', '{\"po\": \"x\\\\ny\"}'",
+             "NULL, 'eur', NULL, -1.5, 0.00000001, NULL, NULL, NULL")
+        case .price:
+            ("amount, currency, billing_period_count, tiers, description",
+             "0.000000000000001, 'usd', 3, '[{\"up_to\": 100, \"unit_amount\": \"0.5\"}, {\"up_to\": null}]', 'per call, \"API\"'",
+             "100, 'inr', NULL, NULL, NULL")
+        case .subscription:
+            ("customer_id, plan_id, cancel_at_period_end, billing_period_count, start_date, trial_end",
+             "'cust_1', 'plan_1', true, 12, '2026-01-01T00:00:00Z', '2026-02-01T12:30:00.000001Z'",
+             "'cust_2', NULL, false, NULL, '2026-11-20T00:00:00Z', NULL")
+        case .creditNote:
+            ("invoice_id, credit_note_number, total_amount, memo, metadata",
+             "'inv_1', 'CN-1', 10.50, 'refund' || chr(13) || chr(10) || 'for \"error\"', '{\"n\": 1.5e3}'",
+             "'inv_2', 'CN-2', 0, NULL, NULL")
+        }
+        func row(_ id: String, _ t: String, _ e: String, _ at: String, _ values: String) -> String {
+            "('\(id)', '\(t)', '\(e)', '\(at)', \(values))"
+        }
+        let rows = [
+            row("\(tenant)-1", tenant, environment, "2026-11-20T00:00:00Z", extra.first),
+            row("\(tenant)-2", tenant, environment, "2026-11-20T23:59:59.999999Z", extra.second),
+            row("\(tenant)-before", tenant, environment, "2026-11-19T23:59:59.999999Z", extra.second),
+            row("\(tenant)-other-env", tenant, environment + "x", "2026-11-20T12:00:00Z", extra.second),
+            row("\(tenant)-other-tenant", tenant + "x", environment, "2026-11-20T12:00:00Z", extra.second),
+        ]
+        try await services.execute(.init(unsafeSQL: """
+            INSERT INTO \(table) (id, tenant_id, environment_id, \(windowColumn), \(extra.columns)) VALUES \(rows.joined(separator: ", "))
+            """))
+    }
+
+    @Test(arguments: EntityType.allCases, [ExportFormat.csv, .json, .ndjson])
+    func entityExportEqualsTheDatabase(entity: EntityType, format: ExportFormat) async throws {
+        try await TestServices.with { services in
+            let tenant = uniqueName("t")
+            let environment = "env"
+            let bucket = uniqueName("bucket")
+            let connection = uniqueName("conn")
+            try await services.createBucket(bucket)
+            try await seed(services, entity, tenant: tenant, environment: environment)
+            try await services.insertConnection(id: connection, tenant: tenant, environment: environment,
+                                                syncConfig: Services.syncConfig(bucket: bucket, format: format, entities: [entity]))
+            let reports = try await services.engine().exportWindow(Self.window, connectionID: connection, entities: nil)
+            #expect(reports.count == 1)
+            #expect(reports.filter(\.failed).isEmpty, "\(reports)")
+
+            let key = "exports/test/\(entity.rawValue)/2026/11/20/\(entity.rawValue)_20261120T000000Z_20261121T000000Z.\(format.rawValue).gz"
+            let object = try await services.fetch(bucket: bucket, key: key, gzip: true)
+            let expected = try await services.expectedRows(entity, tenant: tenant, environment: environment, window: Self.window)
+            #expect(expected.count == 2)
+            let actual = try parse(object.text, format: format, columns: entity.columns)
+            try #require(actual.count == expected.count)
+            for (row, want) in zip(actual, expected) {
+                for column in entity.columns {
+                    let (type, text) = try #require(want.values[column])
+                    var got = row[column] ?? nil
+                    if type == "boolean", format != .csv {
+                        got = got.map { $0 == "1" || $0 == "true" ? "true" : "false" }
+                    }
+                    if type == "jsonb", let text {
+                        #expect(got.map { sameJSON($0, text) } == true, "\(entity) \(column): \(got ?? "nil") vs \(text)")
+                    } else if format == .csv {
+                        #expect(got == (text ?? ""), "\(entity) \(column)")
+                    } else {
+                        #expect(got == text, "\(entity) \(column)")
+                    }
+                }
+            }
+            let run = try #require(try await services.runs(connection: connection).first)
+            #expect(run.entity == entity.rawValue)
+            #expect(run.rowCount == 2)
+        }
+    }
+}
