@@ -54,6 +54,7 @@ struct ExportJob {
         func closeFile() async throws {
             try compressor.finish(into: &compressed)
             try await upload.write(&compressed)
+            compressed.clear()
             files.append(File(rows: rowsInFile, stored: try await upload.finish()))
             rowsInFile = 0
         }
@@ -64,6 +65,8 @@ struct ExportJob {
                 rowsInFile += Int64(segment.rows)
                 try compressor.compress(&segment.bytes, into: &compressed)
                 try await upload.write(&compressed)
+                // Reuse the buffer's storage for the next segment instead of growing it.
+                compressed.clear()
                 guard segment.endsFile else { continue }
                 try await closeFile()
                 if files.count == 1 {

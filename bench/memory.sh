@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# bench/memory.sh [ROWS...]: exports ROWS feature_usage rows (default: 200000 2000000) of one
+# daily window with `flexprice-exporter sync` (CSV + gzip, to moto) and prints, per size, the
+# wall time and the exporter's peak RSS, next to `psql \copy ... | gzip -6 > file` as a reference.
+# Target (issue 3): peak RSS <= 64 MiB at every size, the largest within 10% of the smallest.
+# BENCH_CONFIGURATION=debug measures a debug build (default: release).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
+  exec scripts/with-services.sh "$0" "$@"
+fi
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(200000 2000000)
+configuration="${BENCH_CONFIGURATION:-release}"
+
+swift build -c "$configuration" --product flexprice-exporter >&2
+BIN="$(swift build -c "$configuration" --show-bin-path)/flexprice-exporter"
+export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning
+psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql >/dev/null
+"$BIN" migrate >/dev/null
+curl -fsS -X PUT "$EXPORTER_TEST_S3_ENDPOINT/flexprice-bench" >/dev/null
+ak="$(printf %s AKIABENCHEXAMPLE | "$BIN" encrypt-secret)"
+sk="$(printf %s benchSecretKeyExample | "$BIN" encrypt-secret)"
+columns="id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id, sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, \"timestamp\", ingested_at, qty_total, properties, unique_hash"
+
+# Runs a command and prints "seconds peak-rss-kib" of it and its children.
+measure() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+start = time.monotonic()
+code = subprocess.run(sys.argv[1:], stdout=sys.stderr).returncode
+elapsed = time.monotonic() - start
+if code != 0:
+    sys.exit(f"command failed with exit code {code}: {sys.argv[1:]}")
+print(f"{elapsed:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+PY
+}
+
+results=()
+for rows in "${sizes[@]}"; do
+  tenant="bench_$rows"
+  echo "seeding $rows rows..." >&2
+  psql -q -X -v ON_ERROR_STOP=1 -v tenant="$tenant" -v rows="$rows" -v ak="$ak" -v sk="$sk" \
+       -v endpoint="$EXPORTER_TEST_S3_ENDPOINT" <<'SQL'
+DELETE FROM feature_usage WHERE tenant_id = :'tenant';
+INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id,
+    sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, "timestamp", ingested_at,
+    qty_total, properties, unique_hash)
+SELECT :'tenant' || '_' || lpad(g::text, 9, '0'), :'tenant', 'env_bench', 'ext_cust_' || (g % 5000), 'cust_' || (g % 5000),
+       'sub_' || (g % 800), 'subli_' || (g % 1600), 'price_' || (g % 40), 'meter_' || (g % 40), 'feat_' || (g % 40),
+       1795132800000, 'api_call', 'sdk-python', '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day',
+       '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day' + interval '1.5 seconds',
+       (g % 10000)::numeric / 100, jsonb_build_object('endpoint', '/v1/events', 'status', 200, 'region', 'eu-west-1', 'latency_ms', g % 997),
+       md5(g::text)
+FROM generate_series(1, :rows) AS g;
+DELETE FROM connections WHERE id = 'conn_' || :'tenant';
+INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
+VALUES ('conn_' || :'tenant', :'tenant', 'env_bench', 'bench', 's3', 'published',
+        jsonb_build_object('aws_access_key_id', :'ak', 'aws_secret_access_key', :'sk'),
+        jsonb_build_object('s3', jsonb_build_object('bucket', 'flexprice-bench', 'region', 'us-east-1',
+            'endpoint_url', :'endpoint', 'key_prefix', :'tenant', 'sync_active', true, 'max_file_size_mb', 100000)));
+ANALYZE feature_usage;
+SQL
+  read -r exporter_seconds exporter_rss < <(measure "$BIN" sync --connection "conn_$tenant" --entity feature_usage --from 2026-11-20 --to 2026-11-21)
+  reference_file="$(mktemp)"
+  read -r reference_seconds _ < <(measure bash -c "psql -X -q -c \"\\copy (SELECT $columns FROM feature_usage WHERE tenant_id = '$tenant' AND environment_id = 'env_bench' AND \\\"timestamp\\\" >= '2026-11-20' AND \\\"timestamp\\\" < '2026-11-21' ORDER BY \\\"timestamp\\\", id) TO STDOUT WITH CSV HEADER\" | gzip -6 > '$reference_file'")
+  rm -f "$reference_file"
+  results+=("$rows $exporter_seconds $((exporter_rss / 1024)) $reference_seconds")
+done
+
+printf '\n%-10s %12s %12s %16s %14s\n' rows "exporter s" "peak RSS MiB" "psql|gzip s" "time ratio"
+for line in "${results[@]}"; do
+  read -r rows seconds rss reference <<<"$line"
+  ratio="$(python3 -c "print(f'{$seconds / $reference:.2f}')")"
+  printf '%-10s %12s %12s %16s %14s\n' "$rows" "$seconds" "$rss" "$reference" "$ratio"
+done
+echo "(build: $configuration; target: peak RSS <= 64 MiB at every size and within 10% across sizes)"
