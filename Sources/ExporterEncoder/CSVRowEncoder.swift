@@ -10,6 +10,8 @@ import NIOCore
 public struct CSVRowEncoder: RowEncoder {
     private let header: ByteBuffer
     private var fieldIndex = 0
+    /// Reused for each JSON cell's compact form, so no buffer is allocated per row.
+    private var scratch = ByteBuffer()
 
     public init(columns: [String]) {
         var header = ByteBuffer()
@@ -43,16 +45,16 @@ public struct CSVRowEncoder: RowEncoder {
                 Self.writeEscaped(&bytes, into: &buffer)
             }
         case .integer(let n):
-            buffer.writeString(String(n))
+            TextFormatting.writeInteger(n, into: &buffer)
         case .bool(let b):
             buffer.writeStaticString(b ? "true" : "false")
         case .timestamp(let micros):
             TextFormatting.writeRFC3339(micros: micros, into: &buffer)
         case .json(let bytes):
             // Compact JSON of any complexity contains quotes and commas; quote it as a field.
-            var compact = ByteBuffer()
-            compact.reserveCapacity(bytes.readableBytes)
-            TextFormatting.writeCompactJSON(bytes, into: &compact)
+            scratch.clear()
+            TextFormatting.writeCompactJSON(bytes, into: &scratch)
+            var compact = scratch
             Self.writeEscaped(&compact, into: &buffer)
         }
     }

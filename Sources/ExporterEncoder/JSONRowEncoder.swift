@@ -50,7 +50,7 @@ public struct JSONRowEncoder: RowEncoder {
         case .text(let bytes), .decimal(let bytes):
             TextFormatting.writeJSONString(bytes, into: &buffer)
         case .integer(let n):
-            buffer.writeString(String(n))
+            TextFormatting.writeInteger(n, into: &buffer)
         case .bool(let b):
             buffer.writeStaticString(b ? "true" : "false")
         case .timestamp(let micros):

@@ -16,6 +16,27 @@ public enum TextFormatting {
         }
     }
 
+    /// Decimal digits of an integer, without an intermediate `String`.
+    public static func writeInteger(_ value: Int64, into buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { out in
+            // Work in negative numbers so Int64.min has a representation.
+            var v = value > 0 ? -value : value
+            var digits = 0
+            repeat {
+                digits += 1
+                v /= 10
+            } while v != 0
+            let length = digits + (value < 0 ? 1 : 0)
+            if value < 0 { out[0] = UInt8(ascii: "-") }
+            v = value > 0 ? -value : value
+            for i in stride(from: length - 1, through: length - digits, by: -1) {
+                out[i] = UInt8(48 - Int(v % 10))
+                v /= 10
+            }
+            return length
+        }
+    }
+
     /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped,
     /// other UTF-8 bytes copied as they are.
     public static func writeJSONString(_ text: ByteBuffer, into buffer: inout ByteBuffer) {
@@ -36,7 +57,6 @@ public enum TextFormatting {
                 case 0x08: buffer.writeStaticString("\\b")
                 case 0x0C: buffer.writeStaticString("\\f")
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                                        hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
@@ -45,6 +65,8 @@ public enum TextFormatting {
         }
         buffer.writeInteger(UInt8(ascii: "\""))
     }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Copies JSON text without the insignificant whitespace PostgreSQL puts after `:` and `,`
     /// (jsonb's text form is `{"a": 1, "b": [1, 2]}`), so every export writes the compact form.

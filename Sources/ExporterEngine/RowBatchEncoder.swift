@@ -34,6 +34,9 @@ final class RowBatchEncoder: @unchecked Sendable {
     /// Uncompressed bytes of the current file before `buffer`'s current segment.
     private var fileBytesBeforeSegment = 0
     private var segmentStart = 0
+    /// Set when a batch's segments have been handed out: the buffer is cleared (and so reused,
+    /// its segments having been consumed by then) when the next batch's first row arrives.
+    private var clearBeforeNextRow = false
     private(set) var totalRows: Int64 = 0
 
     init(encoder: any RowEncoder, maxFileBytes: Int) {
@@ -45,6 +48,11 @@ final class RowBatchEncoder: @unchecked Sendable {
 
     /// Encodes one row. Called on the event loop.
     func consume(_ row: PostgresRow) throws {
+        if clearBeforeNextRow {
+            buffer.clear()
+            segmentStart = 0
+            clearBeforeNextRow = false
+        }
         let rowStart = buffer.writerIndex
         try encode(row)
         let fileBytes = fileBytesBeforeSegment + (buffer.writerIndex - segmentStart)
@@ -90,11 +98,7 @@ final class RowBatchEncoder: @unchecked Sendable {
         closeSegment(endsFile: false)
         let result = segments
         segments = []
-        // Start the next batch in a fresh buffer; the segments keep the old one alive until
-        // they are compressed.
-        buffer = ByteBuffer()
-        buffer.reserveCapacity(1 << 20)
-        segmentStart = 0
+        clearBeforeNextRow = true
         return result
     }
 

@@ -119,7 +119,7 @@ public struct S3Client: Sendable {
     public func send(_ method: String, key: String?, query: [(String, String)] = [],
                      headers: [(String, String)] = [], body: ByteBuffer? = nil) async throws -> Response {
         let payload = body ?? ByteBuffer()
-        let payloadHash = payload.withUnsafeReadableBytes { Self.hex(SHA256.hash(data: $0)) }
+        let payloadHash = payload.withUnsafeReadableBytes { Hex.lowercase(SHA256.hash(data: $0)) }
         let path = endpoint.path(forKey: key)
         let operation = "\(method) \(key ?? endpoint.bucket)"
         var attempt = 0
@@ -201,15 +201,5 @@ public struct S3Client: Sendable {
 
     static func md5Base64(_ body: ByteBuffer) -> String {
         body.withUnsafeReadableBytes { Data(Insecure.MD5.hash(data: $0)).base64EncodedString() }
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -21,7 +21,7 @@ public struct S3ObjectSink: ObjectSink {
 
     public func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
         _ = try await client.putObject(key: key, body: body, headers: attributes.headers)
-        let sha = body.withUnsafeReadableBytes { S3Client.hex(SHA256.hash(data: $0)) }
+        let sha = body.withUnsafeReadableBytes { Hex.lowercase(SHA256.hash(data: $0)) }
         return StoredObject(key: key, bytes: Int64(body.readableBytes), sha256: sha, url: client.endpoint.objectURL(key: key))
     }
 
@@ -113,7 +113,7 @@ public final class S3ObjectUpload: ObjectUpload {
             self.uploadID = nil
         }
         buffer = ByteBuffer()
-        return StoredObject(key: key, bytes: byteCount, sha256: S3Client.hex(hasher.finalize()),
+        return StoredObject(key: key, bytes: byteCount, sha256: Hex.lowercase(hasher.finalize()),
                             url: client.endpoint.objectURL(key: key))
     }
 

@@ -17,6 +17,7 @@ public struct PostgresFieldDecoder {
     }
 
     private var scratch = ByteBuffer()
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public init() {
         scratch.reserveCapacity(64)
@@ -71,11 +72,10 @@ public struct PostgresFieldDecoder {
             return .text(scratch)
         case .uuid:
             guard let raw = bytes.readBytes(length: 16) else { throw malformed(cell) }
-            let hex = Array("0123456789abcdef".utf8)
             scratch.clear()
             for (i, byte) in raw.enumerated() {
                 if i == 4 || i == 6 || i == 8 || i == 10 { scratch.writeInteger(UInt8(ascii: "-")) }
-                scratch.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                scratch.writeBytes([Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
             }
             return .text(scratch)
         default:
@@ -122,7 +122,11 @@ public struct PostgresFieldDecoder {
             for group in 0...Int(weight) {
                 let d = digit(group)
                 if group == 0 {
-                    out.writeString(String(d))
+                    // The leading group has no leading zeros.
+                    if d >= 1000 { out.writeInteger(UInt8(48 + d / 1000)) }
+                    if d >= 100 { out.writeInteger(UInt8(48 + d / 100 % 10)) }
+                    if d >= 10 { out.writeInteger(UInt8(48 + d / 10 % 10)) }
+                    out.writeInteger(UInt8(48 + d % 10))
                 } else {
                     out.writeBytes([UInt8(48 + d / 1000), UInt8(48 + d / 100 % 10), UInt8(48 + d / 10 % 10), UInt8(48 + d % 10)])
                 }

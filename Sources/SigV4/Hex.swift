@@ -2,8 +2,9 @@
 ///
 /// SigV4 wants lowercase hex everywhere (payload hash, canonical-request hash, signature),
 /// unlike the uppercase hex of percent-encoding; keeping the two apart avoids mixing them up.
-enum Hex {
-    static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+/// Public so the S3 sink records object digests (`export_runs.sha256`) in the same form.
+public enum Hex {
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {

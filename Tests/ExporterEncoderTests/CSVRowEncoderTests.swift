@@ -3,25 +3,40 @@ import ExporterEncoder
 import NIOCore
 import Testing
 
+/// One file's text: what an encoder writes for `rows`, from header to footer.
+func encodeFile(_ encoder: some RowEncoder, _ rows: [[FieldValue]]) -> String {
+    var encoder = encoder
+    var buffer = ByteBuffer()
+    encoder.startFile(into: &buffer)
+    for row in rows {
+        encoder.beginRow(into: &buffer)
+        for field in row { encoder.writeField(field, into: &buffer) }
+        encoder.endRow(into: &buffer)
+    }
+    encoder.finishFile(into: &buffer)
+    return String(buffer: buffer)
+}
+
 /// RFC 4180 output with exact bytes.
 struct CSVRowEncoderTests {
     func encode(_ rows: [[FieldValue]], columns: [String]) -> String {
-        var encoder = CSVRowEncoder(columns: columns)
-        var buffer = ByteBuffer()
-        encoder.startFile(into: &buffer)
-        for row in rows {
-            encoder.beginRow(into: &buffer)
-            for field in row { encoder.writeField(field, into: &buffer) }
-            encoder.endRow(into: &buffer)
-        }
-        encoder.finishFile(into: &buffer)
-        return String(buffer: buffer)
+        encodeFile(CSVRowEncoder(columns: columns), rows)
     }
 
     func text(_ s: String) -> FieldValue { .text(ByteBuffer(string: s)) }
 
     @Test func headerAndPlainFields() {
         #expect(encode([[text("a"), .integer(-7), .bool(true)]], columns: ["x", "y", "z"]) == "x,y,z\r\na,-7,true\r\n")
+    }
+
+    @Test(arguments: [Int64.min, -1_000_000, -9, 0, 7, 10, 1_795_132_800_000, Int64.max])
+    func integersAreWrittenExactly(_ value: Int64) {
+        #expect(encode([[.integer(value)]], columns: ["n"]) == "n\r\n\(value)\r\n")
+    }
+
+    @Test func jsonCellsInSuccessiveRowsDoNotShareBytes() {
+        let csv = encode([[.json(ByteBuffer(string: #"{"a": 1}"#))], [.json(ByteBuffer(string: "[2]"))]], columns: ["j"])
+        #expect(csv == "j\r\n\"{\"\"a\"\":1}\"\r\n[2]\r\n")
     }
 
     @Test func quotesOnlyWhenNeededAndDoublesInnerQuotes() {
@@ -53,16 +68,7 @@ struct CSVRowEncoderTests {
 /// JSON and NDJSON output with exact bytes.
 struct JSONRowEncoderTests {
     func encode(_ rows: [[FieldValue]], columns: [String], style: JSONRowEncoder.Style) -> String {
-        var encoder = JSONRowEncoder(columns: columns, style: style)
-        var buffer = ByteBuffer()
-        encoder.startFile(into: &buffer)
-        for row in rows {
-            encoder.beginRow(into: &buffer)
-            for field in row { encoder.writeField(field, into: &buffer) }
-            encoder.endRow(into: &buffer)
-        }
-        encoder.finishFile(into: &buffer)
-        return String(buffer: buffer)
+        encodeFile(JSONRowEncoder(columns: columns, style: style), rows)
     }
 
     @Test func arrayOfObjectsWithTypedValues() {

@@ -1,6 +1,7 @@
 import ExporterCore
 import Foundation
 import PostgresNIO
+import Testing
 
 /// The rows an export should contain, read from PostgreSQL independently of the exporter:
 /// every column rendered by PostgreSQL itself as text (numerics exact, timestamps in UTC, jsonb
@@ -56,4 +57,68 @@ func sameJSON(_ a: String, _ b: String) -> Bool {
     guard let x = try? JSONSerialization.jsonObject(with: Data(a.utf8), options: [.fragmentsAllowed]),
           let y = try? JSONSerialization.jsonObject(with: Data(b.utf8), options: [.fragmentsAllowed]) else { return false }
     return NSDictionary(dictionary: ["v": x]).isEqual(to: ["v": y])
+}
+
+/// Parses an exported file and checks it field by field against PostgreSQL's own rendering:
+/// the same rows in the same order, every value equal (jsonb by value), and in JSON output every
+/// value of the contract's JSON type (exact decimals and timestamps as strings, integers as
+/// numbers, booleans as booleans, jsonb as JSON). Returns the parsed rows.
+@discardableResult
+func expectFile(_ text: String, format: ExportFormat, entity: EntityType, toEqual expected: [ExpectedRow],
+                sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: String?]] {
+    let actual = try parse(text, format: format, columns: entity.columns)
+    try #require(actual.count == expected.count, sourceLocation: sourceLocation)
+    let kinds = format == .csv ? [] : try jsonKinds(text, format: format)
+    for (index, (row, want)) in zip(actual, expected).enumerated() {
+        for column in entity.columns {
+            let (type, text) = try #require(want.values[column], sourceLocation: sourceLocation)
+            var got = row[column] ?? nil
+            if format != .csv {
+                let kind = kinds[index][column]
+                #expect(kind == (text == nil ? "null" : expectedJSONKind(type)),
+                        "\(entity) \(column) (\(type)) is JSON \(kind ?? "absent")", sourceLocation: sourceLocation)
+                // JSONSerialization reads booleans as NSNumber 1/0; the kind check above saw the literal.
+                if type == "boolean" { got = got.map { $0 == "1" ? "true" : "false" } }
+            }
+            if type == "jsonb", let text {
+                #expect(got.map { sameJSON($0, text) } == true, "\(entity) \(column): \(got ?? "nil") vs \(text)",
+                        sourceLocation: sourceLocation)
+            } else if format == .csv {
+                // CSV cannot tell NULL from empty; NULL is the empty field.
+                #expect(got == (text ?? ""), "\(entity) \(column)", sourceLocation: sourceLocation)
+            } else {
+                #expect(got == text, "\(entity) \(column)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+    return actual
+}
+
+/// The JSON type the contract gives a PostgreSQL type (DESIGN §2).
+func expectedJSONKind(_ postgresType: String) -> String {
+    switch postgresType {
+    case "integer", "bigint", "smallint": JSONValue.number(0).kind
+    case "boolean": JSONValue.bool(true).kind
+    case "jsonb": "JSON"
+    default: JSONValue.string("").kind
+    }
+}
+
+/// Each row's JSON value kinds by column, read with an independent decoder that keeps
+/// booleans, numbers and strings apart; objects and arrays both count as "JSON".
+func jsonKinds(_ text: String, format: ExportFormat) throws -> [[String: String]] {
+    let rows: [[String: JSONValue]]
+    if format == .json {
+        rows = try JSONDecoder().decode([[String: JSONValue]].self, from: Data(text.utf8))
+    } else {
+        rows = try text.split(separator: "\n").map { try JSONDecoder().decode([String: JSONValue].self, from: Data($0.utf8)) }
+    }
+    return rows.map { row in
+        row.mapValues { value in
+            switch value {
+            case .object, .array: "JSON"
+            default: value.kind
+            }
+        }
+    }
 }

@@ -30,14 +30,10 @@ struct LargeExportTests {
 
     func setUp(_ services: Services, rows: Int, extra: String = "", compression: CompressionSetting = .gzip)
         async throws -> (tenant: String, bucket: String, connection: String) {
-        let tenant = uniqueName("tenant")
-        let bucket = uniqueName("bucket")
-        let connection = uniqueName("conn")
-        try await services.createBucket(bucket)
-        try await seed(services, tenant: tenant, count: rows)
-        try await services.insertConnection(id: connection, tenant: tenant, environment: "",
-                                            syncConfig: Services.syncConfig(bucket: bucket, compression: compression, extra: extra))
-        return (tenant, bucket, connection)
+        let c = try await services.newConnection(
+            syncConfig: { Services.syncConfig(bucket: $0, compression: compression, extra: extra) },
+            seed: { try await seed(services, tenant: $0, count: rows) })
+        return (c.tenant, c.bucket, c.id)
     }
 
     @Test func aLargeObjectIsUploadedInPartsAndEqualsTheDatabase() async throws {

@@ -185,6 +185,32 @@ struct RunRow: Sendable {
     let attempt: Int
 }
 
+/// A test's own tenant, bucket and connection.
+struct TestConnection: Sendable {
+    let tenant: String
+    let environment: String
+    let bucket: String
+    let id: String
+}
+
+extension Services {
+    /// Makes a fresh tenant and bucket, runs `seed` with the tenant, then stores an S3 connection
+    /// for them whose `sync_config` is `syncConfig(bucket)`.
+    func newConnection(
+        environment: String = "", encryptionKey: String = TestServices.encryptionKey, nested: Bool = false,
+        syncConfig: (String) -> String = { Services.syncConfig(bucket: $0) },
+        seed: (String) async throws -> Void = { _ in }
+    ) async throws -> TestConnection {
+        let connection = TestConnection(tenant: uniqueName("tenant"), environment: environment,
+                                        bucket: uniqueName("bucket"), id: uniqueName("conn"))
+        try await createBucket(connection.bucket)
+        try await seed(connection.tenant)
+        try await insertConnection(id: connection.id, tenant: connection.tenant, environment: environment,
+                                   syncConfig: syncConfig(connection.bucket), encryptionKey: encryptionKey, nested: nested)
+        return connection
+    }
+}
+
 /// A fresh identifier for a test's tenant, connection and bucket.
 func uniqueName(_ prefix: String) -> String {
     prefix + "-" + UUID().uuidString.lowercased().prefix(12)
