@@ -9,4 +9,9 @@ struct FlexpriceExporter: AsyncParsableCommand {
         commandName: "flexprice-exporter",
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
         subcommands: [SyncCommand.self, MigrateCommand.self, EncryptSecretCommand.self])
+
+    static func main() async {
+        AllocatorTuning.apply()
+        await main(nil)
+    }
 }

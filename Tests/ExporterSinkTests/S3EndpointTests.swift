@@ -33,3 +33,28 @@ struct S3EndpointTests {
         #expect(e.objectURL(key: "k") == "http://gw.local:8080/s3/b/k")
     }
 }
+
+/// The headers that store an object's type, encoding and server-side encryption (DESIGN §5).
+struct ObjectAttributesTests {
+    @Test func aes256() {
+        let headers = ObjectAttributes(contentType: "text/csv", contentEncoding: "gzip", encryption: .aes256).headers
+        #expect(headers.map { "\($0.0): \($0.1)" } == [
+            "content-type: text/csv", "x-amz-server-side-encryption: AES256", "content-encoding: gzip",
+        ])
+    }
+
+    @Test func kmsWithAKeyID() {
+        let headers = ObjectAttributes(contentType: "application/x-ndjson", encryption: .kms, kmsKeyID: "arn:aws:kms:k").headers
+        #expect(headers.map { "\($0.0): \($0.1)" } == [
+            "content-type: application/x-ndjson", "x-amz-server-side-encryption: aws:kms",
+            "x-amz-server-side-encryption-aws-kms-key-id: arn:aws:kms:k",
+        ])
+    }
+
+    @Test func dsseWithoutAKeyIDUsesTheDefaultKey() {
+        let headers = ObjectAttributes(contentType: "application/json", encryption: .kmsDSSE).headers
+        #expect(headers.map { "\($0.0): \($0.1)" } == [
+            "content-type: application/json", "x-amz-server-side-encryption: aws:kms:dsse",
+        ])
+    }
+}
