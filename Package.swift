@@ -109,10 +109,44 @@ let package = Package(
                 "ExporterCompressor",
                 "ExporterSink",
                 "ExporterRunHistory",
+                "ExporterScheduler",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Process integration: systemd notify protocol and log output formats.
+        .target(
+            name: "ExporterSystem",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Scheduler: which windows are due, and the Dispatch timer that drives passes.
+        .target(
+            name: "ExporterScheduler",
+            dependencies: [
+                "ExporterCore",
+                "ExporterRunHistory",
+            ],
+            swiftSettings: strict
+        ),
+        // Daemon: the long-running ServiceLifecycle service (passes, signals, leases, shutdown).
+        .target(
+            name: "ExporterDaemon",
+            dependencies: [
+                "ExporterCore",
+                "ExporterEngine",
+                "ExporterScheduler",
+                "ExporterRunHistory",
+                "ExporterSystem",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -122,6 +156,9 @@ let package = Package(
             dependencies: [
                 "ExporterCore",
                 "ExporterEngine",
+                "ExporterDaemon",
+                "ExporterScheduler",
+                "ExporterSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,6 +184,16 @@ let package = Package(
                 "ExporterEncoder", "ExporterCompressor", "ExporterCore",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterSystemTests",
+            dependencies: ["ExporterSystem", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterSchedulerTests",
+            dependencies: ["ExporterScheduler", "ExporterCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ExporterCore
 import ExporterRunHistory
+import ExporterScheduler
 import ExporterSink
 import ExporterSource
 import Foundation
@@ -15,6 +16,8 @@ public struct RunReport: Sendable, CustomStringConvertible {
         case failed(ExportError)
         /// Another worker is running this window right now.
         case skipped
+        /// A dry run: what would be exported.
+        case planned(trigger: RunTrigger, objectKey: String, rows: Int64)
     }
 
     public let key: RunKey
@@ -32,6 +35,7 @@ public struct RunReport: Sendable, CustomStringConvertible {
         case .succeeded(let o): return "\(what): succeeded, \(o.rowCount) rows, \(o.bytesUploaded) bytes, manifest \(o.manifestKey)"
         case .failed(let e): return "\(what): failed, \(e.code): \(e.message)"
         case .skipped: return "\(what): skipped, already running elsewhere"
+        case .planned(let trigger, let objectKey, let rows): return "\(what): would export \(rows) rows to \(objectKey) (\(trigger.rawValue))"
         }
     }
 }
@@ -48,8 +52,8 @@ public struct ExportEngine: Sendable {
     public let catalog: ConnectionCatalog
     public let source: EntitySource
     public let history: RunHistory
-    private let secretBox: SecretBox
-    private let makeSink: SinkFactory
+    let secretBox: SecretBox
+    let makeSink: SinkFactory
     private let logger: Logger
     private let batchSize: Int
     private let gzipLevel: Int32
@@ -81,64 +85,189 @@ public struct ExportEngine: Sendable {
     /// even when it succeeded before.
     public func exportWindow(_ window: ExportWindow, connectionID: String?, entities: [EntityType]?,
                              trigger: RunTrigger = .manual) async throws -> [RunReport] {
-        let connections = try await catalog.publishedS3Connections(id: connectionID)
-        if let connectionID, connections.isEmpty {
-            throw ExportError.config(connection: connectionID, field: "id",
-                                     problem: "matches no published connection with provider_type s3")
-        }
+        let connections = try await connections(connectionID)
         var reports: [RunReport] = []
         for connection in connections {
-            reports += await export(connection, window: window, entities: entities, trigger: trigger,
-                                    includeInactive: connectionID != nil)
+            switch prepare(connection, includeInactive: connectionID != nil) {
+            case .inactive:
+                continue
+            case .failed(let error, let interval, let entitiesOfConnection):
+                reports += await recordFailure(connection, entities: entities ?? entitiesOfConnection, interval: interval,
+                                               windows: { _ in window }, trigger: trigger, error: error)
+            case .ready(let settings, let sink):
+                for entity in entities ?? settings.entityTypes {
+                    reports.append(await run(key(connection, entity, settings.interval, window), settings: settings,
+                                             sink: sink, trigger: trigger))
+                }
+            }
         }
         return reports
     }
 
-    /// Exports one connection's entities for one window. Failures are recorded, never thrown.
-    func export(_ connection: ExportConnection, window: ExportWindow, entities requested: [EntityType]?,
-                trigger: RunTrigger, includeInactive: Bool) async -> [RunReport] {
-        func key(_ entity: EntityType, _ interval: SyncInterval?) -> RunKey {
-            RunKey(connectionID: connection.id, tenantID: connection.tenantID, environmentID: connection.environmentID,
-                   entity: entity, interval: interval, window: window)
-        }
-        func failAll(_ entities: [EntityType], _ interval: SyncInterval?, _ error: ExportError) async -> [RunReport] {
-            logger.error("export failed", metadata: ["connection": "\(connection.id)", "error": "\(error.message)"])
-            var reports: [RunReport] = []
-            for entity in entities {
-                let k = key(entity, interval)
-                do {
-                    try await history.recordFailure(k, trigger: trigger, error: error)
-                } catch {
-                    logger.error("could not record a failed run", metadata: ["error": "\(error)"])
+    /// One scheduler pass (DESIGN §4): for every active connection and entity, the windows the
+    /// planner says are due, oldest first and stopping at the first failure; up to
+    /// `maxConcurrency` (connection, entity) streams at once, never two runs of one stream.
+    /// With `dryRun`, nothing is exported or recorded: each planned run is reported with its key
+    /// and row count.
+    public func schedulePass(planner: WindowPlanner, now: Int64, forced: Bool, maxConcurrency: Int,
+                             connectionID: String? = nil, entities: [EntityType]? = nil,
+                             dryRun: Bool = false) async throws -> [RunReport] {
+        let connections = try await connections(connectionID)
+        let states = try await history.scheduleStates(connectionIDs: connections.map(\.id))
+        var streams: [@Sendable () async -> [RunReport]] = []
+        var reports: [RunReport] = []
+        for connection in connections {
+            switch prepare(connection, includeInactive: false) {
+            case .inactive:
+                continue
+            case .failed(let error, let interval, let entitiesOfConnection):
+                // Recorded against each entity's next due window, so the failure is visible
+                // and backs off like any other instead of repeating every tick.
+                for entity in entities ?? entitiesOfConnection {
+                    let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
+                    guard let first = planner.plan(interval: interval ?? .daily, state: state, now: now, forced: forced).first
+                    else { continue }
+                    if dryRun {
+                        reports.append(RunReport(key: key(connection, entity, interval, first.window), runID: nil, result: .failed(error)))
+                    } else {
+                        reports += await recordFailure(connection, entities: [entity], interval: interval,
+                                                       windows: { _ in first.window }, trigger: first.trigger, error: error)
+                    }
                 }
-                reports.append(RunReport(key: k, runID: nil, result: .failed(error)))
+            case .ready(let settings, let sink):
+                for entity in entities ?? settings.entityTypes {
+                    let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
+                    let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced)
+                    guard !runs.isEmpty else { continue }
+                    let keys = runs.map { key(connection, entity, settings.interval, $0.window) }
+                    if dryRun {
+                        for (runKey, planned) in zip(keys, runs) {
+                            reports.append(await preview(runKey, settings: settings, trigger: planned.trigger))
+                        }
+                        continue
+                    }
+                    streams.append {
+                        var done: [RunReport] = []
+                        for (runKey, planned) in zip(keys, runs) {
+                            let report = await self.run(runKey, settings: settings, sink: sink, trigger: planned.trigger)
+                            done.append(report)
+                            if case .succeeded = report.result { continue }
+                            break
+                        }
+                        return done
+                    }
+                }
             }
-            return reports
         }
+        reports += await withTaskGroup(of: [RunReport].self) { group in
+            var pending = streams[...]
+            var running = 0
+            var collected: [RunReport] = []
+            while let next = pending.popFirst() {
+                if running == max(1, maxConcurrency), let finished = await group.next() {
+                    collected += finished
+                    running -= 1
+                }
+                group.addTask(operation: next)
+                running += 1
+            }
+            for await finished in group { collected += finished }
+            return collected
+        }
+        return reports
+    }
 
+    /// What `exportWindow` would do, without doing it (`sync --from --to --dry-run`).
+    public func previewWindow(_ window: ExportWindow, connectionID: String?, entities: [EntityType]?) async throws -> [RunReport] {
+        var reports: [RunReport] = []
+        for connection in try await connections(connectionID) {
+            switch prepare(connection, includeInactive: connectionID != nil) {
+            case .inactive:
+                continue
+            case .failed(let error, let interval, let entitiesOfConnection):
+                reports += (entities ?? entitiesOfConnection).map {
+                    RunReport(key: key(connection, $0, interval, window), runID: nil, result: .failed(error))
+                }
+            case .ready(let settings, _):
+                for entity in entities ?? settings.entityTypes {
+                    reports.append(await preview(key(connection, entity, settings.interval, window), settings: settings,
+                                                 trigger: .manual))
+                }
+            }
+        }
+        return reports
+    }
+
+    /// What a planned run would export, without exporting it (`sync --dry-run`).
+    func preview(_ key: RunKey, settings: ConnectionSettings, trigger: RunTrigger) async -> RunReport {
+        let objectKey = settings.keyLayout.dataKey(entity: key.entity, window: key.window, format: settings.format,
+                                                   compression: settings.compression)
+        do {
+            let rows = try await source.count(EntityQuery(entity: key.entity, tenantID: key.tenantID,
+                                                          environmentID: key.environmentID, window: key.window))
+            return RunReport(key: key, runID: nil, result: .planned(trigger: trigger, objectKey: objectKey, rows: rows))
+        } catch {
+            return RunReport(key: key, runID: nil, result: .failed(Self.exportError(error, key: key)))
+        }
+    }
+
+    /// The connections to look at: one by id (an error if it does not exist), or all.
+    private func connections(_ id: String?) async throws -> [ExportConnection] {
+        let connections = try await catalog.publishedS3Connections(id: id)
+        if let id, connections.isEmpty {
+            throw ExportError.config(connection: id, field: "id",
+                                     problem: "matches no published connection with provider_type s3")
+        }
+        return connections
+    }
+
+    private enum Prepared {
+        case inactive
+        case failed(ExportError, interval: SyncInterval?, entities: [EntityType])
+        case ready(ConnectionSettings, any ObjectSink)
+    }
+
+    /// Reads a connection's settings and credentials. A connection that cannot be read is never
+    /// skipped silently: it is `.failed` with an error naming the field.
+    private func prepare(_ connection: ExportConnection, includeInactive: Bool) -> Prepared {
         let settings: ConnectionSettings
         do {
             settings = try connection.settings()
         } catch {
-            return await failAll(requested ?? EntityType.allCases, nil, error)
+            return .failed(error, interval: nil, entities: EntityType.allCases)
         }
-        if !settings.syncActive && !includeInactive {
-            logger.debug("connection is not active", metadata: ["connection": "\(connection.id)"])
-            return []
-        }
-        let entities = requested ?? settings.entityTypes
-        let sink: any ObjectSink
+        if !settings.syncActive && !includeInactive { return .inactive }
         do {
-            let credentials = try connection.credentials(using: secretBox)
-            sink = try makeSink(settings, credentials)
+            return .ready(settings, try makeSink(settings, try connection.credentials(using: secretBox)))
         } catch let error as ExportError {
-            return await failAll(entities, settings.interval, error)
+            return .failed(error, interval: settings.interval, entities: settings.entityTypes)
         } catch {
-            return await failAll(entities, settings.interval, .internal("connection \(connection.id): \(error)"))
+            return .failed(.internal("connection \(connection.id): \(error)"), interval: settings.interval,
+                           entities: settings.entityTypes)
         }
+    }
+
+    private func key(_ connection: ExportConnection, _ entity: EntityType, _ interval: SyncInterval?,
+                     _ window: ExportWindow) -> RunKey {
+        RunKey(connectionID: connection.id, tenantID: connection.tenantID, environmentID: connection.environmentID,
+               entity: entity, interval: interval, window: window)
+    }
+
+    /// Records a connection-level failure (unreadable settings or credentials) as a failed run
+    /// per entity, so it shows in export_runs.
+    private func recordFailure(_ connection: ExportConnection, entities: [EntityType], interval: SyncInterval?,
+                               windows: (EntityType) -> ExportWindow, trigger: RunTrigger,
+                               error: ExportError) async -> [RunReport] {
+        logger.error("connection cannot be exported", metadata: ["connection": "\(connection.id)", "error": "\(error.message)"])
         var reports: [RunReport] = []
         for entity in entities {
-            reports.append(await run(key(entity, settings.interval), settings: settings, sink: sink, trigger: trigger))
+            let runKey = key(connection, entity, interval, windows(entity))
+            do {
+                try await history.recordFailure(runKey, trigger: trigger, error: error)
+            } catch {
+                logger.error("could not record a failed run", metadata: ["error": "\(error)"])
+            }
+            reports.append(RunReport(key: runKey, runID: nil, result: .failed(error)))
         }
         return reports
     }
@@ -176,7 +305,10 @@ public struct ExportEngine: Sendable {
         } catch {
             let failure = Self.exportError(error, key: key)
             do {
-                try await history.fail(runID, failure)
+                // A cancelled run (shutdown deadline) must still be recorded: the update runs
+                // in an unstructured task, which does not inherit the cancellation.
+                let history = self.history
+                try await Task { try await history.fail(runID, failure) }.value
             } catch {
                 logger.error("could not record a failed run", metadata: ["run": "\(runID)", "error": "\(error)"])
             }
@@ -192,6 +324,9 @@ public struct ExportEngine: Sendable {
     /// Maps any error to the run-history vocabulary, naming the connection and entity.
     static func exportError(_ error: any Error, key: RunKey) -> ExportError {
         let context = "connection \(key.connectionID), entity \(key.entity.rawValue)"
+        if Task.isCancelled {
+            return .shutdown("\(context): the run was aborted because the exporter is stopping; the window will be exported again")
+        }
         switch error {
         case let error as ExportError:
             switch error {

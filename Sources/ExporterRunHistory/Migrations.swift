@@ -50,6 +50,17 @@ public struct Migrations: Sendable {
                 ON export_runs (connection_id, entity_type, window_end DESC, id DESC)
             """,
         ]),
+        (2, "create exporter_workers", [
+            // Each daemon's heartbeat: a `running` row whose worker has stopped beating is abandoned
+            // and its window re-run by another (or the restarted) daemon.
+            """
+            CREATE TABLE IF NOT EXISTS exporter_workers (
+                worker       varchar(255) PRIMARY KEY,
+                started_at   timestamptz  NOT NULL DEFAULT now(),
+                heartbeat_at timestamptz  NOT NULL DEFAULT now()
+            )
+            """,
+        ]),
     ]
 
     private let client: PostgresClient

@@ -58,8 +58,8 @@ public struct RunOutcome: Sendable, Hashable {
 /// The `export_runs` table (DESIGN §6): every run is recorded, first as `running`, then
 /// `succeeded` or `failed`, so operators monitor the exporter with SQL.
 public struct RunHistory: Sendable {
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
     /// `host:pid`, recorded on every run this process starts.
     public let worker: String
 
@@ -74,8 +74,11 @@ public struct RunHistory: Sendable {
     }
 
     /// Records a run as `running`. Returns nil when another run of the same window is already
-    /// running (the database's unique index decides, so two daemons never export a window twice).
+    /// running (the database's unique index decides, so two daemons never export a window twice),
+    /// and, for scheduled triggers (`schedule`, `catch_up`), when the window has already succeeded:
+    /// a daemon that planned a window while another was finishing it does not export it again.
     public func start(_ key: RunKey, trigger: RunTrigger) async throws -> Int64? {
+        let onlyIfNotDone = trigger == .schedule || trigger == .catchUp
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
         let query: PostgresQuery = """
@@ -86,6 +89,9 @@ public struct RunHistory: Sendable {
                 1 + (SELECT count(*) FROM export_runs WHERE connection_id = \(key.connectionID)
                      AND entity_type = \(key.entity.rawValue) AND window_start = \(start) AND window_end = \(end)),
                 \(worker)
+            WHERE NOT \(onlyIfNotDone) OR NOT EXISTS (
+                SELECT 1 FROM export_runs WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
+                AND window_start = \(start) AND window_end = \(end) AND status = 'succeeded')
             ON CONFLICT DO NOTHING
             RETURNING id
             """

@@ -51,6 +51,8 @@ public protocol ObjectSink: Sendable {
     /// Server-side copy, used to rename a file when an export rolls over into part files.
     func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject
     func delete(key: String) async throws
+    /// Fails unless the bucket exists and the credentials may use it (HeadBucket).
+    func verifyBucket() async throws
 }
 
 /// One object being written. Not shared between tasks: the export job owns it.

@@ -43,6 +43,10 @@ public struct S3ObjectSink: ObjectSink {
     public func delete(key: String) async throws {
         try await client.deleteObject(key: key)
     }
+
+    public func verifyBucket() async throws {
+        try await client.headBucket()
+    }
 }
 
 /// One object streamed to S3. Bytes collect in a part buffer; a full part is uploaded (creating
@@ -121,6 +125,9 @@ public final class S3ObjectUpload: ObjectUpload {
         buffer = ByteBuffer()
         guard let uploadID else { return }
         self.uploadID = nil
-        try? await client.abortMultipartUpload(key: key, uploadID: uploadID)
+        // Abort even when the export was cancelled (shutdown): an unstructured task does not
+        // inherit the cancellation, so the request is really sent.
+        let (client, key) = (self.client, self.key)
+        await Task { try? await client.abortMultipartUpload(key: key, uploadID: uploadID) }.value
     }
 }

@@ -38,6 +38,18 @@ public struct EntitySource: Sendable {
         }
     }
 
+    /// How many rows `query` would export (for `sync --dry-run`).
+    public func count(_ query: EntityQuery) async throws -> Int64 {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(query.tenantID)
+        bindings.append(query.environmentID)
+        bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
+        bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
+        let sql = PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM (\(query.selectSQL)) AS rows", binds: bindings)
+        for try await count in try await client.query(sql, logger: logger).decode(Int64.self) { return count }
+        return 0
+    }
+
     nonisolated(nonsending) private func run(
         _ query: EntityQuery,
         on connection: PostgresConnection,

@@ -8,7 +8,8 @@ struct FlexpriceExporter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flexprice-exporter",
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
-        subcommands: [SyncCommand.self, MigrateCommand.self, EncryptSecretCommand.self])
+        subcommands: [RunCommand.self, SyncCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
+                      EncryptSecretCommand.self])
 
     static func main() async {
         AllocatorTuning.apply()

@@ -11,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
-            let logger = LogSetup.makeLogger(settings)
+            let logger = ProcessLogging.makeLogger(settings)
             let applied = try await Runtime.withPostgres(settings, logger: logger) { client in
                 try await Migrations(client: client, logger: logger).run()
             }

@@ -12,9 +12,7 @@ enum Runtime {
         _ settings: ExporterSettings, logger: Logger,
         _ body: @Sendable @escaping (PostgresClient) async throws -> T
     ) async throws -> T {
-        let url = try settings.requireDatabaseURL()
-        logger.debug("connecting to the database", metadata: ["url": "\(url)"])
-        let client = PostgresClient(configuration: try .init(databaseURL: url), backgroundLogger: logger)
+        let client = try makePostgres(settings, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await client.run()
@@ -29,11 +27,21 @@ enum Runtime {
         }
     }
 
-    /// Runs `body` with an HTTP client that is shut down afterwards.
-    static func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    static func makePostgres(_ settings: ExporterSettings, logger: Logger) throws -> PostgresClient {
+        let url = try settings.requireDatabaseURL()
+        logger.debug("database", metadata: ["url": "\(url)"])
+        return PostgresClient(configuration: try .init(databaseURL: url), backgroundLogger: logger)
+    }
+
+    static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Runs `body` with an HTTP client that is shut down afterwards.
+    static func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+        let http = makeHTTPClient()
         do {
             let result = try await body(http)
             try await http.shutdown()
@@ -41,6 +49,25 @@ enum Runtime {
         } catch {
             try? await http.shutdown()
             throw error
+        }
+    }
+
+    /// The export engine for `settings` over the given clients, writing to S3.
+    static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: PostgresClient,
+                           http: HTTPClient, logger: Logger) -> ExportEngine {
+        ExportEngine(
+            postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger,
+            makeSink: ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
+                                           partSize: settings.partSizeMB * 1024 * 1024))
+    }
+
+    /// Runs `body` with an engine over fresh clients.
+    static func withEngine<T: Sendable>(_ settings: ExporterSettings, encryptionKey: String, logger: Logger,
+                                        _ body: @Sendable @escaping (ExportEngine) async throws -> T) async throws -> T {
+        try await withHTTPClient { http in
+            try await withPostgres(settings, logger: logger) { postgres in
+                try await body(makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger))
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import ExporterCore
 import ExporterEngine
 import ExporterRunHistory
+import ExporterScheduler
+import Foundation
 
 /// `sync`: one pass, then exit (exit 1 when any run failed).
 struct SyncCommand: AsyncParsableCommand {
@@ -9,9 +11,11 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Run one export pass and exit (1 when any run failed).",
         discussion: """
-            With --from and --to, exports exactly that window [from, to) for each selected connection \
-            and entity (trigger manual), even when it succeeded before. T is RFC 3339 \
-            (2026-11-20T00:00:00Z) or a date (2026-11-20, midnight UTC).
+            Without --from/--to it runs what is due, as the daemon would (--force adds a re-export of each \
+            latest completed window, as SIGUSR1 does). With --from and --to it exports exactly that window \
+            [from, to) for each selected connection and entity (trigger manual), even when it succeeded \
+            before. T is RFC 3339 (2026-11-20T00:00:00Z) or a date (2026-11-20, midnight UTC). \
+            --dry-run prints the windows, keys and row counts and uploads nothing.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,6 +25,8 @@ struct SyncCommand: AsyncParsableCommand {
     var entity: [EntityType] = []
     @Option(help: "Window start (inclusive).") var from: String?
     @Option(help: "Window end (exclusive).") var to: String?
+    @Flag(help: "Also re-export each latest completed window (as SIGUSR1 does).") var force = false
+    @Flag(name: .customLong("dry-run"), help: "Print what would be exported; upload and record nothing.") var dryRun = false
 
     func validate() throws {
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
@@ -29,29 +35,31 @@ struct SyncCommand: AsyncParsableCommand {
         if let from, let to, let start = Timestamp.parse(from), let end = Timestamp.parse(to), start >= end {
             throw ValidationError("--from must be before --to")
         }
-        if from == nil { throw ValidationError("--from and --to are required until the scheduler lands") }
+        if force && from != nil { throw ValidationError("--force applies to scheduled passes, not to --from/--to") }
     }
 
     func run() async throws {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
             let key = try settings.requireEncryptionKey()
-            let logger = LogSetup.makeLogger(settings)
-            guard let from, let to, let start = Timestamp.parse(from), let end = Timestamp.parse(to) else {
-                throw ValidationError("--from and --to are required")
-            }
-            let window = ExportWindow(start: start, end: end)
+            let logger = ProcessLogging.makeLogger(settings)
+            let window = from.flatMap(Timestamp.parse).flatMap { start in to.flatMap(Timestamp.parse).map { ExportWindow(start: start, end: $0) } }
             let entities = entity.isEmpty ? nil : entity
-            let connection = connection
-            let reports = try await Runtime.withHTTPClient { http in
-                try await Runtime.withPostgres(settings, logger: logger) { postgres in
-                    let engine = ExportEngine(
-                        postgres: postgres, secretBox: SecretBox(encryptionKey: key), logger: logger,
-                        makeSink: ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
-                                                       partSize: settings.partSizeMB * 1024 * 1024))
+            let (connection, force, dryRun) = (connection, force, dryRun)
+            let reports = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger) { engine in
+                if let window {
+                    if dryRun {
+                        return try await engine.previewWindow(window, connectionID: connection, entities: entities)
+                    }
                     return try await engine.exportWindow(window, connectionID: connection, entities: entities)
                 }
+                let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
+                                            tickSeconds: Int64(settings.tickSeconds))
+                return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
+                                                     maxConcurrency: settings.maxConcurrency, connectionID: connection,
+                                                     entities: entities, dryRun: dryRun)
             }
+            if reports.isEmpty { print("nothing is due") }
             for report in reports { print(report) }
             if reports.contains(where: \.failed) { throw ExitCodes.runFailed }
         }

@@ -158,6 +158,10 @@ struct FailingSink: ObjectSink {
     func delete(key: String) async throws {
         try await inner.delete(key: key)
     }
+
+    func verifyBucket() async throws {
+        try await inner.verifyBucket()
+    }
 }
 
 final class FailingUpload: ObjectUpload {

@@ -35,8 +35,15 @@ enum TestServices {
 
     /// Runs `body` with a running PostgreSQL client, an HTTP client, the FlexPrice schema and
     /// the exporter's migrations in place.
-    static func with<T: Sendable>(_ body: @Sendable @escaping (Services) async throws -> T) async throws -> T {
-        let url = try DatabaseURL.parse(try #require(databaseURL, "run the tests with scripts/test.sh"))
+    static func with<T: Sendable>(freshDatabase: Bool = false,
+                                  _ body: @Sendable @escaping (Services) async throws -> T) async throws -> T {
+        var target = try DatabaseURL.parse(try #require(databaseURL, "run the tests with scripts/test.sh"))
+        if freshDatabase {
+            // A daemon exports every connection in its database: give it one of its own.
+            target.database = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+            try await createDatabase(target.database)
+        }
+        let url = target
         let postgres = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 8), backgroundLogger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
@@ -46,7 +53,7 @@ enum TestServices {
                     return nil
                 }
                 group.addTask {
-                    let services = Services(postgres: postgres, http: http)
+                    let services = Services(postgres: postgres, http: http, databaseURL: url)
                     try await services.prepareSchema()
                     return try await body(services)
                 }
@@ -65,10 +72,29 @@ enum TestServices {
     }
 }
 
+extension TestServices {
+    /// CREATE DATABASE through the shared test database.
+    static func createDatabase(_ name: String) async throws {
+        let url = try DatabaseURL.parse(try #require(databaseURL))
+        let admin = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 1), backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.run() }
+            _ = try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+            group.cancelAll()
+        }
+    }
+}
+
 /// Helpers over the live services.
 struct Services: Sendable {
     let postgres: PostgresClient
     let http: HTTPClient
+    /// The database these helpers use, as a DATABASE_URL for the exporter binary.
+    let databaseURL: DatabaseURL
+
+    var databaseURLString: String {
+        "postgres://\(databaseURL.username):\(databaseURL.password ?? "")@\(databaseURL.host):\(databaseURL.port)/\(databaseURL.database)?sslmode=disable"
+    }
 
     /// Creates the FlexPrice tables (db/flexprice-schema.sql) and export_runs, once per database;
     /// an advisory lock serialises tests that start together.

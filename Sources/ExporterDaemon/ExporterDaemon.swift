@@ -1,0 +1,228 @@
+import ExporterCore
+import ExporterEngine
+import ExporterRunHistory
+import ExporterScheduler
+import ExporterSystem
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// `flexprice-exporter run`: the long-running exporter (DESIGN §4, §6, §7), a ServiceLifecycle
+/// `Service` like hummingbird's Application.
+///
+/// - A Dispatch timer asks for a pass every tick; passes run one at a time, each re-reading the
+///   connections, so new, changed and deactivated connections take effect without a restart.
+/// - SIGUSR1 asks for a forced pass (every due window plus a re-export of the latest completed
+///   one); SIGHUP reloads the settings; SIGTERM/SIGINT (handled by the ServiceGroup) stop new
+///   work and give the pass in flight `EXPORTER_SHUTDOWN_SECONDS` before it is cancelled, which
+///   aborts its uploads and records its runs as failed with `shutdown`.
+/// - A heartbeat in `exporter_workers` lets other daemons see this one is alive; `running` rows
+///   of workers that stopped beating are marked `abandoned`, so their windows run again.
+/// - Under systemd it reports READY, STATUS, WATCHDOG, RELOADING and STOPPING itself.
+public final class ExporterDaemon: Service, Sendable {
+    /// What the daemon needs from the process: its settings now, and a way to read them again.
+    public struct Environment: Sendable {
+        public var settings: ExporterSettings
+        public var reloadSettings: @Sendable () async throws -> ExporterSettings
+        /// Builds the engine for a set of settings (the encryption key may change on reload).
+        public var makeEngine: @Sendable (ExporterSettings) -> ExportEngine
+        public var logLevel: DynamicLogLevel?
+        public var notifier: SystemdNotifier?
+        /// Seconds since the epoch; a parameter so tests can move time.
+        public var now: @Sendable () -> Int64
+
+        public init(settings: ExporterSettings, reloadSettings: @escaping @Sendable () async throws -> ExporterSettings,
+                    makeEngine: @escaping @Sendable (ExporterSettings) -> ExportEngine, logLevel: DynamicLogLevel?,
+                    notifier: SystemdNotifier?, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+            self.settings = settings
+            self.reloadSettings = reloadSettings
+            self.makeEngine = makeEngine
+            self.logLevel = logLevel
+            self.notifier = notifier
+            self.now = now
+        }
+    }
+
+    private enum Event: Sendable {
+        case tick
+        case force
+        case reload
+    }
+
+    private let environment: Environment
+    private let logger: Logger
+    /// The settings in force; replaced on SIGHUP.
+    private let current: Mutex<ExporterSettings>
+
+    public init(environment: Environment, logger: Logger) {
+        self.environment = environment
+        self.logger = logger
+        self.current = Mutex(environment.settings)
+    }
+
+    public func run() async throws {
+        let settings = current.withLock { $0 }
+        let engine = environment.makeEngine(settings)
+        try await waitForDatabase(engine.history)
+        notify(.ready, .status("ready; first pass starting"))
+        logger.info("daemon started", metadata: ["worker": "\(engine.history.worker)", "tick": "\(settings.tickSeconds)s"])
+
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(16))
+        let timer = PassTimer(tickSeconds: settings.tickSeconds) { continuation.yield(.tick) }
+        timer.start()
+        continuation.yield(.tick)
+        let signals = await UnixSignalsSequence(trapping: .sigusr1, .sighup)
+
+        // Child tasks return true when their end should end the daemon.
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await signal in signals {
+                    continuation.yield(signal == .sigusr1 ? .force : .reload)
+                }
+                return false
+            }
+            group.addTask {
+                await self.housekeeping(history: engine.history)
+                return false
+            }
+            group.addTask {
+                // The event loop proper: passes and reloads, one at a time. It ends when the
+                // stream is finished (shutdown) and the pass in flight is done.
+                await self.handle(events, engine: engine, timer: timer)
+                return true
+            }
+            group.addTask {
+                // On SIGTERM/SIGINT: take no new work, then give the pass in flight its deadline.
+                guard (try? await gracefulShutdown()) != nil else { return false }
+                let deadline = self.current.withLock { $0.shutdownSeconds }
+                self.notify(.stopping)
+                self.logger.info("stopping: no new passes; in-flight runs have \(deadline) s to finish")
+                continuation.finish()
+                timer.stop()
+                guard (try? await Task.sleep(for: .seconds(deadline))) != nil else { return false }
+                self.logger.warning("shutdown deadline reached: aborting in-flight runs")
+                return true
+            }
+            while let endsDaemon = await group.next() {
+                if endsDaemon { break }
+            }
+            group.cancelAll()
+        }
+        timer.stop()
+        try? await engine.history.unregister()
+        logger.info("daemon stopped")
+    }
+
+    private func handle(_ events: AsyncStream<Event>, engine initial: ExportEngine, timer: PassTimer) async {
+        var engine = initial
+        for await event in events {
+            switch event {
+            case .tick:
+                await pass(engine, forced: false)
+            case .force:
+                logger.info("SIGUSR1: forced pass")
+                await pass(engine, forced: true)
+            case .reload:
+                notify(.reloadingNow)
+                do {
+                    let settings = try await environment.reloadSettings()
+                    current.withLock { $0 = settings }
+                    environment.logLevel?.level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
+                    timer.reschedule(tickSeconds: settings.tickSeconds)
+                    engine = environment.makeEngine(settings)
+                    logger.notice("SIGHUP: configuration reloaded", metadata: ["log_level": "\(settings.logLevel.rawValue)"])
+                    notify(.ready, .status("configuration reloaded"))
+                } catch {
+                    logger.error("SIGHUP: configuration not reloaded, keeping the current one", metadata: ["error": "\(error)"])
+                    notify(.ready, .status("reload failed: \(error)"))
+                }
+            }
+        }
+    }
+
+    /// One scheduler pass; its outcome goes to the log and the systemd STATUS.
+    private func pass(_ engine: ExportEngine, forced: Bool) async {
+        let settings = current.withLock { $0 }
+        let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
+                                    tickSeconds: Int64(settings.tickSeconds))
+        let clock = ContinuousClock()
+        let started = clock.now
+        logger.debug("pass started", metadata: ["forced": "\(forced)"])
+        do {
+            let reports = try await engine.schedulePass(planner: planner, now: environment.now(), forced: forced,
+                                                        maxConcurrency: settings.maxConcurrency)
+            let failed = reports.filter(\.failed).count
+            for report in reports where report.failed {
+                logger.debug("failed in this pass", metadata: ["run": "\(report)"])
+            }
+            let succeeded = reports.filter { if case .succeeded = $0.result { true } else { false } }.count
+            let summary = "last pass \(Timestamp.rfc3339(seconds: environment.now())): \(succeeded) succeeded, \(failed) failed"
+            if !reports.isEmpty {
+                logger.info("pass finished", metadata: ["succeeded": "\(succeeded)", "failed": "\(failed)",
+                                                       "duration": "\(clock.now - started)", "forced": "\(forced)"])
+            }
+            notify(.status(summary))
+        } catch {
+            logger.error("pass failed", metadata: ["error": "\(error)"])
+            notify(.status("last pass failed: \(error)"))
+        }
+    }
+
+    /// Until the database answers: retry with back-off, report it in STATUS, never crash-loop.
+    private func waitForDatabase(_ history: RunHistory) async throws {
+        var delay = 1
+        while true {
+            do {
+                try await history.heartbeat()
+                return
+            } catch {
+                logger.error("waiting for the database", metadata: ["error": "\(error)", "retry_in": "\(delay)s"])
+                notify(.status("waiting for the database: \(error)"))
+                try await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 30)
+            }
+        }
+    }
+
+    /// Heartbeat, abandoned-run recovery, history retention and the systemd watchdog.
+    private func housekeeping(history: RunHistory) async {
+        let settings = current.withLock { $0 }
+        let heartbeat = Self.heartbeatSeconds(tick: settings.tickSeconds)
+        var interval = Duration.seconds(heartbeat)
+        if let watchdog = environment.notifier?.watchdogPingInterval, watchdog < interval { interval = watchdog }
+        var lastPrune = ContinuousClock.Instant.now - .seconds(3_600)
+        while !Task.isCancelled {
+            notify(.watchdog)
+            do {
+                try await history.heartbeat()
+                let abandoned = try await history.abandonRunsOfDeadWorkers(leaseSeconds: 3 * heartbeat)
+                if abandoned > 0 {
+                    logger.warning("abandoned runs of stopped workers; their windows will be exported again",
+                                   metadata: ["runs": "\(abandoned)"])
+                }
+                if ContinuousClock.now - lastPrune >= .seconds(3_600) {
+                    let pruned = try await history.prune(olderThanDays: current.withLock { $0.historyDays })
+                    if pruned > 0 { logger.info("pruned run history", metadata: ["runs": "\(pruned)"]) }
+                    lastPrune = .now
+                }
+            } catch {
+                logger.error("housekeeping failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Heartbeats are frequent enough that a dead worker is noticed within three of them.
+    static func heartbeatSeconds(tick: Int) -> Int { max(1, min(tick, 10)) }
+
+    private func notify(_ states: NotifyState...) {
+        guard let notifier = environment.notifier else { return }
+        do {
+            try notifier.send(states)
+        } catch {
+            logger.debug("systemd notify failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ExporterCore
+import ExporterSource
+import Foundation
+import PostgresNIO
+
+/// The queries the daemon plans and coordinates with (DESIGN §4, §6).
+extension RunHistory {
+    /// What the history says about each (connection, entity) of `connectionIDs`.
+    public func scheduleStates(connectionIDs: [String]) async throws -> [ExportStream: ScheduleState] {
+        var states: [ExportStream: ScheduleState] = [:]
+        do {
+            for try await (connection, entity, end) in try await client.query("""
+                SELECT connection_id, entity_type, max(window_end) FROM export_runs
+                WHERE status = 'succeeded' AND "trigger" <> 'manual' AND connection_id = ANY(\(connectionIDs))
+                GROUP BY connection_id, entity_type
+                """, logger: logger).decode((String, String, Date).self) {
+                guard let entity = EntityType(rawValue: entity) else { continue }
+                states[ExportStream(connectionID: connection, entity: entity), default: ScheduleState()].lastSuccessEnd = end.seconds
+            }
+            for try await (connection, entity, start, count, finished) in try await client.query("""
+                SELECT connection_id, entity_type, window_start, count(*)::bigint, max(coalesce(finished_at, started_at))
+                FROM export_runs WHERE status = 'failed' AND connection_id = ANY(\(connectionIDs))
+                GROUP BY connection_id, entity_type, window_start
+                """, logger: logger).decode((String, String, Date, Int64, Date).self) {
+                guard let entity = EntityType(rawValue: entity) else { continue }
+                let stream = ExportStream(connectionID: connection, entity: entity)
+                if let end = states[stream]?.lastSuccessEnd, start.seconds < end { continue }
+                states[stream, default: ScheduleState()].failures[start.seconds] =
+                    .init(count: Int(count), lastFinishedAt: finished.seconds)
+            }
+        } catch {
+            throw ExportError.database("reading export_runs for planning failed: \(PostgresErrorText.describe(error))")
+        }
+        return states
+    }
+
+    /// Records that this worker is alive.
+    public func heartbeat() async throws {
+        try await run("""
+            INSERT INTO exporter_workers (worker) VALUES (\(worker))
+            ON CONFLICT (worker) DO UPDATE SET heartbeat_at = now()
+            """, what: "the worker heartbeat")
+    }
+
+    /// Removes this worker's heartbeat at a clean exit.
+    public func unregister() async throws {
+        try await run("DELETE FROM exporter_workers WHERE worker = \(worker)", what: "unregistering the worker")
+    }
+
+    /// Marks `running` rows of workers whose heartbeat is older than `leaseSeconds` (or that have
+    /// none) as `abandoned`, so their windows are planned again. Returns how many.
+    @discardableResult
+    public func abandonRunsOfDeadWorkers(leaseSeconds: Int) async throws -> Int {
+        let query: PostgresQuery = """
+            UPDATE export_runs r SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
+                error_message = 'worker ' || r.worker || ' stopped while exporting this window (no heartbeat for '
+                    || \(leaseSeconds) || ' s); the window will be exported again'
+            WHERE r.status = 'running' AND r.worker <> \(worker) AND NOT EXISTS (
+                SELECT 1 FROM exporter_workers w WHERE w.worker = r.worker
+                AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
+            RETURNING r.id
+            """
+        do {
+            var count = 0
+            for try await _ in try await client.query(query, logger: logger).decode(Int64.self) { count += 1 }
+            return count
+        } catch {
+            throw ExportError.database("abandoning runs of stopped workers failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    /// Deletes runs older than `days`, keeping the latest success of every (connection, entity).
+    @discardableResult
+    public func prune(olderThanDays days: Int) async throws -> Int {
+        let query: PostgresQuery = """
+            DELETE FROM export_runs r
+            WHERE r.started_at < now() - make_interval(days => \(days)::int) AND r.status <> 'running'
+              AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type) id FROM export_runs
+                               WHERE status = 'succeeded' ORDER BY connection_id, entity_type, window_end DESC, id DESC)
+            RETURNING r.id
+            """
+        do {
+            var count = 0
+            for try await _ in try await client.query(query, logger: logger).decode(Int64.self) { count += 1 }
+            return count
+        } catch {
+            throw ExportError.database("pruning export_runs failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    private func run(_ query: PostgresQuery, what: String) async throws {
+        do {
+            _ = try await client.query(query, logger: logger)
+        } catch {
+            throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+}
+
+extension Date {
+    /// Whole seconds since the epoch (windows and back-off work in seconds).
+    var seconds: Int64 { Int64(timeIntervalSince1970.rounded(.down)) }
+}

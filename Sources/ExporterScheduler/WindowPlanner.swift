@@ -1,0 +1,71 @@
+import ExporterCore
+import ExporterRunHistory
+
+/// One export the scheduler wants run.
+public struct PlannedRun: Sendable, Hashable {
+    public let window: ExportWindow
+    public let trigger: RunTrigger
+
+    public init(window: ExportWindow, trigger: RunTrigger) {
+        self.window = window
+        self.trigger = trigger
+    }
+}
+
+/// Decides which windows of one (connection, entity) a pass runs (DESIGN §4). Pure: the clock
+/// and the history are parameters, so tests compare exact windows.
+///
+/// - A window is due once `now >= end + grace`.
+/// - Every due window after the last scheduled success runs, oldest first, at most
+///   `catchupLimit` per pass; with no success yet, only the latest due window (no backfill of
+///   history nobody asked for).
+/// - A window that failed is retried on later passes after a back-off that doubles with each
+///   failure (one tick, two, four, ... capped at an hour); while it waits, the windows after it
+///   wait too, so nothing is exported out of order and no gap is left behind.
+/// - A forced pass (SIGUSR1, `sync --force`) ignores the back-off and also re-exports the
+///   latest due window when it had already succeeded.
+public struct WindowPlanner: Sendable {
+    public var graceSeconds: Int64
+    public var catchupLimit: Int
+    public var tickSeconds: Int64
+    public var maxBackoffSeconds: Int64 = 3_600
+
+    public init(graceSeconds: Int64, catchupLimit: Int, tickSeconds: Int64) {
+        self.graceSeconds = graceSeconds
+        self.catchupLimit = max(1, catchupLimit)
+        self.tickSeconds = max(1, tickSeconds)
+    }
+
+    /// Seconds to wait after the `failures`-th consecutive failure of a window.
+    public func backoffSeconds(failures: Int) -> Int64 {
+        guard failures > 0 else { return 0 }
+        let doublings = Int64(min(failures - 1, 20))
+        return min(maxBackoffSeconds, tickSeconds << doublings)
+    }
+
+    /// The runs for one (connection, entity), oldest first.
+    public func plan(interval: SyncInterval, state: ScheduleState, now: Int64, forced: Bool) -> [PlannedRun] {
+        let latest = ExportWindow.latestDue(now: now, grace: graceSeconds, interval: interval)
+        var windows: [ExportWindow] = []
+        if let end = state.lastSuccessEnd {
+            var window = ExportWindow(containing: end, interval: interval)
+            while window.end <= latest.end, windows.count < catchupLimit {
+                windows.append(window)
+                window = window.next(interval)
+            }
+        } else {
+            windows = [latest]
+        }
+        if !forced, let first = windows.first, let failures = state.failures[first.start],
+           now < failures.lastFinishedAt + backoffSeconds(failures: failures.count) {
+            windows = []
+        }
+        var runs = windows.map { window in
+            PlannedRun(window: window, trigger: forced ? .signal : (window == latest ? .schedule : .catchUp))
+        }
+        if forced, !windows.contains(latest), let end = state.lastSuccessEnd, end >= latest.end {
+            runs.append(PlannedRun(window: latest, trigger: .signal))
+        }
+        return runs
+    }
+}

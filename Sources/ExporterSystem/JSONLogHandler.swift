@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one JSON object per line.
+///
+/// For log collectors (journald forwarders, Loki, CloudWatch, Elastic) that index fields: every line
+/// parses on its own, metadata stays typed as strings, objects and arrays, and the fixed fields come
+/// first with the metadata keys sorted, so identical events produce identical lines.
+///
+/// A line is `{"ts":…,"level":…,"label":…,"msg":…,"source":…, <metadata, keys sorted>}`; `ts` is
+/// RFC 3339 UTC with milliseconds. A metadata key equal to one of the fixed field names is written
+/// with a leading underscore (`_msg`) so the object never has duplicate keys.
+public struct JSONLogHandler: LogHandler {
+    /// Field names written by the handler itself.
+    static let reservedKeys: Set<String> = ["ts", "level", "label", "msg", "source"]
+
+    private let label: String
+    private let sharedLevel: DynamicLogLevel?
+    private var ownLevel: Logger.Level?
+    private let clock: @Sendable () -> Date
+    private let sink: @Sendable (String) -> Void
+
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    /// - Parameters:
+    ///   - level: a level shared with other handlers (changed at runtime on SIGHUP); without one the
+    ///     handler starts at `.info`.
+    ///   - clock: the time stamped on each line; injectable so tests get exact lines.
+    ///   - sink: receives each complete line, trailing newline included; standard error by default.
+    public init(
+        label: String,
+        level: DynamicLogLevel? = nil,
+        metadataProvider: Logger.MetadataProvider? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        sink: @escaping @Sendable (String) -> Void = StandardError.sink
+    ) {
+        self.label = label
+        self.sharedLevel = level
+        self.metadataProvider = metadataProvider
+        self.clock = clock
+        self.sink = sink
+    }
+
+    /// The shared level, until this handler's level is set: then that value, for this logger only,
+    /// keeping swift-log's rule that a level change on one `Logger` does not affect another.
+    public var logLevel: Logger.Level {
+        get { ownLevel ?? sharedLevel?.level ?? .info }
+        set { ownLevel = newValue }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let merged = LogMetadata.merged(
+            base: metadata, provider: metadataProvider, explicit: event.metadata, error: event.error)
+        sink(line(event: event, metadata: merged))
+    }
+
+    func line(event: LogEvent, metadata: Logger.Metadata) -> String {
+        var out = "{\"ts\":\""
+        out.append(UTCTimestamp.rfc3339(clock(), milliseconds: true))
+        out.append("\",\"level\":\"")
+        out.append(event.level.rawValue)
+        out.append("\",\"label\":")
+        JSONText.appendString(label, to: &out)
+        out.append(",\"msg\":")
+        JSONText.appendString(event.message.description, to: &out)
+        out.append(",\"source\":")
+        JSONText.appendString(event.source, to: &out)
+
+        var fields: [(key: String, value: Logger.MetadataValue)] = []
+        fields.reserveCapacity(metadata.count)
+        for (key, value) in metadata {
+            var name = key
+            while Self.reservedKeys.contains(name) || (name != key && metadata[name] != nil) {
+                name = "_" + name
+            }
+            fields.append((name, value))
+        }
+        fields.sort { $0.key < $1.key }
+        for field in fields {
+            out.append(",")
+            JSONText.appendString(field.key, to: &out)
+            out.append(":")
+            JSONText.appendValue(field.value, to: &out)
+        }
+        out.append("}\n")
+        return out
+    }
+}

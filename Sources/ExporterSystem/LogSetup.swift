@@ -1,0 +1,22 @@
+import Logging
+
+/// Builds the process's log handler from `EXPORTER_LOG_FORMAT` and `EXPORTER_LOG_LEVEL` (DESIGN §7).
+///
+/// One place for the choice so the CLI's `LoggingSystem.bootstrap` and the tests make the same handler,
+/// and every handler shares the one ``DynamicLogLevel`` that SIGHUP updates.
+public enum LogSetup {
+    /// - Parameters:
+    ///   - level: shared by every handler made here; set its `level` to change all loggers at runtime.
+    ///   - metadataProvider: pass the one given to `LoggingSystem.bootstrap`, if any.
+    public static func makeHandler(
+        label: String,
+        format: Format,
+        level: DynamicLogLevel,
+        metadataProvider: Logger.MetadataProvider? = nil
+    ) -> any LogHandler {
+        switch format {
+        case .text: TextLogHandler(label: label, level: level, metadataProvider: metadataProvider)
+        case .json: JSONLogHandler(label: label, level: level, metadataProvider: metadataProvider)
+        }
+    }
+}

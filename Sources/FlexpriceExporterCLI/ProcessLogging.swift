@@ -1,0 +1,18 @@
+import ExporterCore
+import ExporterSystem
+import Logging
+
+/// Configures swift-log once per process from EXPORTER_LOG_LEVEL and EXPORTER_LOG_FORMAT.
+/// The level is shared and mutable so the daemon's SIGHUP reload can change it.
+enum ProcessLogging {
+    static func bootstrap(_ settings: ExporterSettings, label: String = "flexprice-exporter") -> (Logger, DynamicLogLevel) {
+        let level = DynamicLogLevel(Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info)
+        let format: LogSetup.Format = settings.logFormat == .json ? .json : .text
+        LoggingSystem.bootstrap { label in LogSetup.makeHandler(label: label, format: format, level: level) }
+        return (Logger(label: label), level)
+    }
+
+    static func makeLogger(_ settings: ExporterSettings) -> Logger {
+        bootstrap(settings).0
+    }
+}

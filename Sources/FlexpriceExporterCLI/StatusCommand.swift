@@ -1,0 +1,79 @@
+import ArgumentParser
+import ExporterCore
+import ExporterEngine
+import ExporterRunHistory
+import ExporterScheduler
+import Foundation
+
+/// `status`: where each (connection, entity) stands, and the latest runs.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show each connection's export status and the latest runs.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only this connection id.") var connection: String?
+    @Option(help: "How many recent runs to list.") var limit = 20
+    @Flag(help: "Print JSON for machines.") var json = false
+
+    struct Output: Codable {
+        let streams: [StreamStatus]
+        let recentRuns: [RunRecord]
+        enum CodingKeys: String, CodingKey {
+            case streams
+            case recentRuns = "recent_runs"
+        }
+    }
+
+    func run() async throws {
+        try await CommandRunner.run {
+            let settings = try await SettingsLoader.load(global)
+            let logger = ProcessLogging.makeLogger(settings)
+            let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
+                                        tickSeconds: Int64(settings.tickSeconds))
+            let (connection, limit) = (connection, limit)
+            // Status decrypts nothing: any key will do for the engine it builds.
+            let output = try await Runtime.withEngine(settings, encryptionKey: settings.encryptionKey ?? "", logger: logger) { engine in
+                Output(streams: try await engine.streamStatuses(connectionID: connection, planner: planner,
+                                                                now: Int64(Date().timeIntervalSince1970)),
+                       recentRuns: try await engine.history.runs(connectionID: connection, limit: limit))
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(output), as: UTF8.self))
+                return
+            }
+            print(Table.render(
+                ["connection", "entity", "interval", "last succeeded window", "last run", "rows", "bytes", "seconds", "next window due"],
+                output.streams.map { s in
+                    [s.connectionID, s.entity, s.interval ?? "-",
+                     s.lastSucceededWindowStart.map { "\($0) .. \(s.lastSucceededWindowEnd ?? "")" } ?? "-",
+                     s.problem ?? s.lastRun.map { "\($0.status) (\($0.trigger))" } ?? "never",
+                     s.lastRun?.rowCount.map(String.init) ?? "-", s.lastRun?.bytesUploaded.map(String.init) ?? "-",
+                     s.lastRun?.durationSeconds.map { String(format: "%.1f", $0) } ?? "-",
+                     s.nextWindowStart.map { "\($0) at \(s.nextDueAt ?? "")" } ?? "-"]
+                }))
+            print("")
+            print(Table.render(
+                ["run", "connection", "entity", "window start", "trigger", "status", "rows", "error"],
+                output.recentRuns.map { r in
+                    [String(r.id), r.connectionID, r.entity, r.windowStart, r.trigger, r.status,
+                     r.rowCount.map(String.init) ?? "-", r.errorCode.map { "\($0): \(r.errorMessage ?? "")" } ?? ""]
+                }))
+        }
+    }
+}
+
+/// Plain-text tables for the terminal.
+enum Table {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.enumerated().map { index, row in
+            let line = row.enumerated().map { column, cell in
+                cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+            return index == 0 ? line + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") : line
+        }.joined(separator: "\n")
+    }
+}

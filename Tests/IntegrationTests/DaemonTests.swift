@@ -1,0 +1,245 @@
+import ExporterCore
+import Foundation
+import PostgresNIO
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `flexprice-exporter run`, the built binary, against real PostgreSQL and moto, each test with a
+/// database of its own (a daemon exports every connection it can see): catch-up, weekly and
+/// monthly windows, signals, systemd notify, graceful stop, two daemons, a killed daemon.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct DaemonTests {
+    func environment(_ services: Services, tick: Int = 1, extra: [String: String] = [:]) -> [String: String] {
+        ["DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,
+         "EXPORTER_TICK_SECONDS": "\(tick)", "EXPORTER_GRACE_SECONDS": "0", "EXPORTER_LOG_LEVEL": "info"]
+            .merging(extra) { $1 }
+    }
+
+    var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// A scheduled success already in the history, as an earlier daemon would have left it.
+    func recordSuccess(_ services: Services, connection: TestConnection, entity: EntityType, window: ExportWindow) async throws {
+        try await services.execute("""
+            INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval", window_start, window_end,
+                "trigger", status, finished_at, worker)
+            VALUES (\(connection.id), \(connection.tenant), '', \(entity.rawValue), 'daily',
+                \(Date(timeIntervalSince1970: TimeInterval(window.start))), \(Date(timeIntervalSince1970: TimeInterval(window.end))),
+                'schedule', 'succeeded', now(), 'earlier-daemon')
+            """)
+    }
+
+    struct Run: Equatable, CustomStringConvertible {
+        let id: Int64
+        let connection: String
+        let entity: String
+        let window: ExportWindow
+        let trigger: String
+        let status: String
+        let errorCode: String?
+        var description: String { "\(id) \(connection) \(entity) \(window) \(trigger) \(status) \(errorCode ?? "")" }
+    }
+
+    func runs(_ services: Services) async throws -> [Run] {
+        var result: [Run] = []
+        for try await (id, connection, entity, start, end, trigger, status, code) in try await services.postgres.query("""
+            SELECT id, connection_id, entity_type, window_start, window_end, "trigger", status, error_code
+            FROM export_runs WHERE worker <> 'earlier-daemon' ORDER BY id
+            """, logger: TestServices.logger).decode((Int64, String, String, Date, Date, String, String, String?).self) {
+            result.append(Run(id: id, connection: connection, entity: entity,
+                              window: ExportWindow(start: Int64(start.timeIntervalSince1970), end: Int64(end.timeIntervalSince1970)),
+                              trigger: trigger, status: status, errorCode: code))
+        }
+        return result
+    }
+
+    @Test func missedWindowsAreCaughtUpOldestFirstAndWeeklyAndMonthlyExportTheirLastWindow() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let daily = try await services.newConnection()
+            let weekly = try await services.newConnection(syncConfig: { Services.syncConfig(bucket: $0, extra: #", "interval": "weekly""#) })
+            let monthly = try await services.newConnection(syncConfig: { Services.syncConfig(bucket: $0, extra: #", "interval": "monthly""#) })
+            let yesterday = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
+            let fourDaysAgo = yesterday.previous(.daily).previous(.daily).previous(.daily)
+            try await recordSuccess(services, connection: daily, entity: .featureUsage, window: fourDaysAgo)
+
+            let daemon = try ExporterProcess(["run"], environment: environment(services))
+            let done = try await eventually { try await runs(services).filter { $0.status == "succeeded" }.count >= 5 }
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit() == 0, "\(daemon.log)")
+            let afterwards = try await runs(services)
+            #expect(done, "\(afterwards)\n\(daemon.log)")
+
+            let all = try await runs(services)
+            let dailyRuns = all.filter { $0.connection == daily.id }
+            #expect(dailyRuns.map(\.window) == [fourDaysAgo.next(.daily), fourDaysAgo.next(.daily).next(.daily), yesterday])
+            #expect(dailyRuns.map(\.trigger) == ["catch_up", "catch_up", "schedule"])
+            #expect(dailyRuns.map(\.status) == ["succeeded", "succeeded", "succeeded"])
+            #expect(all.filter { $0.connection == weekly.id }.map(\.window)
+                    == [ExportWindow.latestDue(now: now, grace: 0, interval: .weekly)])
+            #expect(all.filter { $0.connection == monthly.id }.map(\.window)
+                    == [ExportWindow.latestDue(now: now, grace: 0, interval: .monthly)])
+            #expect(all.allSatisfy { $0.status == "succeeded" }, "\(all)")
+
+            // `status --json` tells the same story as export_runs.
+            let status = try ExporterProcess(["status", "--json"], environment: environment(services, extra: ["EXPORTER_LOG_LEVEL": "error"]))
+            #expect(await status.waitForExit() == 0)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(status.log.utf8)) as? [String: Any], "\(status.log)")
+            let streams = try #require(json["streams"] as? [[String: Any]])
+            #expect(streams.count == 3)
+            for stream in streams {
+                let connection = try #require(stream["connection_id"] as? String)
+                let last = try #require(stream["last_run"] as? [String: Any])
+                let newest = try #require(all.last { $0.connection == connection })
+                #expect(last["id"] as? Int == Int(newest.id))
+                #expect(last["status"] as? String == newest.status)
+                #expect(stream["last_succeeded_window_end"] as? String == Timestamp.rfc3339(seconds: newest.window.end))
+            }
+            let recent = try #require(json["recent_runs"] as? [[String: Any]])
+            var ids: [Int] = []
+            for try await id in try await services.postgres.query("SELECT id FROM export_runs ORDER BY id DESC",
+                                                                  logger: TestServices.logger).decode(Int.self) { ids.append(id) }
+            #expect(recent.compactMap { $0["id"] as? Int } == ids)
+        }
+    }
+
+    @Test func signalsAndSystemdNotify() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let connection = try await services.newConnection()
+            let yesterday = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
+            try await recordSuccess(services, connection: connection, entity: .featureUsage, window: yesterday)
+            let socket = try NotifySocket()
+            let config = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).env")
+            try "EXPORTER_LOG_LEVEL=info\n".write(to: config, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: config) }
+            var env = environment(services, tick: 3600, extra: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
+            env["EXPORTER_LOG_LEVEL"] = nil // from the config file, so SIGHUP can change it
+            let daemon = try ExporterProcess(["run", "--config", config.path], environment: env)
+
+            var messages: [String] = []
+            #expect(try await eventually(timeout: .seconds(30)) {
+                messages += socket.receive()
+                let lines = messages.flatMap { $0.split(separator: "\n").map(String.init) }
+                return lines.contains("READY=1") && lines.contains("WATCHDOG=1")
+                    && lines.contains { $0.hasPrefix("STATUS=last pass") }
+            }, "\(messages)\n\(daemon.log)")
+            // Nothing is due: the first pass ran nothing.
+            #expect(try await runs(services).isEmpty)
+
+            // SIGUSR1: a forced pass re-exports the latest completed window within a second.
+            let signalled = Date()
+            daemon.signal(SIGUSR1)
+            #expect(try await eventually(timeout: .seconds(5), every: .milliseconds(20)) {
+                try await runs(services).contains { $0.trigger == "signal" }
+            })
+            let started = try #require(try await services.postgres.query(
+                "SELECT started_at FROM export_runs WHERE \"trigger\" = 'signal'", logger: TestServices.logger)
+                .decode(Date.self).first { _ in true })
+            #expect(started.timeIntervalSince(signalled) < 1.0, "SIGUSR1 to run start: \(started.timeIntervalSince(signalled)) s")
+            #expect(try await eventually { try await runs(services).first?.status == "succeeded" })
+            #expect(try await runs(services).map(\.window) == [yesterday])
+            #expect(!daemon.log.contains("pass started"), "debug lines are off at info level")
+
+            // SIGHUP: the reloaded config turns on debug logging.
+            try "EXPORTER_LOG_LEVEL=debug\n".write(to: config, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            #expect(try await eventually(timeout: .seconds(10)) {
+                messages += socket.receive()
+                return messages.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }
+            }, "\(messages)")
+            daemon.signal(SIGUSR1)
+            #expect(try await eventually(timeout: .seconds(10)) { daemon.log.contains("pass started") }, "\(daemon.log)")
+
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit() == 0, "\(daemon.log)")
+            messages += socket.receive()
+            #expect(messages.flatMap { $0.split(separator: "\n") }.contains("STOPPING=1"), "\(messages)")
+        }
+    }
+
+    /// Usage rows in yesterday's window, enough that exporting them takes a while.
+    func seedYesterday(_ services: Services, tenant: String, rows: Int) async throws {
+        let start = ExportWindow.latestDue(now: now, grace: 0, interval: .daily).start
+        try await services.execute("""
+            INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, event_name, "timestamp", qty_total, properties)
+            SELECT \(tenant) || '-' || lpad(g::text, 8, '0'), \(tenant), '', 'customer-' || (g % 100), 'api_call',
+                   to_timestamp(\(start) + g * 86399.0 / \(rows)), g / 3.0, jsonb_build_object('n', g, 'pad', repeat('x', 200))
+            FROM generate_series(1, \(rows)) AS g
+            """)
+    }
+
+    @Test func sigtermDuringAnUploadLeavesNoPartialObjectAndNoRunningRow() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let connection = try await services.newConnection(
+                syncConfig: { Services.syncConfig(bucket: $0, compression: .none) },
+                seed: { try await seedYesterday(services, tenant: $0, rows: 40_000) })
+            let daemon = try ExporterProcess(["run"], environment: environment(services, extra: [
+                "EXPORTER_SHUTDOWN_SECONDS": "0", "EXPORTER_S3_PART_SIZE_MB": "5",
+            ]))
+            let s3 = try services.s3(bucket: connection.bucket)
+            // Stop it once a multipart upload is under way.
+            let uploading = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
+                try await !s3.listMultipartUploads().isEmpty
+            }
+            #expect(uploading, "\(daemon.log)")
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.log)")
+            let all = try await runs(services)
+            #expect(!all.contains { $0.status == "running" }, "\(all)")
+            #expect(all.first?.status == "failed")
+            #expect(all.first?.errorCode == "shutdown")
+            #expect(try await s3.listObjects().isEmpty, "no partial object is visible")
+            #expect(try await s3.listMultipartUploads().isEmpty, "the multipart upload was aborted")
+        }
+    }
+
+    @Test func twoDaemonsExportEachWindowExactlyOnce() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            var connections: [TestConnection] = []
+            for _ in 0..<6 {
+                connections.append(try await services.newConnection(syncConfig: {
+                    Services.syncConfig(bucket: $0, entities: [.featureUsage, .invoice, .customer])
+                }))
+            }
+            let a = try ExporterProcess(["run"], environment: environment(services))
+            let b = try ExporterProcess(["run"], environment: environment(services))
+            #expect(try await eventually { try await runs(services).filter { $0.status == "succeeded" }.count >= 18 })
+            try await Task.sleep(for: .seconds(3)) // more passes of both, which must export nothing again
+            a.signal(SIGTERM)
+            b.signal(SIGTERM)
+            #expect(await a.waitForExit() == 0, "\(a.log)")
+            #expect(await b.waitForExit() == 0, "\(b.log)")
+            let all = try await runs(services)
+            #expect(all.count == 18, "\(all)")
+            #expect(Set(all.map { "\($0.connection) \($0.entity) \($0.window)" }).count == 18)
+            #expect(all.allSatisfy { $0.status == "succeeded" })
+            let workers = try await services.postgres.query("SELECT count(DISTINCT worker)::bigint FROM export_runs WHERE worker <> 'earlier-daemon'",
+                                                            logger: TestServices.logger).decode(Int64.self).first { _ in true }
+            #expect(workers == 2, "both daemons took a share of the work")
+        }
+    }
+
+    @Test func aKilledDaemonsWindowIsExportedAgainAfterARestart() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let connection = try await services.newConnection(
+                seed: { try await seedYesterday(services, tenant: $0, rows: 40_000) })
+            let first = try ExporterProcess(["run"], environment: environment(services))
+            #expect(try await eventually { try await runs(services).contains { $0.status == "running" } }, "\(first.log)")
+            first.signal(SIGKILL)
+            _ = await first.waitForExit()
+
+            let second = try ExporterProcess(["run"], environment: environment(services))
+            #expect(try await eventually(timeout: .seconds(180)) {
+                try await runs(services).contains { $0.status == "succeeded" }
+            }, "\(second.log)")
+            second.signal(SIGTERM)
+            #expect(await second.waitForExit() == 0, "\(second.log)")
+            let all = try await runs(services)
+            #expect(all.map(\.status) == ["abandoned", "succeeded"], "\(all)")
+            #expect(Set(all.map(\.window)).count == 1)
+            let key = "exports/test/feature_usage/" + Timestamp.rfc3339(seconds: all[0].window.start).prefix(10)
+                .replacingOccurrences(of: "-", with: "/") + "/"
+            #expect(try await services.s3(bucket: connection.bucket).listObjects(prefix: key).count == 2, "data object and manifest")
+        }
+    }
+}
