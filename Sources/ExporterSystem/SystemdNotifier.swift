@@ -56,7 +56,7 @@ public struct SystemdNotifier: Sendable {
         let length = message.utf8.count
         guard length <= Self.messageLimit else { throw .messageTooLarge(bytes: length, limit: Self.messageLimit) }
 
-        var address = try Self.address(socketPath)
+        let address = try Self.address(socketPath)
 
         // socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0)
         let fd = Self.datagramSocket()
@@ -66,10 +66,10 @@ public struct SystemdNotifier: Sendable {
         // connect() + write() in the Notes; sendto() with the same address does both in one call.
         var sent = -1
         var code: Int32 = 0
-        var bytes = Array(message.utf8)
+        let bytes = Array(message.utf8)
         repeat {
-            sent = bytes.withUnsafeMutableBytes { buffer in
-                withUnsafePointer(to: &address.storage) { storage in
+            sent = bytes.withUnsafeBytes { buffer in
+                withUnsafePointer(to: address.storage) { storage in
                     storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                         sendto(fd, buffer.baseAddress, buffer.count, Self.sendFlags, socketAddress, address.length)
                     }
@@ -139,11 +139,13 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// MSG_NOSIGNAL: a vanished manager must produce an error, not a SIGPIPE that kills the daemon.
+    /// MSG_DONTWAIT: `send` runs on Swift concurrency's shared threads, which must not block on a
+    /// service manager that is not reading; a full queue is reported (EAGAIN) and can be retried.
     private static var sendFlags: Int32 {
         #if os(Linux)
-        Int32(MSG_NOSIGNAL)
+        Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)
         #else
-        0
+        Int32(MSG_DONTWAIT)
         #endif
     }
 }

@@ -152,16 +152,16 @@ struct JSONLogHandlerTests {
         #expect(capture.lines.count == 1)
     }
 
+    struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }
+
     @Test func attachedErrorBecomesMetadata() {
-        struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }
         let capture = LineCapture()
         let handler = JSONLogHandler(label: "l", clock: LineCapture.clock, sink: capture.sink)
         handler.log(event: LogEvent(level: .error, message: "failed", error: Boom(), metadata: nil,
                                     source: "s", file: #fileID, function: #function, line: #line))
         #expect(capture.lines == [
             #"{"ts":"2026-11-25T20:00:00.123Z","level":"error","label":"l","msg":"failed","source":"s","#
-                + #""error.message":"boom","error.type":"ExporterSystemTests.JSONLogHandlerTests"#
-                + #".(unknown context at $0).Boom"}"# + "\n",
+                + #""error.message":"boom","error.type":"ExporterSystemTests.JSONLogHandlerTests.Boom"}"# + "\n",
         ])
     }
 

@@ -22,7 +22,7 @@ final class ExporterProcess: @unchecked Sendable {
     init(_ arguments: [String], environment: [String: String]) throws {
         let binary = try #require(Self.binary, "build the flexprice-exporter product first (swift build)")
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = binary
         process.arguments = arguments
