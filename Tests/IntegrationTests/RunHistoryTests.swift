@@ -1,0 +1,80 @@
+import ExporterCore
+import ExporterRunHistory
+import Foundation
+import PostgresNIO
+import Testing
+
+/// Run-history queries the daemon relies on: retention, planning state, abandoned runs.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct RunHistoryTests {
+    func insert(_ services: Services, connection: String, entity: String, daysAgo: Int, status: String,
+                trigger: String = "schedule", worker: String = "w") async throws -> Int64 {
+        let start = Date(timeIntervalSince1970: TimeInterval((Int64(Date().timeIntervalSince1970) / 86_400 - Int64(daysAgo)) * 86_400))
+        let end = start.addingTimeInterval(86_400)
+        let rows = try await services.postgres.query("""
+            INSERT INTO export_runs (connection_id, tenant_id, entity_type, window_start, window_end, "trigger", status,
+                started_at, finished_at, worker)
+            VALUES (\(connection), 't', \(entity), \(start), \(end), \(trigger), \(status),
+                now() - make_interval(days => \(daysAgo)::int), now() - make_interval(days => \(daysAgo)::int), \(worker))
+            RETURNING id
+            """, logger: TestServices.logger)
+        return try await rows.decode(Int64.self).first { _ in true } ?? -1
+    }
+
+    func ids(_ services: Services, connection: String) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for try await id in try await services.postgres.query(
+            "SELECT id FROM export_runs WHERE connection_id = \(connection) ORDER BY id", logger: TestServices.logger).decode(Int64.self) {
+            ids.append(id)
+        }
+        return ids
+    }
+
+    @Test func pruningKeepsRecentRunsAndTheLatestSuccessOfEachStream() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
+            let oldSuccess = try await insert(services, connection: "c", entity: "invoice", daysAgo: 200, status: "succeeded")
+            let olderSuccess = try await insert(services, connection: "c", entity: "customer", daysAgo: 300, status: "succeeded")
+            let newestCustomerSuccess = try await insert(services, connection: "c", entity: "customer", daysAgo: 120, status: "succeeded")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 150, status: "failed")
+            let recent = try await insert(services, connection: "c", entity: "invoice", daysAgo: 10, status: "failed")
+            _ = olderSuccess
+            #expect(try await history.prune(olderThanDays: 90) == 2)
+            #expect(try await ids(services, connection: "c") == [oldSuccess, newestCustomerSuccess, recent])
+        }
+    }
+
+    @Test func planningStateCountsScheduledSuccessesAndLaterFailuresOnly() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 5, status: "succeeded")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 1, status: "succeeded", trigger: "manual")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 6, status: "failed")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 3, status: "failed")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 3, status: "failed")
+            let states = try await history.scheduleStates(connectionIDs: ["c"])
+            let state = try #require(states[ExportStream(connectionID: "c", entity: .invoice)])
+            let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
+            #expect(state.lastSuccessEnd == today - 4 * 86_400, "the manual success does not count")
+            #expect(state.failures.keys.sorted() == [today - 3 * 86_400], "failures before the last success do not count")
+            #expect(state.failures[today - 3 * 86_400]?.count == 2)
+        }
+    }
+
+    @Test func runningRowsOfWorkersWithoutAFreshHeartbeatAreAbandoned() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let me = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
+            let alive = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "alive")
+            try await alive.heartbeat()
+            try await me.heartbeat()
+            let dead = try await insert(services, connection: "c", entity: "invoice", daysAgo: 1, status: "running", worker: "dead")
+            let living = try await insert(services, connection: "c", entity: "customer", daysAgo: 1, status: "running", worker: "alive")
+            let mine = try await insert(services, connection: "c", entity: "price", daysAgo: 1, status: "running", worker: "me")
+            #expect(try await me.abandonRunsOfDeadWorkers(leaseSeconds: 30) == 1)
+            var statuses: [Int64: String] = [:]
+            for try await (id, status) in try await services.postgres.query("SELECT id, status FROM export_runs", logger: TestServices.logger)
+                .decode((Int64, String).self) { statuses[id] = status }
+            #expect(statuses == [dead: "abandoned", living: "running", mine: "running"])
+        }
+    }
+}
