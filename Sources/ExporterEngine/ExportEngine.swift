@@ -71,12 +71,13 @@ public struct ExportEngine: Sendable {
     }
 
     /// The production sink: S3 through a shared HTTP client.
-    public static func s3Sinks(http: HTTPClient, logger: Logger, maxAttempts: Int, partSize: Int) -> SinkFactory {
+    public static func s3Sinks(http: HTTPClient, logger: Logger, maxAttempts: Int, partSize: Int,
+                               requestTimeout: TimeAmount = .seconds(120)) -> SinkFactory {
         { settings, credentials in
             let endpoint = try S3Endpoint(bucket: settings.bucket, region: settings.region,
                                           endpointURL: settings.endpointURL, virtualHostStyle: settings.virtualHostStyle)
             let client = S3Client(endpoint: endpoint, credentials: credentials, http: http, logger: logger,
-                                  maxAttempts: maxAttempts)
+                                  maxAttempts: maxAttempts, requestTimeout: requestTimeout)
             return S3ObjectSink(client: client, partSize: partSize)
         }
     }

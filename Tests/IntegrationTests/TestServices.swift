@@ -147,11 +147,12 @@ struct Services: Sendable {
 
     /// A `sync_config` for moto.
     static func syncConfig(bucket: String, format: ExportFormat = .csv, compression: CompressionSetting = .gzip,
-                           entities: [EntityType] = [.featureUsage], extra: String = "") -> String {
+                           entities: [EntityType] = [.featureUsage], extra: String = "",
+                           endpoint: String? = TestServices.s3Endpoint) -> String {
         let list = entities.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
         return """
             {"s3": {"bucket": "\(bucket)", "region": "us-east-1", "key_prefix": "exports/test",
-             "endpoint_url": "\(TestServices.s3Endpoint ?? "")", "compression": "\(compression.rawValue)",
+             "endpoint_url": "\(endpoint ?? "")", "compression": "\(compression.rawValue)",
              "encryption": "AES256", "interval": "daily", "format": "\(format.rawValue)",
              "entity_types": [\(list)], "sync_active": true\(extra)}}
             """

@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An HTTP proxy between the exporter and moto that injects one fault into chosen requests:
+/// an S3 error status, a connection dropped in the middle of the request body, or a response
+/// delayed past the client's timeout. Everything else is forwarded to moto unchanged.
+final class FaultProxy: Sendable {
+    enum Fault: Sendable {
+        /// Answer with this status and S3 error code instead of forwarding.
+        case status(Int, code: String)
+        /// Close the connection as soon as the first bytes of the request body arrive.
+        case dropMidBody
+        /// Hold the request this long before forwarding it.
+        case delay(Duration)
+    }
+
+    /// Requests seen so far, in order: "METHOD /path?query".
+    var requests: [String] { state.withLock { $0.requests } }
+
+    private struct State {
+        var requests: [String] = []
+        var faults: [Int: Fault]
+    }
+
+    private let state: Mutex<State>
+    private let upstream: String
+    private let http: HTTPClient
+    private let group: MultiThreadedEventLoopGroup
+    private let channel = Mutex<(any Channel)?>(nil)
+
+    /// - Parameter faults: request number (1-based) -> fault.
+    init(upstream: String, http: HTTPClient, faults: [Int: Fault]) {
+        self.upstream = upstream
+        self.http = http
+        self.state = Mutex(State(faults: faults))
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// Starts listening on a free loopback port; returns the proxy's base URL.
+    func start() async throws -> String {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(proxy: self))
+                }
+            }
+        let server = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        channel.withLock { $0 = server }
+        return "http://127.0.0.1:\(server.localAddress?.port ?? 0)"
+    }
+
+    func stop() async {
+        try? await channel.withLock { $0 }?.close()
+        try? await group.shutdownGracefully()
+    }
+
+    /// Registers a request and returns its fault, if any.
+    fileprivate func register(_ head: HTTPRequestHead) -> Fault? {
+        state.withLock { state in
+            state.requests.append("\(head.method.rawValue) \(head.uri)")
+            return state.faults[state.requests.count]
+        }
+    }
+
+    fileprivate func forward(_ head: HTTPRequestHead, body: ByteBuffer) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
+        var request = HTTPClientRequest(url: upstream + head.uri)
+        request.method = head.method
+        for (name, value) in head.headers where name.lowercased() != "host" && name.lowercased() != "content-length" {
+            request.headers.add(name: name, value: value)
+        }
+        request.headers.add(name: "content-length", value: String(body.readableBytes))
+        request.body = .bytes(body)
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let responseBody = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
+            headers.add(name: name, value: value)
+        }
+        headers.add(name: "content-length", value: String(responseBody.readableBytes))
+        return (response.status, headers, responseBody)
+    }
+
+    /// Collects one request, then answers it (forwarded or faulted) from a task.
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let proxy: FaultProxy
+        var head: HTTPRequestHead?
+        var body = ByteBuffer()
+        var fault: Fault?
+
+        init(proxy: FaultProxy) { self.proxy = proxy }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body.clear()
+                fault = proxy.register(head)
+            case .body(var chunk):
+                if case .dropMidBody = fault {
+                    context.close(promise: nil)
+                    return
+                }
+                body.writeBuffer(&chunk)
+            case .end:
+                guard let head else { return }
+                let channel = context.channel
+                let (proxy, fault, body) = (self.proxy, self.fault, self.body)
+                Task {
+                    switch fault {
+                    case .status(let status, let code):
+                        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>injected \(code)</Message></Error>"
+                        Self.respond(channel, HTTPResponseStatus(statusCode: status), ["content-type": "application/xml"], ByteBuffer(string: xml))
+                        return
+                    case .dropMidBody:
+                        // A request without a body: drop it before answering.
+                        try? await channel.close()
+                        return
+                    case .delay(let duration):
+                        try? await Task.sleep(for: duration)
+                    case nil:
+                        break
+                    }
+                    do {
+                        let (status, headers, responseBody) = try await proxy.forward(head, body: body)
+                        Self.respond(channel, status, headers, responseBody)
+                    } catch {
+                        try? await channel.close()
+                    }
+                }
+            }
+        }
+
+        static func respond(_ channel: any Channel, _ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ body: ByteBuffer) {
+            var headers = headers
+            if !headers.contains(name: "content-length") { headers.add(name: "content-length", value: String(body.readableBytes)) }
+            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        }
+    }
+}
