@@ -65,7 +65,14 @@ public final class ExporterDaemon: Service, Sendable {
     public func run() async throws {
         let settings = current.withLock { $0 }
         let engine = environment.makeEngine(settings)
-        try await waitForDatabase(engine.history)
+        do {
+            // SIGTERM while the database is still down ends the wait (and the daemon, with 0).
+            try await cancelWhenGracefulShutdown { try await self.waitForDatabase(engine.history) }
+        } catch is CancellationError {
+            notify(.stopping)
+            logger.info("stopped before the database answered")
+            return
+        }
         notify(.ready, .status("ready; first pass starting"))
         logger.info("daemon started", metadata: ["worker": "\(engine.history.worker)", "tick": "\(settings.tickSeconds)s"])
 
@@ -175,9 +182,10 @@ public final class ExporterDaemon: Service, Sendable {
         var delay = 1
         while true {
             do {
-                try await history.heartbeat()
+                try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
                 return
             } catch {
+                try Task.checkCancellation()
                 logger.error("waiting for the database", metadata: ["error": "\(error)", "retry_in": "\(delay)s"])
                 notify(.status("waiting for the database: \(error)"))
                 try await Task.sleep(for: .seconds(delay))
@@ -196,7 +204,7 @@ public final class ExporterDaemon: Service, Sendable {
         while !Task.isCancelled {
             notify(.watchdog)
             do {
-                try await history.heartbeat()
+                try await Deadline.run(.seconds(10)) { try await history.heartbeat() }
                 let abandoned = try await history.abandonRunsOfDeadWorkers(leaseSeconds: 3 * heartbeat)
                 if abandoned > 0 {
                     logger.warning("abandoned runs of stopped workers; their windows will be exported again",

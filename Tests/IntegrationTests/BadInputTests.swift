@@ -1,0 +1,107 @@
+import ExporterCore
+import ExporterEngine
+import ExporterScheduler
+import Foundation
+import PostgresNIO
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Bad input of every kind fails only its own connection, with an error code from the DESIGN §7
+/// vocabulary and a message naming the connection and the field; the other connections of the
+/// same pass succeed.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct BadInputTests {
+    static let bad: [(name: String, syncConfig: @Sendable (String) -> String, code: String, field: String)] = [
+        ("not an object", { _ in "[]" }, "config", "sync_config"),
+        ("s3 missing", { _ in #"{"other": {}}"# }, "config", "s3"),
+        ("empty bucket", { _ in Services.syncConfig(bucket: "") }, "config", "s3.bucket"),
+        ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "hourly""#) }, "config", "s3.interval"),
+        ("unknown entity", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""feature_usage""#, with: #""plans""#) }, "config", "s3.entity_types"),
+        ("entity_types not an array", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #"["feature_usage"]"#, with: #""feature_usage""#) }, "config", "s3.entity_types"),
+        ("negative max_file_size_mb", { Services.syncConfig(bucket: $0, extra: #", "max_file_size_mb": -5"#) }, "config", "s3.max_file_size_mb"),
+        ("endpoint not http", { Services.syncConfig(bucket: $0, endpoint: "ftp://127.0.0.1:21") }, "config", "s3.endpoint_url"),
+        ("key_prefix with ..", { Services.syncConfig(bucket: $0).replacingOccurrences(of: "exports/test", with: "exports/../etc") }, "config", "s3.key_prefix"),
+        ("missing bucket", { _ in Services.syncConfig(bucket: "no-such-bucket-for-bad-input") }, "s3:NoSuchBucket", ""),
+    ]
+
+    @Test func aPassExportsTheGoodConnectionAndRecordsEachBadOneWithItsField() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let good = try await services.newConnection()
+            var bad: [(id: String, code: String, field: String)] = []
+            for entry in Self.bad {
+                let connection = try await services.newConnection(syncConfig: entry.syncConfig)
+                bad.append((connection.id, entry.code, entry.field))
+            }
+            // Secrets that cannot be read: another key, a missing field, not base64, truncated.
+            let otherKey = try await services.newConnection(encryptionKey: "another key")
+            bad.append((otherKey.id, "decryption", "aws_access_key_id"))
+            for (secrets, field) in [
+                (#"{"aws_secret_access_key": ""}"#, "aws_access_key_id"),
+                (#"{"aws_access_key_id": "!!!", "aws_secret_access_key": "x"}"#, "aws_access_key_id"),
+                (#"{"aws_access_key_id": "\#(SecretBox(encryptionKey: TestServices.encryptionKey).encrypt("AKIA").dropLast(6))", "aws_secret_access_key": "x"}"#, "aws_access_key_id"),
+            ] {
+                let connection = try await services.newConnection()
+                try await services.execute("UPDATE connections SET encrypted_secret_data = \(secrets)::jsonb WHERE id = \(connection.id)")
+                bad.append((connection.id, "decryption", field))
+            }
+
+            let planner = WindowPlanner(graceSeconds: 0, catchupLimit: 31, tickSeconds: 60)
+            let reports = try await services.engine().schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970),
+                                                                   forced: false, maxConcurrency: 4)
+            #expect(reports.contains { $0.key.connectionID == good.id && !$0.failed })
+            for (id, code, field) in bad {
+                let runs = try await services.runs(connection: id)
+                #expect(!runs.isEmpty, "\(id) is recorded, not skipped")
+                for run in runs {
+                    #expect(run.status == "failed", "\(id)")
+                    #expect(run.errorCode == code, "\(id): \(run.errorMessage ?? "")")
+                    #expect(run.errorMessage?.contains("connection \(id)") == true, "\(run.errorMessage ?? "")")
+                    #expect(field.isEmpty || run.errorMessage?.contains(field) == true, "\(run.errorMessage ?? "")")
+                    #expect(run.errorMessage?.contains(TestServices.secretKey) == false)
+                }
+            }
+            let goodRuns = try await services.runs(connection: good.id)
+            #expect(goodRuns.map(\.status) == ["succeeded"])
+        }
+    }
+
+    @Test func anEntityTableMissingAColumnFailsThatEntityOnly() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.execute("ALTER TABLE prices DROP COLUMN tier_mode")
+            let connection = try await services.newConnection(syncConfig: {
+                Services.syncConfig(bucket: $0, entities: [.price, .invoice])
+            })
+            let reports = try await services.engine().exportWindow(
+                ExportWindow(start: 1_795_132_800, end: 1_795_219_200), connectionID: connection.id, entities: nil)
+            let runs = try await services.runs(connection: connection.id)
+            #expect(reports.count == 2)
+            let price = try #require(runs.first { $0.entity == "price" })
+            #expect(price.status == "failed")
+            #expect(price.errorCode == "database")
+            #expect(price.errorMessage?.contains("tier_mode") == true, "\(price.errorMessage ?? "")")
+            #expect(price.errorMessage?.contains("entity price") == true)
+            #expect(runs.first { $0.entity == "invoice" }?.status == "succeeded")
+        }
+    }
+
+    @Test func aDatabaseThatIsDownAtStartIsWaitedForWithoutACrash() async throws {
+        let socket = try NotifySocket()
+        let daemon = try ExporterProcess(["run"], environment: [
+            "DATABASE_URL": "postgres://nobody:secret-db-password@127.0.0.1:1/none?sslmode=disable",
+            "FLEXPRICE_SECRETS_ENCRYPTION_KEY": "k", "NOTIFY_SOCKET": socket.path,
+        ])
+        var messages: [String] = []
+        #expect(try await eventually(timeout: .seconds(20)) {
+            messages += socket.receive()
+            return messages.contains { $0.hasPrefix("STATUS=waiting for the database") }
+        }, "\(messages)\n\(daemon.log)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(daemon.process.isRunning, "no crash loop: it keeps waiting")
+        #expect(!messages.contains { $0.contains("READY=1") })
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.log)")
+        #expect(!daemon.log.contains("secret-db-password"), "the database password is never logged")
+    }
+}
