@@ -40,6 +40,13 @@ struct ExportJob {
                            compression: settings.compression, part: part)
         }
 
+        // This run holds the window's only `running` row, so any multipart upload still open for
+        // the window's keys belongs to an earlier attempt that died: abort it, leave no orphan.
+        let orphans = try await sink.abortIncompleteUploads(prefix: layout.stem(entity: entity, window: key.window))
+        if orphans > 0 {
+            logger.warning("aborted multipart uploads left by an earlier attempt", metadata: ["uploads": "\(orphans)"])
+        }
+
         let rows = RowBatchEncoder(
             encoder: RowEncoders.make(settings.format, columns: entity.columns),
             maxFileBytes: settings.maxFileSizeMB * 1024 * 1024)

@@ -53,6 +53,9 @@ public protocol ObjectSink: Sendable {
     func delete(key: String) async throws
     /// Fails unless the bucket exists and the credentials may use it (HeadBucket).
     func verifyBucket() async throws
+    /// Aborts multipart uploads left open under `prefix` by an earlier attempt that died
+    /// (kill -9, power loss). Returns how many.
+    func abortIncompleteUploads(prefix: String) async throws -> Int
 }
 
 /// One object being written. Not shared between tasks: the export job owns it.

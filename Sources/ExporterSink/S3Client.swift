@@ -107,6 +107,15 @@ public struct S3Client: Sendable {
         return S3XML.values(of: "Key", in: String(buffer: response.body))
     }
 
+    /// The open multipart uploads under `prefix`, with their upload ids.
+    public func listMultipartUploadIDs(prefix: String) async throws -> [(key: String, uploadID: String)] {
+        let response = try await send("GET", key: nil, query: [("uploads", ""), ("prefix", prefix)])
+        return S3XML.values(of: "Upload", in: String(buffer: response.body)).compactMap { upload in
+            guard let key = S3XML.value(of: "Key", in: upload), let id = S3XML.value(of: "UploadId", in: upload) else { return nil }
+            return (key, id)
+        }
+    }
+
     /// ListObjectsV2 keys under `prefix` (first page).
     public func listObjects(prefix: String = "") async throws -> [String] {
         let response = try await send("GET", key: nil, query: [("list-type", "2"), ("prefix", prefix)])

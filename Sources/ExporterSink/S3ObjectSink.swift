@@ -47,6 +47,14 @@ public struct S3ObjectSink: ObjectSink {
     public func verifyBucket() async throws {
         try await client.headBucket()
     }
+
+    public func abortIncompleteUploads(prefix: String) async throws -> Int {
+        let uploads = try await client.listMultipartUploadIDs(prefix: prefix)
+        for upload in uploads {
+            try await client.abortMultipartUpload(key: upload.key, uploadID: upload.uploadID)
+        }
+        return uploads.count
+    }
 }
 
 /// One object streamed to S3. Bytes collect in a part buffer; a full part is uploaded (creating

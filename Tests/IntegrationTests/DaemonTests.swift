@@ -222,13 +222,19 @@ struct DaemonTests {
     @Test func aKilledDaemonsWindowIsExportedAgainAfterARestart() async throws {
         try await TestServices.with(freshDatabase: true) { services in
             let connection = try await services.newConnection(
+                syncConfig: { Services.syncConfig(bucket: $0, compression: .none) },
                 seed: { try await seedYesterday(services, tenant: $0, rows: 40_000) })
-            let first = try ExporterProcess(["run"], environment: environment(services))
-            #expect(try await eventually { try await runs(services).contains { $0.status == "running" } }, "\(first.log)")
+            let parts = ["EXPORTER_S3_PART_SIZE_MB": "5"]
+            let first = try ExporterProcess(["run"], environment: environment(services, extra: parts))
+            let s3 = try services.s3(bucket: connection.bucket)
+            // Kill it in the middle of a multipart upload.
+            #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
+                try await !s3.listMultipartUploads().isEmpty
+            }, "\(first.log)")
             first.signal(SIGKILL)
             _ = await first.waitForExit()
 
-            let second = try ExporterProcess(["run"], environment: environment(services))
+            let second = try ExporterProcess(["run"], environment: environment(services, extra: parts))
             #expect(try await eventually(timeout: .seconds(180)) {
                 try await runs(services).contains { $0.status == "succeeded" }
             }, "\(second.log)")
@@ -239,7 +245,9 @@ struct DaemonTests {
             #expect(Set(all.map(\.window)).count == 1)
             let key = "exports/test/feature_usage/" + Timestamp.rfc3339(seconds: all[0].window.start).prefix(10)
                 .replacingOccurrences(of: "-", with: "/") + "/"
-            #expect(try await services.s3(bucket: connection.bucket).listObjects(prefix: key).count == 2, "data object and manifest")
+            #expect(try await s3.listObjects(prefix: key).count == 2, "data object and manifest")
+            #expect(try await s3.listMultipartUploads().isEmpty,
+                    "the killed daemon's open upload was aborted by the re-run")
         }
     }
 }

@@ -162,6 +162,10 @@ struct FailingSink: ObjectSink {
     func verifyBucket() async throws {
         try await inner.verifyBucket()
     }
+
+    func abortIncompleteUploads(prefix: String) async throws -> Int {
+        try await inner.abortIncompleteUploads(prefix: prefix)
+    }
 }
 
 final class FailingUpload: ObjectUpload {
