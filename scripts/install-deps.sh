@@ -41,6 +41,7 @@ apt_install() {
 
 command -v curl >/dev/null || apt_install curl ca-certificates
 command -v python3 >/dev/null || apt_install python3
+command -v openssl >/dev/null || apt_install openssl
 
 if [[ ! -x "$PG_BIN_15/initdb" ]]; then
   # Debian 12 ships PostgreSQL 15; elsewhere take the distribution's default version.

@@ -2,7 +2,7 @@
 # with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15 and a moto S3
 # server, both on free loopback ports, in a temporary folder that is removed afterwards.
 #
-# CMD sees:
+# CMD sees (besides the restart helper and CA of EXPORTER_TEST_RESTART_POSTGRES and EXPORTER_TEST_SSL_ROOT_CERT):
 #   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
 #   EXPORTER_TEST_S3_ENDPOINT   http://127.0.0.1:PORT
 #   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE (same database, for psql)
@@ -79,8 +79,20 @@ PG_PORT="$(free_port)"
 as_pg initdb -D "$PG_DATA" -U postgres -E UTF8 --locale=C --no-sync \
   --auth-local=trust --auth-host=scram-sha-256 >"$WORK_DIR/initdb.log" 2>&1 ||
   startup_failed "initdb failed" "$WORK_DIR/initdb.log"
+# A self-signed certificate for 127.0.0.1, so tests can use sslmode=require and verify-full.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+  -keyout "$PG_DATA/server.key" -out "$PG_DATA/server.crt" >"$WORK_DIR/openssl.log" 2>&1 ||
+  startup_failed "openssl could not make a certificate" "$WORK_DIR/openssl.log"
+cp "$PG_DATA/server.crt" "$WORK_DIR/root.crt"
+chmod 600 "$PG_DATA/server.key"
+if [[ $EUID -eq 0 ]]; then chown postgres: "$PG_DATA/server.key" "$PG_DATA/server.crt" "$WORK_DIR/root.crt"; fi
+chmod 644 "$WORK_DIR/root.crt"
 cat >>"$PG_DATA/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 port = $PG_PORT
 unix_socket_directories = '$WORK_DIR'
 max_connections = 100
@@ -114,6 +126,14 @@ curl -fsS -o /dev/null "$S3_ENDPOINT/" || startup_failed "moto_server does not a
 
 export EXPORTER_TEST_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$PG_PORT/flexprice?sslmode=disable"
 export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
+# The CA that signed the server certificate (for sslmode=verify-full), and a command that
+# restarts PostgreSQL (for the test that restarts the database in the middle of an export).
+export EXPORTER_TEST_SSL_ROOT_CERT="$WORK_DIR/root.crt"
+restart_script="$WORK_DIR/restart-postgres.sh"
+printf '#!/usr/bin/env bash\nset -e\n%s\n' \
+  "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_LOG' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
+chmod 755 "$restart_script"
+export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
 export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=exporter PGPASSWORD=exporter PGDATABASE=flexprice
 
 # CMD runs in the background (keeping our stdin) so that INT/TERM sent to this script reach it

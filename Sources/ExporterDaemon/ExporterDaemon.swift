@@ -182,6 +182,9 @@ public final class ExporterDaemon: Service, Sendable {
         var delay = 1
         while true {
             do {
+                if let url = current.withLock({ $0.databaseURL }) {
+                    try await DatabaseProbe.check(url, logger: logger)
+                }
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
                 return
             } catch {

@@ -12,6 +12,8 @@ enum Runtime {
         _ settings: ExporterSettings, logger: Logger,
         _ body: @Sendable @escaping (PostgresClient) async throws -> T
     ) async throws -> T {
+        // Fail fast, with the reason, when the database cannot be reached (the pool would wait).
+        try await DatabaseProbe.check(try settings.requireDatabaseURL(), logger: logger)
         let client = try makePostgres(settings, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

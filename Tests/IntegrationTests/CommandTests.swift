@@ -81,3 +81,20 @@ struct CommandTests {
         }
     }
 }
+
+/// A dead database is a clear, prompt error for one-shot commands (exit 1), naming the database
+/// without its password.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct DeadDatabaseTests {
+    @Test func syncAgainstAnUnreachableDatabaseFailsPromptlyWithTheReason() async throws {
+        let started = ContinuousClock.now
+        let sync = try ExporterProcess(["sync", "--from", "2026-11-20", "--to", "2026-11-21"], environment: [
+            "DATABASE_URL": "postgres://nobody:secret-db-password@127.0.0.1:1/none?sslmode=disable",
+            "FLEXPRICE_SECRETS_ENCRYPTION_KEY": "k",
+        ])
+        #expect(await sync.waitForExit(timeout: .seconds(30)) == 1, "\(sync.log)")
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(sync.log.contains("cannot connect to the database postgres://nobody:***@127.0.0.1:1/none"), "\(sync.log)")
+        #expect(!sync.log.contains("secret-db-password"))
+    }
+}
