@@ -60,13 +60,7 @@ extension RunHistory {
                 AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
             RETURNING r.id
             """
-        do {
-            var count = 0
-            for try await _ in try await client.query(query, logger: logger).decode(Int64.self) { count += 1 }
-            return count
-        } catch {
-            throw ExportError.database("abandoning runs of stopped workers failed: \(PostgresErrorText.describe(error))")
-        }
+        return try await countReturnedRows(query, what: "abandoning runs of stopped workers")
     }
 
     /// Deletes runs older than `days`, keeping the latest success of every (connection, entity).
@@ -79,12 +73,17 @@ extension RunHistory {
                                WHERE status = 'succeeded' ORDER BY connection_id, entity_type, window_end DESC, id DESC)
             RETURNING r.id
             """
+        return try await countReturnedRows(query, what: "pruning export_runs")
+    }
+
+    /// Runs a `... RETURNING id` statement and counts the rows it touched.
+    private func countReturnedRows(_ query: PostgresQuery, what: String) async throws -> Int {
         do {
             var count = 0
             for try await _ in try await client.query(query, logger: logger).decode(Int64.self) { count += 1 }
             return count
         } catch {
-            throw ExportError.database("pruning export_runs failed: \(PostgresErrorText.describe(error))")
+            throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
         }
     }
 

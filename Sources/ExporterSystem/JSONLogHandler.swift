@@ -10,18 +10,11 @@ import Logging
 /// A line is `{"ts":…,"level":…,"label":…,"msg":…,"source":…, <metadata, keys sorted>}`; `ts` is
 /// RFC 3339 UTC with milliseconds. A metadata key equal to one of the fixed field names is written
 /// with a leading underscore (`_msg`) so the object never has duplicate keys.
-public struct JSONLogHandler: LogHandler {
+public struct JSONLogHandler: LineLogHandler {
     /// Field names written by the handler itself.
     static let reservedKeys: Set<String> = ["ts", "level", "label", "msg", "source"]
 
-    private let label: String
-    private let sharedLevel: DynamicLogLevel?
-    private var ownLevel: Logger.Level?
-    private let clock: @Sendable () -> Date
-    private let sink: @Sendable (String) -> Void
-
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+    public var core: LineLogHandlerCore
 
     /// - Parameters:
     ///   - level: a level shared with other handlers (changed at runtime on SIGHUP); without one the
@@ -35,38 +28,16 @@ public struct JSONLogHandler: LogHandler {
         clock: @escaping @Sendable () -> Date = { Date() },
         sink: @escaping @Sendable (String) -> Void = StandardError.sink
     ) {
-        self.label = label
-        self.sharedLevel = level
-        self.metadataProvider = metadataProvider
-        self.clock = clock
-        self.sink = sink
+        core = LineLogHandlerCore(label: label, level: level, metadataProvider: metadataProvider, clock: clock, sink: sink)
     }
 
-    /// The shared level, until this handler's level is set: then that value, for this logger only,
-    /// keeping swift-log's rule that a level change on one `Logger` does not affect another.
-    public var logLevel: Logger.Level {
-        get { ownLevel ?? sharedLevel?.level ?? .info }
-        set { ownLevel = newValue }
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let merged = LogMetadata.merged(
-            base: metadata, provider: metadataProvider, explicit: event.metadata, error: event.error)
-        sink(line(event: event, metadata: merged))
-    }
-
-    func line(event: LogEvent, metadata: Logger.Metadata) -> String {
+    public func line(event: LogEvent, metadata: Logger.Metadata, time: Date) -> String {
         var out = "{\"ts\":\""
-        out.append(UTCTimestamp.rfc3339(clock(), milliseconds: true))
+        out.append(UTCTimestamp.rfc3339(time, milliseconds: true))
         out.append("\",\"level\":\"")
         out.append(event.level.rawValue)
         out.append("\",\"label\":")
-        JSONText.appendString(label, to: &out)
+        JSONText.appendString(core.label, to: &out)
         out.append(",\"msg\":")
         JSONText.appendString(event.message.description, to: &out)
         out.append(",\"source\":")

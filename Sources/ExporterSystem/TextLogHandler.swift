@@ -7,15 +7,8 @@ import Logging
 /// swift-log's `StreamLogHandler` writes local time and takes its level as a plain value; this one
 /// writes UTC (matching the times in object keys and run history) and can follow a shared
 /// ``DynamicLogLevel``, so SIGHUP changes the level of every logger.
-public struct TextLogHandler: LogHandler {
-    private let label: String
-    private let sharedLevel: DynamicLogLevel?
-    private var ownLevel: Logger.Level?
-    private let clock: @Sendable () -> Date
-    private let sink: @Sendable (String) -> Void
-
-    public var metadata: Logger.Metadata = [:]
-    public var metadataProvider: Logger.MetadataProvider?
+public struct TextLogHandler: LineLogHandler {
+    public var core: LineLogHandlerCore
 
     /// - Parameters:
     ///   - level: a level shared with other handlers (changed at runtime on SIGHUP); without one the
@@ -29,35 +22,17 @@ public struct TextLogHandler: LogHandler {
         clock: @escaping @Sendable () -> Date = { Date() },
         sink: @escaping @Sendable (String) -> Void = StandardError.sink
     ) {
-        self.label = label
-        self.sharedLevel = level
-        self.metadataProvider = metadataProvider
-        self.clock = clock
-        self.sink = sink
+        core = LineLogHandlerCore(label: label, level: level, metadataProvider: metadataProvider, clock: clock, sink: sink)
     }
 
-    /// The shared level, until this handler's level is set: then that value, for this logger only,
-    /// keeping swift-log's rule that a level change on one `Logger` does not affect another.
-    public var logLevel: Logger.Level {
-        get { ownLevel ?? sharedLevel?.level ?? .info }
-        set { ownLevel = newValue }
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let merged = LogMetadata.merged(
-            base: metadata, provider: metadataProvider, explicit: event.metadata, error: event.error)
-        var out = UTCTimestamp.rfc3339(clock(), milliseconds: false) + " " + event.level.rawValue
-        if !label.isEmpty { out += " " + label }
+    public func line(event: LogEvent, metadata: Logger.Metadata, time: Date) -> String {
+        var out = UTCTimestamp.rfc3339(time, milliseconds: false) + " " + event.level.rawValue
+        if !core.label.isEmpty { out += " " + core.label }
         out += ":"
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             out += " \(key)=\(value)"
         }
         out += " \(event.message)\n"
-        sink(out)
+        return out
     }
 }
