@@ -15,14 +15,17 @@ struct FaultInjectionTests {
     static let key = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv"
 
     enum Shape: String, CaseIterable, Sendable {
-        /// 2,000 rows: one PutObject (request 1), then the manifest.
+        /// 2,000 rows: the check for orphaned uploads (request 1), one PutObject (2), the manifest (3).
         case single
-        /// 25,000 rows, 5 MiB parts: Create (1), UploadPart (2, 3), Complete (4), manifest (5).
+        /// 25,000 rows, 5 MiB parts: orphan check (1), Create (2), UploadPart (3, 4), Complete (5),
+        /// manifest (6).
         case multipart
 
         var rows: Int { self == .single ? 2_000 : 25_000 }
-        /// The request that carries data bytes.
-        var dataRequest: Int { self == .single ? 1 : 2 }
+        /// The first request that carries data bytes.
+        var dataRequest: Int { self == .single ? 2 : 3 }
+        /// Requests of a run in which one request was sent twice.
+        var requestsWithOneRetry: Int { self == .single ? 4 : 7 }
     }
 
     struct Outcome {
@@ -93,7 +96,7 @@ struct FaultInjectionTests {
         #expect(outcome.object == outcome.clean, "same bytes as a clean run")
         #expect(outcome.pendingUploads.isEmpty)
         // The faulted request was sent again.
-        #expect(outcome.requests.count == (shape == .single ? 3 : 6), "\(outcome.requests)")
+        #expect(outcome.requests.count == shape.requestsWithOneRetry, "\(outcome.requests)")
     }
 
     @Test(arguments: Shape.allCases)
