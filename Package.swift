@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
         // Tests only: an independent RFC 4180 reader to check our CSV with.
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
@@ -114,6 +115,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: strict
         ),
@@ -155,6 +157,7 @@ let package = Package(
             name: "FlexpriceExporterCLI",
             dependencies: [
                 "ExporterCore",
+                "ExporterSource",
                 "ExporterEngine",
                 "ExporterDaemon",
                 "ExporterScheduler",
@@ -198,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterSinkTests",
-            dependencies: ["ExporterSink"],
+            dependencies: ["ExporterSink", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,10 +2,13 @@
 # with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15 and a moto S3
 # server, both on free loopback ports, in a temporary folder that is removed afterwards.
 #
-# CMD sees (besides the restart helper and CA of EXPORTER_TEST_RESTART_POSTGRES and EXPORTER_TEST_SSL_ROOT_CERT):
+# CMD sees:
 #   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
 #   EXPORTER_TEST_S3_ENDPOINT   http://127.0.0.1:PORT
 #   PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE (same database, for psql)
+#   EXPORTER_TEST_SSL_ROOT_CERT             the CA of that server's TLS certificate
+#   EXPORTER_TEST_RESTARTABLE_DATABASE_URL  a second server, which only the restart test uses
+#   EXPORTER_TEST_RESTART_POSTGRES          a command that restarts that second server
 # Both servers are stopped on any exit; the script exits with CMD's exit code.
 set -euo pipefail
 
@@ -48,18 +51,16 @@ startup_failed() {
 }
 
 WORK_DIR="$(mktemp -d -t flexprice-services.XXXXXX)"
-PG_DATA="$WORK_DIR/pgdata"
-PG_LOG="$WORK_DIR/postgres.log"
 MOTO_LOG="$WORK_DIR/moto.log"
-pg_started=false
+pg_clusters=()
 moto_pid=""
 
 # shellcheck disable=SC2317  # called by the trap below
 cleanup() {
   set +e
-  if [[ $pg_started == true ]]; then
-    as_pg pg_ctl -D "$PG_DATA" -m fast -w stop >/dev/null
-  fi
+  for data in "${pg_clusters[@]}"; do
+    as_pg pg_ctl -D "$data" -m fast -w stop >/dev/null
+  done
   if [[ -n $moto_pid ]]; then
     kill "$moto_pid" 2>/dev/null
     wait "$moto_pid" 2>/dev/null
@@ -74,43 +75,55 @@ if [[ $EUID -eq 0 ]]; then
   chown postgres: "$WORK_DIR"
 fi
 
-# PostgreSQL: local socket in WORK_DIR (trust, for setup), password auth over TCP.
-PG_PORT="$(free_port)"
-as_pg initdb -D "$PG_DATA" -U postgres -E UTF8 --locale=C --no-sync \
-  --auth-local=trust --auth-host=scram-sha-256 >"$WORK_DIR/initdb.log" 2>&1 ||
-  startup_failed "initdb failed" "$WORK_DIR/initdb.log"
-# A self-signed certificate for 127.0.0.1, so tests can use sslmode=require and verify-full.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-  -keyout "$PG_DATA/server.key" -out "$PG_DATA/server.crt" >"$WORK_DIR/openssl.log" 2>&1 ||
-  startup_failed "openssl could not make a certificate" "$WORK_DIR/openssl.log"
-cp "$PG_DATA/server.crt" "$WORK_DIR/root.crt"
-chmod 600 "$PG_DATA/server.key"
-if [[ $EUID -eq 0 ]]; then chown postgres: "$PG_DATA/server.key" "$PG_DATA/server.crt" "$WORK_DIR/root.crt"; fi
-chmod 644 "$WORK_DIR/root.crt"
-cat >>"$PG_DATA/postgresql.conf" <<EOF
+# start_postgres NAME PORT: a PostgreSQL cluster in WORK_DIR/NAME with TLS (a self-signed
+# certificate for 127.0.0.1, so tests can use sslmode=require and verify-full), a local socket
+# in WORK_DIR (trust, for setup), password auth over TCP, and role and database
+# exporter/flexprice.
+start_postgres() {
+  local name="$1" port="$2"
+  local data="$WORK_DIR/$name" log="$WORK_DIR/$name.log"
+  as_pg initdb -D "$data" -U postgres -E UTF8 --locale=C --no-sync \
+    --auth-local=trust --auth-host=scram-sha-256 >"$WORK_DIR/$name-initdb.log" 2>&1 ||
+    startup_failed "initdb failed" "$WORK_DIR/$name-initdb.log"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$data/server.key" -out "$data/server.crt" >"$WORK_DIR/openssl.log" 2>&1 ||
+    startup_failed "openssl could not make a certificate" "$WORK_DIR/openssl.log"
+  chmod 600 "$data/server.key"
+  if [[ $EUID -eq 0 ]]; then chown postgres: "$data/server.key" "$data/server.crt"; fi
+  cat >>"$data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
-port = $PG_PORT
+port = $port
 unix_socket_directories = '$WORK_DIR'
 max_connections = 100
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-pg_started=true
-as_pg pg_ctl -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null ||
-  startup_failed "PostgreSQL did not start" "$PG_LOG"
-for _ in $(seq 1 100); do
-  pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break
-  sleep 0.1
-done
-pg_isready -q -h 127.0.0.1 -p "$PG_PORT" || startup_failed "PostgreSQL does not answer" "$PG_LOG"
-psql -q -X -v ON_ERROR_STOP=1 -h "$WORK_DIR" -p "$PG_PORT" -U postgres -d postgres \
-  -c "CREATE ROLE exporter LOGIN SUPERUSER PASSWORD 'exporter'" \
-  -c "CREATE DATABASE flexprice OWNER exporter"
+  pg_clusters+=("$data")
+  as_pg pg_ctl -D "$data" -l "$log" -w -t 60 start >/dev/null ||
+    startup_failed "PostgreSQL did not start" "$log"
+  for _ in $(seq 1 100); do
+    pg_isready -q -h 127.0.0.1 -p "$port" && break
+    sleep 0.1
+  done
+  pg_isready -q -h 127.0.0.1 -p "$port" || startup_failed "PostgreSQL does not answer" "$log"
+  psql -q -X -v ON_ERROR_STOP=1 -h "$WORK_DIR" -p "$port" -U postgres -d postgres \
+    -c "CREATE ROLE exporter LOGIN SUPERUSER PASSWORD 'exporter'" \
+    -c "CREATE DATABASE flexprice OWNER exporter"
+}
+
+# The server every test shares, and a second one that the restart test restarts under its
+# export without disturbing the tests running beside it.
+PG_PORT="$(free_port)"
+start_postgres pgdata "$PG_PORT"
+cp "$WORK_DIR/pgdata/server.crt" "$WORK_DIR/root.crt"
+chmod 644 "$WORK_DIR/root.crt"
+RESTARTABLE_PG_PORT="$(free_port)"
+start_postgres restartable "$RESTARTABLE_PG_PORT"
 
 # moto S3 server.
 MOTO_PORT="$(free_port)"
@@ -126,12 +139,13 @@ curl -fsS -o /dev/null "$S3_ENDPOINT/" || startup_failed "moto_server does not a
 
 export EXPORTER_TEST_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$PG_PORT/flexprice?sslmode=disable"
 export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
-# The CA that signed the server certificate (for sslmode=verify-full), and a command that
-# restarts PostgreSQL (for the test that restarts the database in the middle of an export).
+# The CA that signed the main server's certificate (for sslmode=verify-full); the second server,
+# and a command that restarts it (for the test that restarts the database in mid-export).
 export EXPORTER_TEST_SSL_ROOT_CERT="$WORK_DIR/root.crt"
+export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
 restart_script="$WORK_DIR/restart-postgres.sh"
 printf '#!/usr/bin/env bash\nset -e\n%s\n' \
-  "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_LOG' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
+  "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$WORK_DIR/restartable' -l '$WORK_DIR/restartable.log' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
 chmod 755 "$restart_script"
 export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
 export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=exporter PGPASSWORD=exporter PGDATABASE=flexprice

@@ -23,6 +23,13 @@ public struct ExporterSettings: Sendable {
     public var s3MaxAttempts: Int = 5
     /// EXPORTER_S3_PART_SIZE_MB: the multipart part size (S3's minimum is 5; default 8).
     public var partSizeMB: Int = 8
+    /// EXPORTER_GZIP_LEVEL: zlib level for `compression: gzip`, 1 (fastest) to 9 (smallest).
+    public var gzipLevel: Int = 6
+    /// EXPORTER_FETCH_ROWS: rows per cursor FETCH; memory grows with it.
+    public var fetchRows: Int = 10_000
+    /// EXPORTER_SINK_DIRECTORY: write every object to `<dir>/<bucket>/<key>` instead of S3.
+    /// For benchmarks and development; the daemon's own setting, never a connection's.
+    public var sinkDirectory: String?
 
     public init() {}
 
@@ -31,6 +38,7 @@ public struct ExporterSettings: Sendable {
         "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_TICK_SECONDS", "EXPORTER_GRACE_SECONDS",
         "EXPORTER_CATCHUP_LIMIT", "EXPORTER_MAX_CONCURRENCY", "EXPORTER_SHUTDOWN_SECONDS", "EXPORTER_HISTORY_DAYS",
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
+        "EXPORTER_GZIP_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_SINK_DIRECTORY",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -56,6 +64,9 @@ public struct ExporterSettings: Sendable {
         historyDays = try int("EXPORTER_HISTORY_DAYS", 1...36_500, default: 90)
         s3MaxAttempts = try int("EXPORTER_S3_MAX_ATTEMPTS", 1...20, default: 5)
         partSizeMB = try int("EXPORTER_S3_PART_SIZE_MB", 5...5_120, default: 8)
+        gzipLevel = try int("EXPORTER_GZIP_LEVEL", 1...9, default: 6)
+        fetchRows = try int("EXPORTER_FETCH_ROWS", 100...1_000_000, default: 10_000)
+        sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
                 throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")

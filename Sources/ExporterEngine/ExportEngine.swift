@@ -58,7 +58,7 @@ public struct ExportEngine: Sendable {
     private let batchSize: Int
     private let gzipLevel: Int32
 
-    public init(postgres: PostgresClient, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
+    public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
                 batchSize: Int = 10_000, gzipLevel: Int32 = 6, worker: String = RunHistory.defaultWorker) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
@@ -80,6 +80,13 @@ public struct ExportEngine: Sendable {
                                   maxAttempts: maxAttempts, requestTimeout: requestTimeout)
             return S3ObjectSink(client: client, partSize: partSize)
         }
+    }
+
+    /// A local directory instead of S3 (EXPORTER_SINK_DIRECTORY): `<root>/<bucket>/<key>`, for
+    /// benchmarks and development. The connection's bucket still names the folder; its
+    /// endpoint and credentials are not used.
+    public static func directorySinks(root: String) -> SinkFactory {
+        { settings, _ in DirectoryObjectSink(root: URL(fileURLWithPath: root, isDirectory: true), bucket: settings.bucket) }
     }
 
     /// Exports exactly `window` for each selected connection and entity (`sync --from --to`),

@@ -7,6 +7,7 @@ import ExporterSource
 import Foundation
 import Logging
 import NIOCore
+import AsyncAlgorithms
 
 /// One export: a connection's entity in one window, through the whole pipeline:
 /// source (cursor batches) -> encoder -> compressor -> sink (S3 upload) -> manifest.
@@ -20,12 +21,6 @@ struct ExportJob {
     let logger: Logger
     let batchSize: Int
     let gzipLevel: Int32
-
-    /// A data object of this export.
-    private struct File {
-        var rows: Int64
-        var stored: StoredObject
-    }
 
     /// Runs the export and returns its figures; on any failure, what was uploaded is aborted
     /// and the error is thrown.
@@ -50,55 +45,40 @@ struct ExportJob {
         let rows = RowBatchEncoder(
             encoder: RowEncoders.make(settings.format, columns: entity.columns),
             maxFileBytes: settings.maxFileSizeMB * 1024 * 1024)
-        var compressor: any Compressor = settings.compression == .gzip
-            ? try GzipCompressor(level: gzipLevel) : IdentityCompressor()
-        var files: [File] = []
-        var upload = sink.makeUpload(key: dataKey(part: nil), attributes: attributes)
-        var rowsInFile: Int64 = 0
-        var bytesRaw: Int64 = 0
-        var compressed = ByteBuffer()
+        let writer = FileWriter(
+            sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
+            compressor: settings.compression == .gzip ? try GzipCompressor(level: gzipLevel) : IdentityCompressor())
+        let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window)
 
-        func closeFile() async throws {
-            try compressor.finish(into: &compressed)
-            try await upload.write(&compressed)
-            compressed.clear()
-            files.append(File(rows: rowsInFile, stored: try await upload.finish()))
-            rowsInFile = 0
-        }
-
-        func consume(_ segments: [RowBatchEncoder.Segment]) async throws {
-            for var segment in segments {
-                bytesRaw += Int64(segment.bytes.readableBytes)
-                rowsInFile += Int64(segment.rows)
-                try compressor.compress(&segment.bytes, into: &compressed)
-                try await upload.write(&compressed)
-                // Reuse the buffer's storage for the next segment instead of growing it.
-                compressed.clear()
-                guard segment.endsFile else { continue }
-                try await closeFile()
-                if files.count == 1 {
-                    // The first rollover: the export has several files after all, so the first
-                    // one moves to its numbered name (DESIGN §5 `_part-0001`).
-                    let plain = files[0].stored
-                    files[0].stored = try await sink.copy(plain, to: dataKey(part: 1), attributes: attributes)
-                    try await sink.delete(key: plain.key)
-                }
-                upload = sink.makeUpload(key: dataKey(part: files.count + 1), attributes: attributes)
-            }
-        }
-
+        // Two stages that overlap: this task's child reads and encodes batch N+1 (the database and
+        // the event loop) while this task compresses and uploads batch N. The channel holds no
+        // batch of its own: `send` waits for the writer, which is the back-pressure.
+        let batches = AsyncThrowingChannel<[RowBatchEncoder.Segment], any Error>()
         do {
-            try await source.read(
-                EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window),
-                batchSize: batchSize,
-                onRow: { row in try rows.consume(row) },
-                afterBatch: { _ in try await consume(rows.takeSegments()) })
-            try await consume(rows.finish())
-            try await closeFile()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [source, batchSize] in
+                    do {
+                        try await source.read(query, batchSize: batchSize, onRow: { row in try rows.consume(row) },
+                                              afterBatch: { _ in
+                                                  await batches.send(rows.takeSegments())
+                                                  try Task.checkCancellation()
+                                              })
+                        await batches.send(rows.finish())
+                        batches.finish()
+                    } catch {
+                        batches.fail(error)
+                    }
+                }
+                for try await segments in batches {
+                    try await writer.consume(segments)
+                }
+                try await writer.closeFile()
+            }
         } catch {
-            await upload.abort()
+            await writer.abort()
             throw error
         }
+        let files = writer.files
 
         let manifestKey = layout.manifestKey(entity: entity, window: key.window)
         let manifest = ExportManifest(
@@ -114,8 +94,71 @@ struct ExportJob {
                                                             encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
         let first = files[0].stored
         return RunOutcome(
-            rowCount: rows.totalRows, bytesRaw: bytesRaw,
+            rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
             bytesUploaded: files.reduce(0) { $0 + $1.stored.bytes }, objectCount: files.count,
             manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256)
+    }
+}
+
+/// The writing stage of an export: compresses the encoded segments into the current object and
+/// uploads it, rolling over into numbered part files (DESIGN §5) where the encoder cut them.
+/// Owned by the export task alone.
+private final class FileWriter {
+    /// A data object of this export.
+    struct File {
+        var rows: Int64
+        var stored: StoredObject
+    }
+
+    private let sink: any ObjectSink
+    private let attributes: ObjectAttributes
+    private let dataKey: (Int?) -> String
+    private var compressor: any Compressor
+    private var upload: any ObjectUpload
+    private var compressed = ByteBuffer()
+    private var rowsInFile: Int64 = 0
+    private(set) var files: [File] = []
+    private(set) var bytesRaw: Int64 = 0
+
+    init(sink: any ObjectSink, attributes: ObjectAttributes, dataKey: @escaping (Int?) -> String, compressor: any Compressor) {
+        self.sink = sink
+        self.attributes = attributes
+        self.dataKey = dataKey
+        self.compressor = compressor
+        upload = sink.makeUpload(key: dataKey(nil), attributes: attributes)
+    }
+
+    func consume(_ segments: [RowBatchEncoder.Segment]) async throws {
+        for var segment in segments {
+            bytesRaw += Int64(segment.bytes.readableBytes)
+            rowsInFile += Int64(segment.rows)
+            try compressor.compress(&segment.bytes, into: &compressed)
+            try await upload.write(&compressed)
+            // Reuse the buffer's storage for the next segment instead of growing it.
+            compressed.clear()
+            guard segment.endsFile else { continue }
+            try await closeFile()
+            if files.count == 1 {
+                // The first rollover: the export has several files after all, so the first
+                // one moves to its numbered name (DESIGN §5 `_part-0001`).
+                let plain = files[0].stored
+                files[0].stored = try await sink.copy(plain, to: dataKey(1), attributes: attributes)
+                try await sink.delete(key: plain.key)
+            }
+            upload = sink.makeUpload(key: dataKey(files.count + 1), attributes: attributes)
+        }
+    }
+
+    func closeFile() async throws {
+        try compressor.finish(into: &compressed)
+        try await upload.write(&compressed)
+        compressed.clear()
+        files.append(File(rows: rowsInFile, stored: try await upload.finish()))
+        rowsInFile = 0
+    }
+
+    /// Discards the object being written (no partial object, no pending multipart upload).
+    func abort() async {
+        await upload.abort()
     }
 }

@@ -18,7 +18,7 @@ import PostgresNIO
 final class RowBatchEncoder: @unchecked Sendable {
     /// A piece of a file's uncompressed bytes. `endsFile` marks the last piece of a file that is
     /// followed by another (a rollover).
-    struct Segment {
+    struct Segment: Sendable {
         var bytes: ByteBuffer
         var rows: Int
         var endsFile: Bool

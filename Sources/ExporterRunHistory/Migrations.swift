@@ -63,10 +63,10 @@ public struct Migrations: Sendable {
         ]),
     ]
 
-    private let client: PostgresClient
+    private let client: DatabasePool
     private let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: DatabasePool, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -75,24 +75,23 @@ public struct Migrations: Sendable {
     @discardableResult
     public func run() async throws -> [Int] {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await client.transaction(logger: logger) { connection in
                 // A constant key: "flexprice-exporter migrate" as a 64-bit number.
-                _ = try await connection.query("SELECT pg_advisory_xact_lock(7346527306152270160)", logger: logger)
-                _ = try await connection.query("""
+                _ = try await connection.rowsUnlessClosed("SELECT pg_advisory_xact_lock(7346527306152270160)", logger: logger)
+                _ = try await connection.rowsUnlessClosed("""
                     CREATE TABLE IF NOT EXISTS exporter_migrations (
                         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                     """, logger: logger)
                 var applied: Set<Int> = []
-                for try await version in try await connection.query("SELECT version FROM exporter_migrations", logger: logger)
-                    .decode(Int.self) {
-                    applied.insert(version)
+                for row in try await connection.rowsUnlessClosed("SELECT version FROM exporter_migrations", logger: logger) {
+                    applied.insert(try row.decode(Int.self))
                 }
                 var done: [Int] = []
                 for step in Self.steps where !applied.contains(step.version) {
                     for statement in step.sql {
-                        _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        _ = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    _ = try await connection.query(
+                    _ = try await connection.rowsUnlessClosed(
                         "INSERT INTO exporter_migrations (version, name) VALUES (\(step.version), \(step.name))", logger: logger)
                     logger.info("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
                     done.append(step.version)

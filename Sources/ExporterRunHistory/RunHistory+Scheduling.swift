@@ -9,19 +9,21 @@ extension RunHistory {
     public func scheduleStates(connectionIDs: [String]) async throws -> [ExportStream: ScheduleState] {
         var states: [ExportStream: ScheduleState] = [:]
         do {
-            for try await (connection, entity, end) in try await client.query("""
+            for row in try await client.rows("""
                 SELECT connection_id, entity_type, max(window_end) FROM export_runs
                 WHERE status = 'succeeded' AND "trigger" <> 'manual' AND connection_id = ANY(\(connectionIDs))
                 GROUP BY connection_id, entity_type
-                """, logger: logger).decode((String, String, Date).self) {
+                """, logger: logger) {
+                let (connection, entity, end) = try row.decode((String, String, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
                 states[ExportStream(connectionID: connection, entity: entity), default: ScheduleState()].lastSuccessEnd = end.seconds
             }
-            for try await (connection, entity, start, count, finished) in try await client.query("""
+            for row in try await client.rows("""
                 SELECT connection_id, entity_type, window_start, count(*)::bigint, max(coalesce(finished_at, started_at))
                 FROM export_runs WHERE status = 'failed' AND connection_id = ANY(\(connectionIDs))
                 GROUP BY connection_id, entity_type, window_start
-                """, logger: logger).decode((String, String, Date, Int64, Date).self) {
+                """, logger: logger) {
+                let (connection, entity, start, count, finished) = try row.decode((String, String, Date, Int64, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
                 let stream = ExportStream(connectionID: connection, entity: entity)
                 if let end = states[stream]?.lastSuccessEnd, start.seconds < end { continue }
@@ -79,9 +81,7 @@ extension RunHistory {
     /// Runs a `... RETURNING id` statement and counts the rows it touched.
     private func countReturnedRows(_ query: PostgresQuery, what: String) async throws -> Int {
         do {
-            var count = 0
-            for try await _ in try await client.query(query, logger: logger).decode(Int64.self) { count += 1 }
-            return count
+            return try await client.rows(query, logger: logger).count
         } catch {
             throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
         }
@@ -89,7 +89,7 @@ extension RunHistory {
 
     private func run(_ query: PostgresQuery, what: String) async throws {
         do {
-            _ = try await client.query(query, logger: logger)
+            _ = try await client.rows(query, logger: logger)
         } catch {
             throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
         }

@@ -58,12 +58,12 @@ public struct RunOutcome: Sendable, Hashable {
 /// The `export_runs` table (DESIGN §6): every run is recorded, first as `running`, then
 /// `succeeded` or `failed`, so operators monitor the exporter with SQL.
 public struct RunHistory: Sendable {
-    let client: PostgresClient
+    let client: DatabasePool
     let logger: Logger
     /// `host:pid`, recorded on every run this process starts.
     public let worker: String
 
-    public init(client: PostgresClient, logger: Logger, worker: String = RunHistory.defaultWorker) {
+    public init(client: DatabasePool, logger: Logger, worker: String = RunHistory.defaultWorker) {
         self.client = client
         self.logger = logger
         self.worker = worker
@@ -96,16 +96,20 @@ public struct RunHistory: Sendable {
             RETURNING id
             """
         do {
-            for try await id in try await client.query(query, logger: logger).decode(Int64.self) {
-                return id
+            return try await client.transaction(logger: logger) { connection in
+                try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
+                return try await connection.rowsUnlessClosed(query, logger: logger).first?.decode(Int64.self)
             }
-            return nil
         } catch {
             throw ExportError.database("recording the start of a run in export_runs failed: \(PostgresErrorText.describe(error))")
         }
     }
 
     public func succeed(_ id: Int64, _ outcome: RunOutcome) async throws {
+        let lock: PostgresQuery = """
+            SELECT pg_advisory_xact_lock(hashtextextended(connection_id || '/' || entity_type, \(Self.streamLockSeed)))
+            FROM export_runs WHERE id = \(id)
+            """
         let query: PostgresQuery = """
             UPDATE export_runs SET status = 'succeeded', finished_at = now(), row_count = \(outcome.rowCount),
                 bytes_raw = \(outcome.bytesRaw), bytes_uploaded = \(outcome.bytesUploaded),
@@ -113,7 +117,30 @@ public struct RunHistory: Sendable {
                 object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL
             WHERE id = \(id)
             """
-        try await execute(query, what: "recording a succeeded run")
+        do {
+            try await client.transaction(logger: logger) { connection in
+                _ = try await connection.rowsUnlessClosed(lock, logger: logger)
+                _ = try await connection.rowsUnlessClosed(query, logger: logger)
+            }
+        } catch {
+            throw ExportError.database("recording a succeeded run in export_runs failed: \(PostgresErrorText.describe(error))")
+        }
+    }
+
+    /// Seed of the advisory-lock key of a (connection, entity) stream.
+    static let streamLockSeed: Int64 = 7_346_527_306
+
+    /// Serialises starting a run of a stream with recording a success of it, across daemons.
+    ///
+    /// Without it, a daemon could check "not succeeded yet" while another's run is still
+    /// `running`, and insert its own row just after that run turned `succeeded` (the partial
+    /// unique index then no longer conflicts): the window would be exported twice. Both
+    /// statements hold this transaction lock, so the check sees either the running row (and the
+    /// index refuses) or the success.
+    private func lockStream(_ connectionID: String, _ entity: String, on connection: PostgresConnection) async throws {
+        _ = try await connection.rowsUnlessClosed("""
+            SELECT pg_advisory_xact_lock(hashtextextended(\(connectionID) || '/' || \(entity), \(Self.streamLockSeed)))
+            """, logger: logger)
     }
 
     public func fail(_ id: Int64, _ error: ExportError) async throws {
@@ -133,7 +160,7 @@ public struct RunHistory: Sendable {
 
     private func execute(_ query: PostgresQuery, what: String) async throws {
         do {
-            _ = try await client.query(query, logger: logger)
+            _ = try await client.rows(query, logger: logger)
         } catch {
             throw ExportError.database("\(what) in export_runs failed: \(PostgresErrorText.describe(error))")
         }

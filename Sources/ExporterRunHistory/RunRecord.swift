@@ -60,9 +60,9 @@ extension RunHistory {
         binds.append(connectionID)
         var records: [RunRecord] = []
         do {
-            let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            for try await (id, connection, entity, start, end, trigger, status, attempt, started, finished, rowCount, bytes, manifest, code, message)
-                in rows.decode((Int64, String, String, Date, Date, String, String, Int, Date, Date?, Int64?, Int64?, String?, String?, String?).self) {
+            for row in try await client.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+                let (id, connection, entity, start, end, trigger, status, attempt, started, finished, rowCount, bytes, manifest, code, message)
+                    = try row.decode((Int64, String, String, Date, Date, String, String, Int, Date, Date?, Int64?, Int64?, String?, String?, String?).self)
                 records.append(RunRecord(
                     id: id, connectionID: connection, entity: entity, windowStart: Timestamp.rfc3339(seconds: start.seconds),
                     windowEnd: Timestamp.rfc3339(seconds: end.seconds), trigger: trigger, status: status, attempt: attempt,

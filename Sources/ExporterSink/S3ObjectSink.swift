@@ -72,6 +72,10 @@ public final class S3ObjectUpload: ObjectUpload {
     private var buffer = ByteBuffer()
     private var uploadID: String?
     private var parts: [(number: Int, etag: String)] = []
+    /// The part being uploaded while the next one fills: at most one, so memory stays at two
+    /// parts and S3 sees the parts in order.
+    private var inFlight: Task<(number: Int, etag: String), any Error>?
+    private var nextPartNumber = 1
     private var hasher = SHA256()
 
     init(client: S3Client, key: String, attributes: ObjectAttributes, partSize: Int) {
@@ -86,7 +90,7 @@ public final class S3ObjectUpload: ObjectUpload {
         min(base << min((number - 1) / 1_000, 10), 5 * 1024 * 1024 * 1024)
     }
 
-    private var currentPartSize: Int { Self.partSize(number: parts.count + 1, base: basePartSize) }
+    private var currentPartSize: Int { Self.partSize(number: nextPartNumber, base: basePartSize) }
 
     public func write(_ bytes: inout ByteBuffer) async throws {
         byteCount += Int64(bytes.readableBytes)
@@ -101,6 +105,8 @@ public final class S3ObjectUpload: ObjectUpload {
         }
     }
 
+    /// Starts uploading `part` once the previous part has been uploaded, and returns: the
+    /// export compresses the next part meanwhile.
     private func uploadPart(_ part: ByteBuffer) async throws {
         let id: String
         if let uploadID {
@@ -109,9 +115,18 @@ public final class S3ObjectUpload: ObjectUpload {
             id = try await client.createMultipartUpload(key: key, headers: attributes.headers)
             uploadID = id
         }
-        let number = parts.count + 1
-        let etag = try await client.uploadPart(key: key, uploadID: id, partNumber: number, body: part)
-        parts.append((number, etag))
+        try await waitForPartInFlight()
+        let number = nextPartNumber
+        nextPartNumber += 1
+        let (client, key) = (self.client, self.key)
+        inFlight = Task { (number, try await client.uploadPart(key: key, uploadID: id, partNumber: number, body: part)) }
+    }
+
+    private func waitForPartInFlight() async throws {
+        guard let task = inFlight else { return }
+        inFlight = nil
+        // Cancelling the export cancels the part's upload too.
+        parts.append(try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() })
     }
 
     public func finish() async throws -> StoredObject {
@@ -119,6 +134,7 @@ public final class S3ObjectUpload: ObjectUpload {
             _ = try await client.putObject(key: key, body: buffer, headers: attributes.headers)
         } else {
             if buffer.readableBytes > 0 { try await uploadPart(buffer) }
+            try await waitForPartInFlight()
             buffer.clear()
             guard let uploadID else { throw ExportError.internal("multipart upload of \(key) lost its id") }
             try await client.completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
@@ -131,6 +147,11 @@ public final class S3ObjectUpload: ObjectUpload {
 
     public func abort() async {
         buffer = ByteBuffer()
+        if let task = inFlight {
+            inFlight = nil
+            task.cancel()
+            _ = try? await task.value
+        }
         guard let uploadID else { return }
         self.uploadID = nil
         // Abort even when the export was cancelled (shutdown): an unstructured task does not

@@ -8,10 +8,10 @@ import PostgresNIO
 /// nothing: whether a connection is active, and whether its settings are readable, is judged per
 /// connection by the engine, so a malformed row is reported rather than silently skipped.
 public struct ConnectionCatalog: Sendable {
-    private let client: PostgresClient
+    private let client: DatabasePool
     private let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: DatabasePool, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -33,9 +33,9 @@ public struct ConnectionCatalog: Sendable {
         }
         var connections: [ExportConnection] = []
         do {
-            let rows = try await client.query(query, logger: logger)
-            for try await (id, tenant, environment, name, syncConfig, secrets)
-                in rows.decode((String, String, String, String?, String?, String?).self) {
+            for row in try await client.rows(query, logger: logger) {
+                let (id, tenant, environment, name, syncConfig, secrets)
+                    = try row.decode((String, String, String, String?, String?, String?).self)
                 connections.append(ExportConnection(
                     id: id, tenantID: tenant, environmentID: environment, name: name ?? "",
                     syncConfig: syncConfig, encryptedSecretData: secrets))

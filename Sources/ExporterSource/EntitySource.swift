@@ -14,10 +14,10 @@ import PostgresNIO
 /// `afterBatch` runs in the calling task, where the encoded bytes are compressed and uploaded;
 /// the next FETCH waits for it, which is the back-pressure.
 public struct EntitySource: Sendable {
-    private let client: PostgresClient
+    private let client: DatabasePool
     private let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: DatabasePool, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -33,8 +33,22 @@ public struct EntitySource: Sendable {
         onRow: @escaping @Sendable (PostgresRow) throws -> Void,
         afterBatch: (Int) async throws -> Void
     ) async throws {
-        try await client.withConnection { connection in
-            try await run(query, on: connection, batchSize: batchSize, onRow: onRow, afterBatch: afterBatch)
+        try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger) { connection in
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(query.tenantID)
+            bindings.append(query.environmentID)
+            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
+            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
+            let declare = PostgresQuery(
+                unsafeSQL: "DECLARE export_rows NO SCROLL CURSOR FOR " + query.selectSQL, binds: bindings)
+            _ = try await connection.queryUnlessClosed(declare, logger: logger)
+            let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
+            while true {
+                let metadata = try await connection.queryUnlessClosed(fetch, logger: logger, onRow: onRow)
+                let rows = metadata.rows ?? 0
+                try await afterBatch(rows)
+                if rows < batchSize { break }
+            }
         }
     }
 
@@ -46,38 +60,6 @@ public struct EntitySource: Sendable {
         bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
         bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
         let sql = PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM (\(query.selectSQL)) AS rows", binds: bindings)
-        for try await count in try await client.query(sql, logger: logger).decode(Int64.self) { return count }
-        return 0
-    }
-
-    nonisolated(nonsending) private func run(
-        _ query: EntityQuery,
-        on connection: PostgresConnection,
-        batchSize: Int,
-        onRow: @escaping @Sendable (PostgresRow) throws -> Void,
-        afterBatch: (Int) async throws -> Void
-    ) async throws {
-        _ = try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-        do {
-            var bindings = PostgresBindings(capacity: 4)
-            bindings.append(query.tenantID)
-            bindings.append(query.environmentID)
-            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
-            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
-            let declare = PostgresQuery(
-                unsafeSQL: "DECLARE export_rows NO SCROLL CURSOR FOR " + query.selectSQL, binds: bindings)
-            _ = try await connection.query(declare, logger: logger)
-            let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
-            while true {
-                let metadata = try await connection.query(fetch, logger: logger, onRow).get()
-                let rows = metadata.rows ?? 0
-                try await afterBatch(rows)
-                if rows < batchSize { break }
-            }
-            _ = try await connection.query("COMMIT", logger: logger)
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
+        return try await client.rows(sql, logger: logger).first?.decode(Int64.self) ?? 0
     }
 }

@@ -40,18 +40,17 @@ struct RunCommand: AsyncParsableCommand {
                     notifier: SystemdNotifier()),
                 logger: logger)
             let group = ServiceGroup(configuration: .init(
-                services: [
-                    .init(service: postgres),
-                    .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
+                services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             do {
                 try await group.run()
             } catch {
+                await postgres.shutdown()
                 try? await http.shutdown()
                 throw error
             }
+            await postgres.shutdown()
             try await http.shutdown()
         }
     }

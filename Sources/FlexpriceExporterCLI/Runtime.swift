@@ -2,37 +2,32 @@ import AsyncHTTPClient
 import ExporterCore
 import ExporterEngine
 import Logging
-import PostgresNIO
+import ExporterSource
 
 /// The long-lived clients a command needs, started and shut down around its work.
 enum Runtime {
-    /// Runs `body` with a connection pool to DATABASE_URL (PostgresClient must be running
-    /// while it is used).
+    /// Runs `body` with a connection pool to DATABASE_URL, closed afterwards.
     static func withPostgres<T: Sendable>(
         _ settings: ExporterSettings, logger: Logger,
-        _ body: @Sendable @escaping (PostgresClient) async throws -> T
+        _ body: @Sendable @escaping (DatabasePool) async throws -> T
     ) async throws -> T {
-        // Fail fast, with the reason, when the database cannot be reached (the pool would wait).
+        // Fail fast, with the reason, when the database cannot be reached.
         try await DatabaseProbe.check(try settings.requireDatabaseURL(), logger: logger)
-        let client = try makePostgres(settings, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            group.addTask { try await body(client) }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw ExportError.internal("the database client stopped unexpectedly")
+        let pool = try makePostgres(settings, logger: logger)
+        do {
+            let result = try await body(pool)
+            await pool.shutdown()
+            return result
+        } catch {
+            await pool.shutdown()
+            throw error
         }
     }
 
-    static func makePostgres(_ settings: ExporterSettings, logger: Logger) throws -> PostgresClient {
+    static func makePostgres(_ settings: ExporterSettings, logger: Logger) throws -> DatabasePool {
         let url = try settings.requireDatabaseURL()
         logger.debug("database", metadata: ["url": "\(url)"])
-        return PostgresClient(configuration: try .init(databaseURL: url), backgroundLogger: logger)
+        return try DatabasePool(databaseURL: url, maxIdle: settings.maxConcurrency + 4, logger: logger)
     }
 
     static func makeHTTPClient() -> HTTPClient {
@@ -54,13 +49,22 @@ enum Runtime {
         }
     }
 
-    /// The export engine for `settings` over the given clients, writing to S3.
-    static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: PostgresClient,
+    /// The export engine for `settings` over the given clients, writing to S3 (or, with
+    /// EXPORTER_SINK_DIRECTORY, to a local directory).
+    static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: DatabasePool,
                            http: HTTPClient, logger: Logger) -> ExportEngine {
-        ExportEngine(
-            postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger,
-            makeSink: ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
-                                           partSize: settings.partSizeMB * 1024 * 1024))
+        let sinks: ExportEngine.SinkFactory
+        if let directory = settings.sinkDirectory {
+            logger.warning("EXPORTER_SINK_DIRECTORY is set: objects are written under it, not to S3",
+                           metadata: ["directory": "\(directory)"])
+            sinks = ExportEngine.directorySinks(root: directory)
+        } else {
+            sinks = ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
+                                         partSize: settings.partSizeMB * 1024 * 1024)
+        }
+        return ExportEngine(
+            postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
+            batchSize: settings.fetchRows, gzipLevel: Int32(settings.gzipLevel))
     }
 
     /// Runs `body` with an engine over fresh clients.

@@ -1,4 +1,5 @@
 import ExporterCore
+import ExporterSource
 import Foundation
 import PostgresNIO
 import Testing
@@ -43,10 +44,12 @@ struct DaemonTests {
 
     func runs(_ services: Services) async throws -> [Run] {
         var result: [Run] = []
-        for try await (id, connection, entity, start, end, trigger, status, code) in try await services.postgres.query("""
+        for row in try await services.postgres.rows("""
             SELECT id, connection_id, entity_type, window_start, window_end, "trigger", status, error_code
             FROM export_runs WHERE worker <> 'earlier-daemon' ORDER BY id
-            """, logger: TestServices.logger).decode((Int64, String, String, Date, Date, String, String, String?).self) {
+            """, logger: TestServices.logger) {
+            let (id, connection, entity, start, end, trigger, status, code)
+                = try row.decode((Int64, String, String, Date, Date, String, String, String?).self)
             result.append(Run(id: id, connection: connection, entity: entity,
                               window: ExportWindow(start: Int64(start.timeIntervalSince1970), end: Int64(end.timeIntervalSince1970)),
                               trigger: trigger, status: status, errorCode: code))

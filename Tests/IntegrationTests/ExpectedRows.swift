@@ -1,4 +1,5 @@
 import ExporterCore
+import ExporterSource
 import Foundation
 import PostgresNIO
 import Testing
@@ -14,9 +15,10 @@ struct ExpectedRow: Sendable {
 extension Services {
     func expectedRows(_ entity: EntityType, tenant: String, environment: String, window: ExportWindow) async throws -> [ExpectedRow] {
         var types: [String: String] = [:]
-        for try await (name, type) in try await postgres.query("""
+        for row in try await postgres.rows("""
             SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = \(entity.table)
-            """, logger: TestServices.logger).decode((String, String).self) {
+            """, logger: TestServices.logger) {
+            let (name, type) = try row.decode((String, String).self)
             types[name] = type
         }
         let rendered = entity.columns.map { column -> String in
@@ -36,7 +38,7 @@ extension Services {
         binds.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
         binds.append(Date(timeIntervalSince1970: TimeInterval(window.end)))
         var result: [ExpectedRow] = []
-        for try await row in try await postgres.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: TestServices.logger) {
+        for row in try await postgres.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: TestServices.logger) {
             var values: [String: (String, String?)] = [:]
             for (index, cell) in row.enumerated() {
                 let column = entity.columns[index]

@@ -1,5 +1,6 @@
 import ExporterCore
 import ExporterEngine
+import ExporterSource
 import Foundation
 import Logging
 import PostgresNIO
@@ -13,24 +14,10 @@ struct PostgresTLSTests {
 
     /// Whether a session over `url` is encrypted, from the server's own view (pg_stat_ssl).
     func sessionUsesTLS(_ url: DatabaseURL) async throws -> Bool {
-        let client = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 1), backgroundLogger: TestServices.logger)
-        return try await withThrowingTaskGroup(of: Bool?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            group.addTask {
-                try await Deadline(seconds: 10) {
-                    try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestServices.logger)
-                        .decode(Bool.self).first { _ in true } ?? false
-                }
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            return false
-        }
+        let pool = try DatabasePool(databaseURL: url, maxIdle: 1, logger: TestServices.logger)
+        defer { Task { await pool.shutdown() } }
+        return try await pool.rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestServices.logger)
+            .first?.decode(Bool.self) ?? false
     }
 
     @Test func sslModesAreHonoured() async throws {

@@ -1,5 +1,6 @@
 import ExporterCore
 import ExporterRunHistory
+import ExporterSource
 import Foundation
 import PostgresNIO
 import Testing
@@ -75,6 +76,33 @@ struct RunHistoryTests {
             for try await (id, status) in try await services.postgres.query("SELECT id, status FROM export_runs", logger: TestServices.logger)
                 .decode((Int64, String).self) { statuses[id] = status }
             #expect(statuses == [dead: "abandoned", living: "running", mine: "running"])
+        }
+    }
+
+    /// Two daemons race on one window: one records its success while the other starts the same
+    /// window from a plan made before that success. The second must never get a run: the check
+    /// "not succeeded yet" and the success are serialised per stream (an advisory lock), which
+    /// the partial unique index alone does not do. Repeated, because the race is a narrow one.
+    @Test func aWindowThatSucceedsWhileAnotherDaemonStartsItIsNotStartedAgain() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let a = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "daemon-a")
+            let b = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "daemon-b")
+            let outcome = RunOutcome(rowCount: 1, bytesRaw: 1, bytesUploaded: 1, objectCount: 1, manifestKey: "m",
+                                     objectURL: "u", sha256: "s")
+            var secondRuns: [Int64] = []
+            for day in 0..<150 {
+                let key = RunKey(connectionID: "race", tenantID: "t", environmentID: "", entity: .invoice, interval: .daily,
+                                 window: ExportWindow(start: Int64(day) * 86_400, end: Int64(day + 1) * 86_400))
+                let first = try #require(try await a.start(key, trigger: .schedule))
+                async let succeeded: Void = a.succeed(first, outcome)
+                async let second = b.start(key, trigger: .schedule)
+                try await succeeded
+                if let id = try await second { secondRuns.append(id) }
+            }
+            #expect(secondRuns.isEmpty, "windows started again after their success: \(secondRuns)")
+            let rows = try await services.postgres.rows(
+                "SELECT count(*)::bigint FROM export_runs WHERE connection_id = 'race'", logger: TestServices.logger)
+            #expect(try rows.first?.decode(Int64.self) == 150)
         }
     }
 }

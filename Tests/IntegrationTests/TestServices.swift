@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CompressNIO
 import ExporterCore
+import ExporterSource
 import ExporterEngine
 import ExporterRunHistory
 import ExporterSink
@@ -19,6 +20,10 @@ enum TestServices {
     static let databaseURL = ProcessInfo.processInfo.environment["EXPORTER_TEST_DATABASE_URL"]
     static let s3Endpoint = ProcessInfo.processInfo.environment["EXPORTER_TEST_S3_ENDPOINT"]
     static var available: Bool { databaseURL != nil && s3Endpoint != nil }
+    /// A second PostgreSQL server, which only the restart test uses (and restarts).
+    static let restartableDatabaseURL = ProcessInfo.processInfo.environment["EXPORTER_TEST_RESTARTABLE_DATABASE_URL"]
+    /// A command that restarts the second server.
+    static let restartPostgres = ProcessInfo.processInfo.environment["EXPORTER_TEST_RESTART_POSTGRES"]
     static let encryptionKey = "integration-test-encryption-key"
     static let accessKey = "AKIAINTEGRATIONTEST"
     static let secretKey = "integrationSecretKeyDoNotPrint"
@@ -35,37 +40,27 @@ enum TestServices {
 
     /// Runs `body` with a running PostgreSQL client, an HTTP client, the FlexPrice schema and
     /// the exporter's migrations in place.
-    static func with<T: Sendable>(freshDatabase: Bool = false,
+    /// - Parameter server: the server's DATABASE_URL; the shared test server by default.
+    static func with<T: Sendable>(freshDatabase: Bool = false, server: String? = databaseURL,
                                   _ body: @Sendable @escaping (Services) async throws -> T) async throws -> T {
-        var target = try DatabaseURL.parse(try #require(databaseURL, "run the tests with scripts/test.sh"))
+        var target = try DatabaseURL.parse(try #require(server, "run the tests with scripts/test.sh"))
         if freshDatabase {
             // A daemon exports every connection in its database: give it one of its own.
             target.database = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-            try await createDatabase(target.database)
+            try await createDatabase(target.database, server: target)
         }
         let url = target
-        let postgres = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 8), backgroundLogger: logger)
+        let postgres = try DatabasePool(databaseURL: url, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    await postgres.run()
-                    return nil
-                }
-                group.addTask {
-                    let services = Services(postgres: postgres, http: http, databaseURL: url)
-                    try await services.prepareSchema()
-                    return try await body(services)
-                }
-                defer { group.cancelAll() }
-                while let value = try await group.next() {
-                    if let value { return value }
-                }
-                throw ExportError.internal("postgres client stopped")
-            }
+            let services = Services(postgres: postgres, http: http, databaseURL: url)
+            try await services.prepareSchema()
+            let result = try await body(services)
+            await postgres.shutdown()
             try await http.shutdown()
             return result
         } catch {
+            await postgres.shutdown()
             try? await http.shutdown()
             throw error
         }
@@ -73,21 +68,19 @@ enum TestServices {
 }
 
 extension TestServices {
-    /// CREATE DATABASE through the shared test database.
-    static func createDatabase(_ name: String) async throws {
-        let url = try DatabaseURL.parse(try #require(databaseURL))
-        let admin = PostgresClient(configuration: try .init(databaseURL: url, maxConnections: 1), backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await admin.run() }
-            _ = try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
-            group.cancelAll()
-        }
+    /// CREATE DATABASE on the server of `server`.
+    static func createDatabase(_ name: String, server: DatabaseURL) async throws {
+        var url = server
+        url.database = try DatabaseURL.parse(try #require(databaseURL)).database
+        let admin = try DatabasePool(databaseURL: url, maxIdle: 1, logger: logger)
+        _ = try await admin.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+        await admin.shutdown()
     }
 }
 
 /// Helpers over the live services.
 struct Services: Sendable {
-    let postgres: PostgresClient
+    let postgres: DatabasePool
     let http: HTTPClient
     /// The database these helpers use, as a DATABASE_URL for the exporter binary.
     let databaseURL: DatabaseURL
@@ -103,17 +96,17 @@ struct Services: Sendable {
         let statements = sql.components(separatedBy: ";\n")
             .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        try await postgres.withTransaction(logger: TestServices.logger) { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(42)", logger: TestServices.logger)
+        try await postgres.transaction(logger: TestServices.logger) { connection in
+            _ = try await connection.rowsUnlessClosed("SELECT pg_advisory_xact_lock(42)", logger: TestServices.logger)
             for statement in statements {
-                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: TestServices.logger)
+                _ = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: TestServices.logger)
             }
         }
         try await Migrations(client: postgres, logger: TestServices.logger).run()
     }
 
     func execute(_ query: PostgresQuery) async throws {
-        _ = try await postgres.query(query, logger: TestServices.logger)
+        _ = try await postgres.rows(query, logger: TestServices.logger)
     }
 
     /// An S3 client for `bucket` on moto, with the test credentials.
@@ -178,14 +171,15 @@ struct Services: Sendable {
 
     /// The export_runs rows of a connection, oldest first.
     func runs(connection: String) async throws -> [RunRow] {
-        let rows = try await postgres.query("""
+        let rows = try await postgres.rows("""
             SELECT id, entity_type, status, row_count, bytes_raw, bytes_uploaded, object_count, manifest_key,
                    object_url, sha256, error_code, error_message, "trigger", attempt
             FROM export_runs WHERE connection_id = \(connection) ORDER BY id
             """, logger: TestServices.logger)
         var result: [RunRow] = []
-        for try await (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt)
-            in rows.decode((Int64, String, String, Int64?, Int64?, Int64?, Int?, String?, String?, String?, String?, String?, String, Int).self) {
+        for row in rows {
+            let (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt)
+                = try row.decode((Int64, String, String, Int64?, Int64?, Int64?, Int?, String?, String?, String?, String?, String?, String, Int).self)
             result.append(RunRow(id: id, entity: entity, status: status, rowCount: rowCount, bytesRaw: bytesRaw,
                                  bytesUploaded: bytesUploaded, objectCount: objectCount, manifestKey: manifestKey,
                                  objectURL: objectURL, sha256: sha, errorCode: code, errorMessage: message,

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# bench/run.sh [bench.py options]: the benchmark of issue 6 (`make bench`). Starts a throwaway
+# PostgreSQL and moto (scripts/with-services.sh), builds the release binary, installs the AWS CLI
+# for the reference pipeline into a private virtualenv, then runs bench/bench.py, which prints
+# the table and writes bench/results/latest.md. `bench/run.sh --help` lists the options
+# (--rows, --runs, --rss-sizes, --idle-seconds).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
+  exec scripts/with-services.sh "$0" "$@"
+fi
+
+AWS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/aws-venv"
+if [[ ! -x "$AWS_VENV/bin/aws" ]]; then
+  echo "bench: installing the AWS CLI into $AWS_VENV" >&2
+  python3 -m venv "$AWS_VENV"
+  "$AWS_VENV/bin/pip" install -q "awscli==1.46.3"
+fi
+command -v gzip >/dev/null || { echo "bench: gzip is missing" >&2; exit 1; }
+
+swift build -c release --product flexprice-exporter >&2
+EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+export EXPORTER_BIN BENCH_AWS="$AWS_VENV/bin/aws"
+exec python3 bench/bench.py "$@"
