@@ -60,7 +60,9 @@ def psql(sql, database=None, variables=None, capture=False):
         command += ["-A", "-t"]
     for name, value in (variables or {}).items():
         command += ["-v", f"{name}={value}"]
-    result = subprocess.run(command, input=sql, text=True, check=True, stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
+    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    result = subprocess.run(command, input=sql, text=True, check=True, env=env,
+                            stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
     return result.stdout.strip() if capture else None
 
 
@@ -199,7 +201,7 @@ class NotifySocket:
     """systemd's NOTIFY_SOCKET, to know when the daemon is ready."""
 
     def __init__(self, directory):
-        self.path = os.path.join(directory, "notify.sock")
+        self.path = os.path.join(directory, f"notify-{time.monotonic_ns()}.sock")
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.socket.bind(self.path)
         self.socket.settimeout(0.2)
