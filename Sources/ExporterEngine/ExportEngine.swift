@@ -302,7 +302,7 @@ public struct ExportEngine: Sendable {
                             batchSize: batchSize, gzipLevel: gzipLevel)
         do {
             let outcome = try await job.run(runID: runID)
-            try await history.succeed(runID, outcome)
+            try await history.succeed(runID, of: key, outcome)
             var done = metadata
             done["rows"] = "\(outcome.rowCount)"
             done["bytes"] = "\(outcome.bytesUploaded)"
@@ -344,7 +344,7 @@ public struct ExportEngine: Sendable {
             case .internal(let m): return .internal("\(context): \(m)")
             default: return error
             }
-        case is PSQLError, is PostgresTransactionError:
+        case is PSQLError:
             return .database("\(context): \(PostgresErrorText.describe(error))")
         case is CancellationError:
             return .shutdown("\(context): the run was cancelled")

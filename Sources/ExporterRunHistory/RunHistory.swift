@@ -105,11 +105,8 @@ public struct RunHistory: Sendable {
         }
     }
 
-    public func succeed(_ id: Int64, _ outcome: RunOutcome) async throws {
-        let lock: PostgresQuery = """
-            SELECT pg_advisory_xact_lock(hashtextextended(connection_id || '/' || entity_type, \(Self.streamLockSeed)))
-            FROM export_runs WHERE id = \(id)
-            """
+    /// Records run `id` (of `key`) as succeeded with its figures.
+    public func succeed(_ id: Int64, of key: RunKey, _ outcome: RunOutcome) async throws {
         let query: PostgresQuery = """
             UPDATE export_runs SET status = 'succeeded', finished_at = now(), row_count = \(outcome.rowCount),
                 bytes_raw = \(outcome.bytesRaw), bytes_uploaded = \(outcome.bytesUploaded),
@@ -119,7 +116,7 @@ public struct RunHistory: Sendable {
             """
         do {
             try await client.transaction(logger: logger) { connection in
-                _ = try await connection.rowsUnlessClosed(lock, logger: logger)
+                try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
                 _ = try await connection.rowsUnlessClosed(query, logger: logger)
             }
         } catch {
@@ -128,7 +125,7 @@ public struct RunHistory: Sendable {
     }
 
     /// Seed of the advisory-lock key of a (connection, entity) stream.
-    static let streamLockSeed: Int64 = 7_346_527_306
+    private static let streamLockSeed: Int64 = 7_346_527_306
 
     /// Serialises starting a run of a stream with recording a success of it, across daemons.
     ///

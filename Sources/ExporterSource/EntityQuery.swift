@@ -1,4 +1,6 @@
 import ExporterCore
+import Foundation
+import PostgresNIO
 
 /// What one export reads: an entity's rows for one tenant and environment in one window.
 public struct EntityQuery: Sendable, Hashable {
@@ -23,6 +25,16 @@ public struct EntityQuery: Sendable, Hashable {
         let windowColumn = Self.quoted(entity.windowColumn)
         return "SELECT \(columns) FROM \(table) WHERE \"tenant_id\" = $1 AND \"environment_id\" = $2 "
             + "AND \(windowColumn) >= $3 AND \(windowColumn) < $4 ORDER BY \(windowColumn), \"id\""
+    }
+
+    /// `selectSQL` with its four parameters bound; `prefix` wraps it (DECLARE … CURSOR FOR, a count).
+    public func query(_ prefix: String = "", suffix: String = "") -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(tenantID)
+        bindings.append(environmentID)
+        bindings.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
+        bindings.append(Date(timeIntervalSince1970: TimeInterval(window.end)))
+        return PostgresQuery(unsafeSQL: prefix + selectSQL + suffix, binds: bindings)
     }
 
     /// SQL identifier quoting; the names come from ``EntityType``, never from input.

@@ -34,14 +34,7 @@ public struct EntitySource: Sendable {
         afterBatch: (Int) async throws -> Void
     ) async throws {
         try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger) { connection in
-            var bindings = PostgresBindings(capacity: 4)
-            bindings.append(query.tenantID)
-            bindings.append(query.environmentID)
-            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
-            bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
-            let declare = PostgresQuery(
-                unsafeSQL: "DECLARE export_rows NO SCROLL CURSOR FOR " + query.selectSQL, binds: bindings)
-            _ = try await connection.queryUnlessClosed(declare, logger: logger)
+            _ = try await connection.queryUnlessClosed(query.query("DECLARE export_rows NO SCROLL CURSOR FOR "), logger: logger)
             let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
             while true {
                 let metadata = try await connection.queryUnlessClosed(fetch, logger: logger, onRow: onRow)
@@ -54,12 +47,7 @@ public struct EntitySource: Sendable {
 
     /// How many rows `query` would export (for `sync --dry-run`).
     public func count(_ query: EntityQuery) async throws -> Int64 {
-        var bindings = PostgresBindings(capacity: 4)
-        bindings.append(query.tenantID)
-        bindings.append(query.environmentID)
-        bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.start)))
-        bindings.append(Date(timeIntervalSince1970: TimeInterval(query.window.end)))
-        let sql = PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM (\(query.selectSQL)) AS rows", binds: bindings)
+        let sql = query.query("SELECT count(*)::bigint FROM (", suffix: ") AS rows")
         return try await client.rows(sql, logger: logger).first?.decode(Int64.self) ?? 0
     }
 }

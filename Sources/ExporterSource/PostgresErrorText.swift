@@ -7,10 +7,6 @@ import PostgresNIO
 /// out the server's message and SQLSTATE, or the connection-level cause.
 public enum PostgresErrorText {
     public static func describe(_ error: any Error) -> String {
-        if let transaction = error as? PostgresTransactionError,
-           let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
-            return describe(inner)
-        }
         if let psql = error as? PSQLError {
             if let server = psql.serverInfo {
                 let message = server[.message] ?? "server error"

@@ -26,11 +26,27 @@ public struct LineLogHandlerCore: Sendable {
 /// A swift-log handler that writes one line per event through a ``LineLogHandlerCore``.
 public protocol LineLogHandler: LogHandler {
     var core: LineLogHandlerCore { get set }
+    init(core: LineLogHandlerCore)
     /// The complete line for `event` (trailing newline included), with merged metadata.
     func line(event: LogEvent, metadata: Logger.Metadata, time: Date) -> String
 }
 
 extension LineLogHandler {
+    /// - Parameters:
+    ///   - level: a level shared with other handlers (changed at runtime on SIGHUP); without one the
+    ///     handler starts at `.info`.
+    ///   - clock: the time stamped on each line; injectable so tests get exact lines.
+    ///   - sink: receives each complete line, trailing newline included; standard error by default.
+    public init(
+        label: String,
+        level: DynamicLogLevel? = nil,
+        metadataProvider: Logger.MetadataProvider? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        sink: @escaping @Sendable (String) -> Void = StandardError.sink
+    ) {
+        self.init(core: LineLogHandlerCore(label: label, level: level, metadataProvider: metadataProvider, clock: clock, sink: sink))
+    }
+
     /// The shared level, until this handler's level is set: then that value, for this logger only,
     /// keeping swift-log's rule that a level change on one `Logger` does not affect another.
     public var logLevel: Logger.Level {

@@ -10,19 +10,8 @@ import Logging
 public struct TextLogHandler: LineLogHandler {
     public var core: LineLogHandlerCore
 
-    /// - Parameters:
-    ///   - level: a level shared with other handlers (changed at runtime on SIGHUP); without one the
-    ///     handler starts at `.info`.
-    ///   - clock: the time stamped on each line; injectable so tests get exact lines.
-    ///   - sink: receives each complete line, trailing newline included; standard error by default.
-    public init(
-        label: String,
-        level: DynamicLogLevel? = nil,
-        metadataProvider: Logger.MetadataProvider? = nil,
-        clock: @escaping @Sendable () -> Date = { Date() },
-        sink: @escaping @Sendable (String) -> Void = StandardError.sink
-    ) {
-        core = LineLogHandlerCore(label: label, level: level, metadataProvider: metadataProvider, clock: clock, sink: sink)
+    public init(core: LineLogHandlerCore) {
+        self.core = core
     }
 
     public func line(event: LogEvent, metadata: Logger.Metadata, time: Date) -> String {

@@ -94,7 +94,7 @@ struct RunHistoryTests {
                 let key = RunKey(connectionID: "race", tenantID: "t", environmentID: "", entity: .invoice, interval: .daily,
                                  window: ExportWindow(start: Int64(day) * 86_400, end: Int64(day + 1) * 86_400))
                 let first = try #require(try await a.start(key, trigger: .schedule))
-                async let succeeded: Void = a.succeed(first, outcome)
+                async let succeeded: Void = a.succeed(first, of: key, outcome)
                 async let second = b.start(key, trigger: .schedule)
                 try await succeeded
                 if let id = try await second { secondRuns.append(id) }
