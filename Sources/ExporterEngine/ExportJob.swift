@@ -12,7 +12,8 @@ import AsyncAlgorithms
 /// One export: a connection's entity in one window, through the whole pipeline:
 /// source (cursor batches) -> encoder -> compressor -> sink (S3 upload) -> manifest.
 ///
-/// Memory is bounded by one FETCH batch plus one upload part, whatever the window's size.
+/// Memory is bounded by two FETCH batches (one read, one compressed) plus two upload parts (one
+/// filling, one in flight), whatever the window's size.
 struct ExportJob {
     let key: RunKey
     let settings: ConnectionSettings

@@ -34,8 +34,9 @@ final class RowBatchEncoder: @unchecked Sendable {
     /// Uncompressed bytes of the current file before `buffer`'s current segment.
     private var fileBytesBeforeSegment = 0
     private var segmentStart = 0
-    /// Set when a batch's segments have been handed out: the buffer is cleared (and so reused,
-    /// its segments having been consumed by then) when the next batch's first row arrives.
+    /// Set when a batch's segments have been handed out: the buffer is cleared when the next
+    /// batch's first row arrives. The writer may still be compressing those segments (they
+    /// share the buffer's storage), in which case ByteBuffer copies on write into new storage.
     private var clearBeforeNextRow = false
     private(set) var totalRows: Int64 = 0
 
