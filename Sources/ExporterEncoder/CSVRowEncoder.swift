@@ -10,79 +10,91 @@ import NIOCore
 public struct CSVRowEncoder: RowEncoder {
     private let header: ByteBuffer
     private var fieldIndex = 0
-    /// Reused for each JSON cell's compact form, so no buffer is allocated per row.
-    private var scratch = ByteBuffer()
 
     public init(columns: [String]) {
         var header = ByteBuffer()
-        for (i, column) in columns.enumerated() {
-            if i > 0 { header.writeInteger(UInt8(ascii: ",")) }
-            var name = ByteBuffer(string: column)
-            Self.writeEscaped(&name, into: &header)
+        header.writeWithRawByteWriter { out in
+            for (i, column) in columns.enumerated() {
+                if i > 0 { out.write(UInt8(ascii: ",")) }
+                Self.writeEscaped(ByteBuffer(string: column), into: &out)
+            }
+            out.write("\r\n")
         }
-        header.writeBytes([UInt8(ascii: "\r"), UInt8(ascii: "\n")])
         self.header = header
     }
 
-    public mutating func startFile(into buffer: inout ByteBuffer) {
-        buffer.writeImmutableBuffer(header)
+    public mutating func startFile(into out: inout RawByteWriter) {
+        out.write(header)
     }
 
-    public mutating func beginRow(into buffer: inout ByteBuffer) {
+    public mutating func beginRow(into out: inout RawByteWriter) {
         fieldIndex = 0
     }
 
-    public mutating func writeField(_ value: FieldValue, into buffer: inout ByteBuffer) {
-        if fieldIndex > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+    public mutating func writeField(_ value: FieldValue, into out: inout RawByteWriter) {
+        if fieldIndex > 0 { out.write(UInt8(ascii: ",")) }
         fieldIndex += 1
         switch value {
         case .null:
             break
-        case .text(var bytes), .decimal(var bytes):
+        case .text(let bytes), .decimal(let bytes):
             if bytes.readableBytes == 0 {
-                buffer.writeBytes([UInt8(ascii: "\""), UInt8(ascii: "\"")])
+                out.write("\"\"")
             } else {
-                Self.writeEscaped(&bytes, into: &buffer)
+                Self.writeEscaped(bytes, into: &out)
             }
         case .integer(let n):
-            TextFormatting.writeInteger(n, into: &buffer)
+            TextFormatting.writeInteger(n, into: &out)
         case .bool(let b):
-            buffer.writeStaticString(b ? "true" : "false")
+            out.write(b ? "true" : "false")
         case .timestamp(let micros):
-            TextFormatting.writeRFC3339(micros: micros, into: &buffer)
+            TextFormatting.writeRFC3339(micros: micros, into: &out)
         case .json(let bytes):
-            // Compact JSON of any complexity contains quotes and commas; quote it as a field.
-            scratch.clear()
-            TextFormatting.writeCompactJSON(bytes, into: &scratch)
-            var compact = scratch
-            Self.writeEscaped(&compact, into: &buffer)
+            // The compact form, quoted as a field when it needs it (any object or string does).
+            Self.writeEscaped(runs: { TextFormatting.forEachCompactJSONRun(bytes, $0) }, into: &out)
         }
     }
 
-    public mutating func endRow(into buffer: inout ByteBuffer) {
-        buffer.writeBytes([UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+    public mutating func endRow(into out: inout RawByteWriter) {
+        out.write("\r\n")
     }
 
-    public mutating func finishFile(into buffer: inout ByteBuffer) {}
+    public mutating func finishFile(into out: inout RawByteWriter) {}
 
     /// RFC 4180 §2.6/§2.7: quote when needed, double inner quotes.
-    static func writeEscaped(_ field: inout ByteBuffer, into buffer: inout ByteBuffer) {
-        let needsQuotes = field.readableBytesView.contains { byte in
-            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    static func writeEscaped(_ field: ByteBuffer, into out: inout RawByteWriter) {
+        writeEscaped(runs: { field.withUnsafeReadableBytes($0) }, into: &out)
+    }
+
+    /// The same for a field given as consecutive runs of bytes: `runs` calls its argument with
+    /// each run, in order; it is called twice (find whether quotes are needed, then write).
+    static func writeEscaped(
+        runs: ((UnsafeRawBufferPointer) -> Void) -> Void, into out: inout RawByteWriter
+    ) {
+        var needsQuotes = false
+        runs { run in
+            guard !needsQuotes else { return }
+            for byte in run where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"")
+                || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+                needsQuotes = true
+                return
+            }
         }
         guard needsQuotes else {
-            buffer.writeBuffer(&field)
+            runs { out.write($0) }
             return
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        while let quote = field.readableBytesView.firstIndex(of: UInt8(ascii: "\"")) {
-            let length = quote - field.readerIndex + 1
-            if var run = field.readSlice(length: length) {
-                buffer.writeBuffer(&run)
+        out.write(UInt8(ascii: "\""))
+        runs { run in
+            var start = 0
+            for i in 0..<run.count where run[i] == UInt8(ascii: "\"") {
+                // Up to and including the quote, then the quote again.
+                out.write(UnsafeRawBufferPointer(rebasing: run[start...i]))
+                out.write(UInt8(ascii: "\""))
+                start = i + 1
             }
-            buffer.writeInteger(UInt8(ascii: "\""))
+            if start < run.count { out.write(UnsafeRawBufferPointer(rebasing: run[start...])) }
         }
-        buffer.writeBuffer(&field)
-        buffer.writeInteger(UInt8(ascii: "\""))
+        out.write(UInt8(ascii: "\""))
     }
 }

@@ -13,64 +13,68 @@ public struct JSONRowEncoder: RowEncoder {
     private let keys: [ByteBuffer]
     private let style: Style
     private var fieldIndex = 0
+    /// Rows written to the current file; counted when a row ends, so a row that is written
+    /// again (after its output did not fit) is counted once.
     private var rowsInFile = 0
 
     public init(columns: [String], style: Style) {
         self.style = style
         keys = columns.map { column in
             var key = ByteBuffer()
-            TextFormatting.writeJSONString(ByteBuffer(string: column), into: &key)
-            key.writeInteger(UInt8(ascii: ":"))
+            key.writeWithRawByteWriter { out in
+                TextFormatting.writeJSONString(ByteBuffer(string: column), into: &out)
+                out.write(UInt8(ascii: ":"))
+            }
             return key
         }
     }
 
-    public mutating func startFile(into buffer: inout ByteBuffer) {
+    public mutating func startFile(into out: inout RawByteWriter) {
         rowsInFile = 0
-        if style == .array { buffer.writeInteger(UInt8(ascii: "[")) }
+        if style == .array { out.write(UInt8(ascii: "[")) }
     }
 
-    public mutating func beginRow(into buffer: inout ByteBuffer) {
+    public mutating func beginRow(into out: inout RawByteWriter) {
         if style == .array {
-            if rowsInFile > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            buffer.writeInteger(UInt8(ascii: "\n"))
+            if rowsInFile > 0 { out.write(UInt8(ascii: ",")) }
+            out.write(UInt8(ascii: "\n"))
         }
-        rowsInFile += 1
         fieldIndex = 0
-        buffer.writeInteger(UInt8(ascii: "{"))
+        out.write(UInt8(ascii: "{"))
     }
 
-    public mutating func writeField(_ value: FieldValue, into buffer: inout ByteBuffer) {
-        if fieldIndex > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-        if fieldIndex < keys.count { buffer.writeImmutableBuffer(keys[fieldIndex]) }
+    public mutating func writeField(_ value: FieldValue, into out: inout RawByteWriter) {
+        if fieldIndex > 0 { out.write(UInt8(ascii: ",")) }
+        if fieldIndex < keys.count { out.write(keys[fieldIndex]) }
         fieldIndex += 1
         switch value {
         case .null:
-            buffer.writeStaticString("null")
+            out.write("null")
         case .text(let bytes), .decimal(let bytes):
-            TextFormatting.writeJSONString(bytes, into: &buffer)
+            TextFormatting.writeJSONString(bytes, into: &out)
         case .integer(let n):
-            TextFormatting.writeInteger(n, into: &buffer)
+            TextFormatting.writeInteger(n, into: &out)
         case .bool(let b):
-            buffer.writeStaticString(b ? "true" : "false")
+            out.write(b ? "true" : "false")
         case .timestamp(let micros):
-            buffer.writeInteger(UInt8(ascii: "\""))
-            TextFormatting.writeRFC3339(micros: micros, into: &buffer)
-            buffer.writeInteger(UInt8(ascii: "\""))
+            out.write(UInt8(ascii: "\""))
+            TextFormatting.writeRFC3339(micros: micros, into: &out)
+            out.write(UInt8(ascii: "\""))
         case .json(let bytes):
-            TextFormatting.writeCompactJSON(bytes, into: &buffer)
+            TextFormatting.writeCompactJSON(bytes, into: &out)
         }
     }
 
-    public mutating func endRow(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "}"))
-        if style == .lines { buffer.writeInteger(UInt8(ascii: "\n")) }
+    public mutating func endRow(into out: inout RawByteWriter) {
+        out.write(UInt8(ascii: "}"))
+        rowsInFile += 1
+        if style == .lines { out.write(UInt8(ascii: "\n")) }
     }
 
-    public mutating func finishFile(into buffer: inout ByteBuffer) {
+    public mutating func finishFile(into out: inout RawByteWriter) {
         if style == .array {
-            if rowsInFile > 0 { buffer.writeInteger(UInt8(ascii: "\n")) }
-            buffer.writeBytes([UInt8(ascii: "]"), UInt8(ascii: "\n")])
+            if rowsInFile > 0 { out.write(UInt8(ascii: "\n")) }
+            out.write("]\n")
         }
     }
 }

@@ -7,23 +7,17 @@ import NIOCore
 /// materialised as an array or a `String`. A file is `fileHeader`, then rows, then `fileFooter`;
 /// an encoder is reset with `startFile` when output rolls over into the next part file, so each
 /// part is complete on its own (a CSV header, a closed JSON array).
-public protocol RowEncoder {
+///
+/// Output goes through a ``RawByteWriter`` over space reserved for one row. When a row does not
+/// fit, the caller restores a copy of the encoder taken before `beginRow` and writes the row
+/// again with more space; so an encoder's state is plain values, never a buffer it writes into.
+public protocol RowEncoder: Sendable {
     /// Starts a new file: writes what precedes the first row (a CSV header, `[`).
-    mutating func startFile(into buffer: inout ByteBuffer)
-    mutating func beginRow(into buffer: inout ByteBuffer)
-    mutating func writeField(_ value: FieldValue, into buffer: inout ByteBuffer)
-    mutating func endRow(into buffer: inout ByteBuffer)
+    mutating func startFile(into out: inout RawByteWriter)
+    mutating func beginRow(into out: inout RawByteWriter)
+    mutating func writeField(_ value: FieldValue, into out: inout RawByteWriter)
+    mutating func endRow(into out: inout RawByteWriter)
     /// Writes what follows the last row (`]`).
-    mutating func finishFile(into buffer: inout ByteBuffer)
+    mutating func finishFile(into out: inout RawByteWriter)
 }
 
-/// Makes the encoder a connection's format asks for.
-public enum RowEncoders {
-    public static func make(_ format: ExportFormat, columns: [String]) -> any RowEncoder {
-        switch format {
-        case .csv: CSVRowEncoder(columns: columns)
-        case .json: JSONRowEncoder(columns: columns, style: .array)
-        case .ndjson: JSONRowEncoder(columns: columns, style: .lines)
-        }
-    }
-}

@@ -26,6 +26,16 @@ struct ExportJob {
     /// Runs the export and returns its figures; on any failure, what was uploaded is aborted
     /// and the error is thrown.
     func run(runID: Int64) async throws -> RunOutcome {
+        let columns = key.entity.columns
+        // One specialised pipeline per format: the encoder's calls per cell are direct.
+        switch settings.format {
+        case .csv: return try await run(runID: runID, encoder: CSVRowEncoder(columns: columns))
+        case .json: return try await run(runID: runID, encoder: JSONRowEncoder(columns: columns, style: .array))
+        case .ndjson: return try await run(runID: runID, encoder: JSONRowEncoder(columns: columns, style: .lines))
+        }
+    }
+
+    private func run(runID: Int64, encoder: some RowEncoder) async throws -> RunOutcome {
         let entity = key.entity
         let layout = settings.keyLayout
         let attributes = ObjectAttributes(
@@ -44,7 +54,7 @@ struct ExportJob {
         }
 
         let rows = RowBatchEncoder(
-            encoder: RowEncoders.make(settings.format, columns: entity.columns),
+            encoder: encoder,
             maxFileBytes: settings.maxFileSizeMB * 1024 * 1024)
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
@@ -54,7 +64,7 @@ struct ExportJob {
         // Two stages that overlap: this task's child reads and encodes batch N+1 (the database and
         // the event loop) while this task compresses and uploads batch N. The channel holds no
         // batch of its own: `send` waits for the writer, which is the back-pressure.
-        let batches = AsyncThrowingChannel<[RowBatchEncoder.Segment], any Error>()
+        let batches = AsyncThrowingChannel<[EncodedSegment], any Error>()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [source, batchSize] in
@@ -129,11 +139,11 @@ private final class FileWriter {
         upload = sink.makeUpload(key: dataKey(nil), attributes: attributes)
     }
 
-    func consume(_ segments: [RowBatchEncoder.Segment]) async throws {
+    func consume(_ segments: [EncodedSegment]) async throws {
         for var segment in segments {
             bytesRaw += Int64(segment.bytes.readableBytes)
             rowsInFile += Int64(segment.rows)
-            try compressor.compress(&segment.bytes, into: &compressed)
+            try await compressor.compress(&segment.bytes, into: &compressed)
             try await upload.write(&compressed)
             // Reuse the buffer's storage for the next segment instead of growing it.
             compressed.clear()
@@ -151,7 +161,7 @@ private final class FileWriter {
     }
 
     func closeFile() async throws {
-        try compressor.finish(into: &compressed)
+        try await compressor.finish(into: &compressed)
         try await upload.write(&compressed)
         compressed.clear()
         files.append(File(rows: rowsInFile, stored: try await upload.finish()))

@@ -12,100 +12,144 @@ import PostgresNIO
 /// gunzip; the stored (gzipped) object is never larger than that. A single row larger than the
 /// limit gets a file of its own: an export never fails for size.
 ///
+/// Generic over the encoder, so each row's cells go through specialised, direct calls; each row
+/// is written through one ``RawByteWriter``, and the class's state is two stored properties,
+/// so a row costs a few dynamic exclusivity checks instead of several per cell (measured at
+/// about a sixth of an export's CPU before).
+///
 /// Concurrency: `consume` runs on the event loop during a FETCH; `takeSegments`/`finish` run in
 /// the export task after that FETCH's future has completed. The future's completion orders the
 /// two, so the state is never touched from two threads at once (hence `@unchecked Sendable`).
-final class RowBatchEncoder: @unchecked Sendable {
-    /// A piece of a file's uncompressed bytes. `endsFile` marks the last piece of a file that is
-    /// followed by another (a rollover).
-    struct Segment: Sendable {
-        var bytes: ByteBuffer
-        var rows: Int
-        var endsFile: Bool
+final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
+    private var output: Output
+    private var codec: RowCodec
+
+    init(encoder: Encoder, maxFileBytes: Int) {
+        codec = RowCodec(encoder: encoder)
+        output = Output(maxFileBytes: maxFileBytes)
+        output.write { codec.encoder.startFile(into: &$0) }
     }
 
-    private var encoder: any RowEncoder
-    private var decoder = PostgresFieldDecoder()
-    private let maxFileBytes: Int
-    private var buffer = ByteBuffer()
-    private var segments: [Segment] = []
-    private var rowsInSegment = 0
-    private var rowsInFile = 0
-    /// Uncompressed bytes of the current file before `buffer`'s current segment.
-    private var fileBytesBeforeSegment = 0
-    private var segmentStart = 0
-    /// Set when a batch's segments have been handed out: the buffer is cleared when the next
-    /// batch's first row arrives. The writer may still be compressing those segments (they
-    /// share the buffer's storage), in which case ByteBuffer copies on write into new storage.
-    private var clearBeforeNextRow = false
-    private(set) var totalRows: Int64 = 0
-
-    init(encoder: any RowEncoder, maxFileBytes: Int) {
-        self.encoder = encoder
-        self.maxFileBytes = maxFileBytes
-        buffer.reserveCapacity(1 << 20)
-        self.encoder.startFile(into: &buffer)
-    }
+    var totalRows: Int64 { output.totalRows }
 
     /// Encodes one row. Called on the event loop.
     func consume(_ row: PostgresRow) throws {
-        if clearBeforeNextRow {
-            buffer.clear()
-            segmentStart = 0
-            clearBeforeNextRow = false
-        }
-        let rowStart = buffer.writerIndex
-        try encode(row)
-        let fileBytes = fileBytesBeforeSegment + (buffer.writerIndex - segmentStart)
-        if fileBytes > maxFileBytes, rowsInFile > 0 {
-            // Roll over: drop the row, close this file, and encode the row again as the first
-            // of the next file. Rare (once per file), so encoding one row twice costs nothing.
-            buffer.moveWriterIndex(to: rowStart)
-            encoder.finishFile(into: &buffer)
-            closeSegment(endsFile: true)
-            rowsInFile = 0
-            encoder.startFile(into: &buffer)
-            try encode(row)
-        }
-        totalRows += 1
-        rowsInFile += 1
-        rowsInSegment += 1
-    }
-
-    private func encode(_ row: PostgresRow) throws {
-        encoder.beginRow(into: &buffer)
-        for cell in row {
-            let value: FieldValue
-            do {
-                value = try decoder.decode(cell)
-            } catch let error as PostgresFieldDecoder.UnsupportedValue {
-                throw ExportError.database("\(error)")
-            }
-            encoder.writeField(value, into: &buffer)
-        }
-        encoder.endRow(into: &buffer)
-    }
-
-    private func closeSegment(endsFile: Bool) {
-        guard let bytes = buffer.getSlice(at: segmentStart, length: buffer.writerIndex - segmentStart) else { return }
-        segments.append(Segment(bytes: bytes, rows: rowsInSegment, endsFile: endsFile))
-        fileBytesBeforeSegment = endsFile ? 0 : fileBytesBeforeSegment + bytes.readableBytes
-        rowsInSegment = 0
-        segmentStart = buffer.writerIndex
+        try output.consume(row, codec: &codec)
     }
 
     /// The output of the batch that just ended. Called in the export task.
-    func takeSegments() -> [Segment] {
-        closeSegment(endsFile: false)
-        let result = segments
-        segments = []
-        clearBeforeNextRow = true
-        return result
+    func takeSegments() -> [EncodedSegment] {
+        output.takeSegments()
     }
 
     /// Closes the last file. Called in the export task after the last batch.
-    func finish() -> [Segment] {
-        encoder.finishFile(into: &buffer)
-        return takeSegments()
+    func finish() -> [EncodedSegment] {
+        output.write { codec.encoder.finishFile(into: &$0) }
+        return output.takeSegments()
+    }
+
+    /// Turns one row's cells into the encoder's bytes.
+    private struct RowCodec {
+        var encoder: Encoder
+        var decoder = PostgresFieldDecoder()
+
+        mutating func encode(_ row: PostgresRow, into out: inout RawByteWriter) throws {
+            encoder.beginRow(into: &out)
+            for cell in row {
+                let value: FieldValue
+                do {
+                    value = try decoder.decode(cell)
+                } catch let error as PostgresFieldDecoder.UnsupportedValue {
+                    throw ExportError.database("\(error)")
+                }
+                encoder.writeField(value, into: &out)
+            }
+            encoder.endRow(into: &out)
+        }
+    }
+
+    /// The encoded bytes of the current batch, cut into segments at file boundaries.
+    private struct Output {
+        let maxFileBytes: Int
+        var buffer = ByteBuffer()
+        var segments: [EncodedSegment] = []
+        var rowsInSegment = 0
+        var rowsInFile = 0
+        /// Uncompressed bytes of the current file before `buffer`'s current segment.
+        var fileBytesBeforeSegment = 0
+        var segmentStart = 0
+        /// The buffer before `buffer`. Batches alternate between the two: when a batch's first
+        /// row arrives, the writer has finished with the batch before the last one, so its
+        /// memory is reused instead of a new multi-megabyte block (page faults on every batch).
+        var spare = ByteBuffer()
+        /// Set when a batch's segments have been handed out: the next batch's first row switches
+        /// to the spare buffer. Should the writer still hold that buffer's segments, ByteBuffer
+        /// copies on write into new storage, so correctness never depends on the timing.
+        var switchBeforeNextRow = false
+        var totalRows: Int64 = 0
+
+        init(maxFileBytes: Int) {
+            self.maxFileBytes = maxFileBytes
+            buffer.reserveCapacity(1 << 20)
+            spare.reserveCapacity(1 << 20)
+        }
+
+        /// Output with no encoder state to undo (a file's header or footer).
+        mutating func write(_ body: (inout RawByteWriter) -> Void) {
+            buffer.writeWithRawByteWriter(body)
+        }
+
+        mutating func consume(_ row: PostgresRow, codec: inout RowCodec) throws {
+            if switchBeforeNextRow {
+                swap(&buffer, &spare)
+                buffer.clear()
+                segmentStart = 0
+                switchBeforeNextRow = false
+            }
+            let rowStart = buffer.writerIndex
+            try encode(row, codec: &codec)
+            let fileBytes = fileBytesBeforeSegment + (buffer.writerIndex - segmentStart)
+            if fileBytes > maxFileBytes, rowsInFile > 0 {
+                // Roll over: drop the row, close this file, and encode the row again as the first
+                // of the next file. Rare (once per file), so encoding one row twice costs nothing.
+                buffer.moveWriterIndex(to: rowStart)
+                write { codec.encoder.finishFile(into: &$0) }
+                closeSegment(endsFile: true)
+                rowsInFile = 0
+                write { codec.encoder.startFile(into: &$0) }
+                try encode(row, codec: &codec)
+            }
+            totalRows += 1
+            rowsInFile += 1
+            rowsInSegment += 1
+        }
+
+        /// Writes one row into space reserved for it; a row that does not fit is written again
+        /// into four times the space, from the encoder's state before the row.
+        private mutating func encode(_ row: PostgresRow, codec: inout RowCodec) throws {
+            var reserve = 16 * 1024
+            while true {
+                let before = codec.encoder
+                if try buffer.writeWithRawByteWriter(reserving: reserve, { try codec.encode(row, into: &$0) }) { return }
+                codec.encoder = before
+                reserve *= 4
+            }
+        }
+
+        private mutating func closeSegment(endsFile: Bool) {
+            guard let bytes = buffer.getSlice(at: segmentStart, length: buffer.writerIndex - segmentStart) else { return }
+            segments.append(EncodedSegment(bytes: bytes, rows: rowsInSegment, endsFile: endsFile))
+            fileBytesBeforeSegment = endsFile ? 0 : fileBytesBeforeSegment + bytes.readableBytes
+            rowsInSegment = 0
+            segmentStart = buffer.writerIndex
+        }
+
+        mutating func takeSegments() -> [EncodedSegment] {
+            closeSegment(endsFile: false)
+            let result = segments
+            segments = []
+            switchBeforeNextRow = true
+            return result
+        }
     }
 }

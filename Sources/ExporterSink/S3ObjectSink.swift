@@ -112,8 +112,12 @@ public final class S3ObjectUpload: ObjectUpload {
         if let uploadID {
             id = uploadID
         } else {
-            id = try await client.createMultipartUpload(key: key, headers: attributes.headers)
+            // Not cancellable: a shutdown arriving while S3 creates the upload must still learn
+            // its id, or `abort` could not abort it and the upload would be left pending.
+            let (client, key, headers) = (self.client, self.key, attributes.headers)
+            id = try await Task { try await client.createMultipartUpload(key: key, headers: headers) }.value
             uploadID = id
+            try Task.checkCancellation()
         }
         try await waitForPartInFlight()
         let number = nextPartNumber

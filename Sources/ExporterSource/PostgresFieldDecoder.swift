@@ -17,7 +17,6 @@ public struct PostgresFieldDecoder {
     }
 
     private var scratch = ByteBuffer()
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public init() {
         scratch.reserveCapacity(64)
@@ -56,8 +55,12 @@ public struct PostgresFieldDecoder {
             guard let n = bytes.readInteger(as: UInt64.self) else { throw malformed(cell) }
             return decimalText(String(Double(bitPattern: n)))
         case .numeric:
-            scratch.clear()
-            guard Self.writeNumeric(&bytes, into: &scratch) else { throw malformed(cell) }
+            var valid = true
+            render { out in
+                var digits = bytes
+                valid = Self.writeNumeric(&digits, into: &out)
+            }
+            guard valid else { throw malformed(cell) }
             return .decimal(scratch)
         case .timestamptz, .timestamp:
             guard let micros = bytes.readInteger(as: Int64.self) else { throw malformed(cell) }
@@ -67,15 +70,17 @@ public struct PostgresFieldDecoder {
         case .date:
             guard let days = bytes.readInteger(as: Int32.self) else { throw malformed(cell) }
             let date = CivilDate(daysSinceEpoch: Int64(days) + 10_957)
-            scratch.clear()
-            scratch.writeString(date.isoDate)
+            render { out in out.write(ByteBuffer(string: date.isoDate)) }
             return .text(scratch)
         case .uuid:
-            guard let raw = bytes.readBytes(length: 16) else { throw malformed(cell) }
-            scratch.clear()
-            for (i, byte) in raw.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { scratch.writeInteger(UInt8(ascii: "-")) }
-                scratch.writeBytes([Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
+            guard bytes.readableBytes == 16 else { throw malformed(cell) }
+            render { out in
+                bytes.withUnsafeReadableBytes { raw in
+                    for (i, byte) in raw.enumerated() {
+                        if i == 4 || i == 6 || i == 8 || i == 10 { out.write(UInt8(ascii: "-")) }
+                        out.writeHex(byte)
+                    }
+                }
             }
             return .text(scratch)
         default:
@@ -88,56 +93,69 @@ public struct PostgresFieldDecoder {
     }
 
     private mutating func decimalText(_ text: String) -> FieldValue {
-        scratch.clear()
-        scratch.writeString(text)
+        render { out in out.write(ByteBuffer(string: text)) }
         return .decimal(scratch)
+    }
+
+    /// Replaces the scratch buffer's contents with what `body` writes.
+    private mutating func render(_ body: (inout RawByteWriter) -> Void) {
+        scratch.clear()
+        scratch.writeWithRawByteWriter(body)
     }
 
     /// `numeric_send` layout: ndigits, weight, sign, dscale (int16 each), then ndigits base-10000
     /// digits. Rendered like PostgreSQL's `get_str_from_var`: exactly `dscale` fraction digits.
-    static func writeNumeric(_ bytes: inout ByteBuffer, into out: inout ByteBuffer) -> Bool {
+    static func writeNumeric(_ bytes: inout ByteBuffer, into out: inout RawByteWriter) -> Bool {
         guard let ndigits = bytes.readInteger(as: Int16.self),
               let weight = bytes.readInteger(as: Int16.self),
               let sign = bytes.readInteger(as: UInt16.self),
               let dscale = bytes.readInteger(as: Int16.self),
               ndigits >= 0, dscale >= 0 else { return false }
         switch sign {
-        case 0xC000: out.writeStaticString("NaN"); return true
-        case 0xD000: out.writeStaticString("Infinity"); return true
-        case 0xF000: out.writeStaticString("-Infinity"); return true
+        case 0xC000: out.write("NaN"); return true
+        case 0xD000: out.write("Infinity"); return true
+        case 0xF000: out.write("-Infinity"); return true
         case 0x0000, 0x4000: break
         default: return false
         }
-        var digits: [Int16] = []
-        digits.reserveCapacity(Int(ndigits))
-        for _ in 0..<ndigits {
-            guard let d = bytes.readInteger(as: Int16.self), (0..<10_000).contains(d) else { return false }
-            digits.append(d)
+        // The digits are read in place (no array per value); all are checked before any is written.
+        let first = bytes.readerIndex
+        let count = Int(ndigits)
+        guard bytes.readableBytes >= count * 2 else { return false }
+        for i in 0..<count {
+            guard let d = bytes.getInteger(at: first + i * 2, as: Int16.self), (0..<10_000).contains(d) else { return false }
         }
-        if sign == 0x4000 { out.writeInteger(UInt8(ascii: "-")) }
-        func digit(_ index: Int) -> Int { index >= 0 && index < digits.count ? Int(digits[index]) : 0 }
+        defer { bytes.moveReaderIndex(forwardBy: count * 2) }
+        if sign == 0x4000 { out.write(UInt8(ascii: "-")) }
+        func digit(_ index: Int) -> Int {
+            guard index >= 0, index < count else { return 0 }
+            return Int(bytes.getInteger(at: first + index * 2, as: Int16.self) ?? 0)
+        }
         if weight < 0 {
-            out.writeInteger(UInt8(ascii: "0"))
+            out.write(UInt8(ascii: "0"))
         } else {
             for group in 0...Int(weight) {
                 let d = digit(group)
                 if group == 0 {
                     // The leading group has no leading zeros.
-                    if d >= 1000 { out.writeInteger(UInt8(48 + d / 1000)) }
-                    if d >= 100 { out.writeInteger(UInt8(48 + d / 100 % 10)) }
-                    if d >= 10 { out.writeInteger(UInt8(48 + d / 10 % 10)) }
-                    out.writeInteger(UInt8(48 + d % 10))
+                    if d >= 1000 { out.write(UInt8(48 + d / 1000)) }
+                    if d >= 100 { out.write(UInt8(48 + d / 100 % 10)) }
+                    if d >= 10 { out.write(UInt8(48 + d / 10 % 10)) }
+                    out.write(UInt8(48 + d % 10))
                 } else {
-                    out.writeBytes([UInt8(48 + d / 1000), UInt8(48 + d / 100 % 10), UInt8(48 + d / 10 % 10), UInt8(48 + d % 10)])
+                    out.write(UInt8(48 + d / 1000))
+                    out.write(UInt8(48 + d / 100 % 10))
+                    out.write(UInt8(48 + d / 10 % 10))
+                    out.write(UInt8(48 + d % 10))
                 }
             }
         }
         if dscale > 0 {
-            out.writeInteger(UInt8(ascii: "."))
-            let divisors = [1000, 100, 10, 1]
+            out.write(UInt8(ascii: "."))
             for i in 0..<Int(dscale) {
                 let d = digit(Int(weight) + 1 + i / 4)
-                out.writeInteger(UInt8(48 + d / divisors[i % 4] % 10))
+                let place = switch i % 4 { case 0: 1000; case 1: 100; case 2: 10; default: 1 }
+                out.write(UInt8(48 + d / place % 10))
             }
         }
         return true

@@ -7,13 +7,15 @@ import Testing
 func encodeFile(_ encoder: some RowEncoder, _ rows: [[FieldValue]]) -> String {
     var encoder = encoder
     var buffer = ByteBuffer()
-    encoder.startFile(into: &buffer)
+    buffer.writeWithRawByteWriter { encoder.startFile(into: &$0) }
     for row in rows {
-        encoder.beginRow(into: &buffer)
-        for field in row { encoder.writeField(field, into: &buffer) }
-        encoder.endRow(into: &buffer)
+        buffer.writeWithRawByteWriter { out in
+            encoder.beginRow(into: &out)
+            for field in row { encoder.writeField(field, into: &out) }
+            encoder.endRow(into: &out)
+        }
     }
-    encoder.finishFile(into: &buffer)
+    buffer.writeWithRawByteWriter { encoder.finishFile(into: &$0) }
     return String(buffer: buffer)
 }
 
@@ -102,7 +104,9 @@ struct JSONRowEncoderTests {
 struct TextFormattingTests {
     @Test func compactJSONKeepsStringContents() {
         var out = ByteBuffer()
-        TextFormatting.writeCompactJSON(ByteBuffer(string: "{\"a b\": \"x \\\" y\",\n \"c\": [1, 2]}"), into: &out)
+        out.writeWithRawByteWriter {
+            TextFormatting.writeCompactJSON(ByteBuffer(string: "{\"a b\": \"x \\\" y\",\n \"c\": [1, 2]}"), into: &$0)
+        }
         #expect(String(buffer: out) == "{\"a b\":\"x \\\" y\",\"c\":[1,2]}")
     }
 }

@@ -97,6 +97,37 @@ struct LargeExportTests {
         }
     }
 
+    /// A row is encoded into 16 KiB reserved for it; a larger one is encoded again with more
+    /// room. Rows of 40 and 300 KB between small ones come out whole, in every format, and a
+    /// JSON array has exactly one comma between rows however often a row was retried.
+    @Test(arguments: [ExportFormat.csv, .json, .ndjson])
+    func rowsLargerThanTheirReservedSpaceAreWrittenWhole(format: ExportFormat) async throws {
+        try await TestServices.with { services in
+            let c = try await services.newConnection(
+                syncConfig: { Services.syncConfig(bucket: $0, format: format) },
+                seed: { tenant in
+                    try await services.execute("""
+                        INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id,
+                            event_name, source, "timestamp", ingested_at, qty_total, properties, unique_hash)
+                        SELECT \(tenant) || '-' || g, \(tenant), '', 'ext', 'cust', 'api_call', 'sdk',
+                            '2026-11-20T00:00:00Z'::timestamptz + g * interval '1 minute', now(), g,
+                            jsonb_build_object('pad', repeat('ab"c,', CASE g WHEN 1 THEN 8000 WHEN 3 THEN 60000 ELSE 1 END)),
+                            md5(g::text)
+                        FROM generate_series(1, 4) AS g
+                        """)
+                })
+            let reports = try await services.engine().exportWindow(Self.window, connectionID: c.id, entities: nil)
+            #expect(reports.filter(\.failed).isEmpty, "\(reports)")
+            let object = try await services.fetch(bucket: c.bucket, key: Self.stem + ".\(format.rawValue).gz", gzip: true)
+            let rows = try parse(object.text, format: format, columns: EntityType.featureUsage.columns)
+            #expect(rows.map { $0["id"] ?? nil } == (1...4).map { "\(c.tenant)-\($0)" })
+            // {"pad":"…"} around n repeats of `ab\"c,` (the quote escaped in JSON text).
+            let properties = rows.map { ($0["properties"] ?? nil) ?? "" }
+            #expect(properties.map(\.utf8.count) == [8000, 1, 60000, 1].map { 10 + 6 * $0 })
+            #expect(properties.allSatisfy { $0.hasPrefix(#"{"pad":"ab\"c,"#) && $0.hasSuffix(#"ab\"c,"}"#) })
+        }
+    }
+
     @Test func reRunningAWindowRewritesTheSameBytes() async throws {
         try await TestServices.with { services in
             let (_, bucket, connection) = try await setUp(services, rows: 2_000)

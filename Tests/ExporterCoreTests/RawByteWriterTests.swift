@@ -1,0 +1,51 @@
+import ExporterCore
+import NIOCore
+import Testing
+
+/// The row writer: what fits is written, what does not leaves the buffer untouched.
+struct RawByteWriterTests {
+    @Test func writesBytesTextAndHexIntoTheBuffer() {
+        var buffer = ByteBuffer(string: "<")
+        let fitted = buffer.writeWithRawByteWriter(reserving: 64) { out in
+            out.write(UInt8(ascii: "a"))
+            out.write("bc")
+            out.write(ByteBuffer(string: "de"))
+            out.writeHex(0x0F)
+            out.writeHex(0xA7)
+            out.write(maxBytes: 3) { memory in
+                memory[0] = UInt8(ascii: "!")
+                return 1
+            }
+            #expect(out.bytesWritten == 10)
+            #expect(!out.overflowed)
+        }
+        #expect(fitted)
+        #expect(String(buffer: buffer) == "<abcde0fa7!")
+    }
+
+    @Test func anOverflowKeepsNothingAndLaterWritesDoNotSneakIn() {
+        var buffer = ByteBuffer(string: "kept")
+        let tooBig = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        let fitted = buffer.writeWithRawByteWriter(reserving: 8) { out in
+            out.write(tooBig)
+            #expect(out.overflowed)
+            out.write(UInt8(ascii: "y"))
+            #expect(out.overflowed, "a small write after an overflow must not land")
+        }
+        #expect(!fitted)
+        #expect(String(buffer: buffer) == "kept")
+    }
+
+    @Test func theRetryingFormGrowsUntilTheOutputFits() {
+        var buffer = ByteBuffer()
+        let big = ByteBuffer(repeating: UInt8(ascii: "z"), count: 100_000)
+        var calls = 0
+        buffer.writeWithRawByteWriter { out in
+            calls += 1
+            out.write(big)
+        }
+        #expect(buffer.readableBytes == 100_000)
+        #expect(buffer.readableBytesView.allSatisfy { $0 == UInt8(ascii: "z") })
+        #expect(calls > 1, "the first reservation (4 KiB) was too small")
+    }
+}
