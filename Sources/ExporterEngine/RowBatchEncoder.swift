@@ -78,20 +78,17 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
         /// Uncompressed bytes of the current file before `buffer`'s current segment.
         var fileBytesBeforeSegment = 0
         var segmentStart = 0
-        /// The buffer before `buffer`. Batches alternate between the two: when a batch's first
-        /// row arrives, the writer has finished with the batch before the last one, so its
-        /// memory is reused instead of a new multi-megabyte block (page faults on every batch).
-        var spare = ByteBuffer()
-        /// Set when a batch's segments have been handed out: the next batch's first row switches
-        /// to the spare buffer. Should the writer still hold that buffer's segments, ByteBuffer
-        /// copies on write into new storage, so correctness never depends on the timing.
-        var switchBeforeNextRow = false
+        /// Set when a batch's segments have been handed out: the buffer is cleared when the next
+        /// batch's first row arrives. The writer may still be compressing those segments (they
+        /// share the buffer's storage), in which case ByteBuffer copies on write into new storage.
+        /// (Alternating two buffers instead saved about 4% of the event loop's time in page
+        /// faults but kept a second batch resident: 1.5 MiB more peak RSS, over issue 6's budget.)
+        var clearBeforeNextRow = false
         var totalRows: Int64 = 0
 
         init(maxFileBytes: Int) {
             self.maxFileBytes = maxFileBytes
             buffer.reserveCapacity(1 << 20)
-            spare.reserveCapacity(1 << 20)
         }
 
         /// Output with no encoder state to undo (a file's header or footer).
@@ -100,11 +97,10 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
         }
 
         mutating func consume(_ row: PostgresRow, codec: inout RowCodec) throws {
-            if switchBeforeNextRow {
-                swap(&buffer, &spare)
+            if clearBeforeNextRow {
                 buffer.clear()
                 segmentStart = 0
-                switchBeforeNextRow = false
+                clearBeforeNextRow = false
             }
             let rowStart = buffer.writerIndex
             try encode(row, codec: &codec)
@@ -148,7 +144,7 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
             closeSegment(endsFile: false)
             let result = segments
             segments = []
-            switchBeforeNextRow = true
+            clearBeforeNextRow = true
             return result
         }
     }
