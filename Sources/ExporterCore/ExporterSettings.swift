@@ -25,8 +25,11 @@ public struct ExporterSettings: Sendable {
     public var partSizeMB: Int = 8
     /// EXPORTER_GZIP_LEVEL: zlib level for `compression: gzip`, 1 (fastest) to 9 (smallest).
     public var gzipLevel: Int = 6
-    /// EXPORTER_FETCH_ROWS: rows per cursor FETCH; memory grows with it.
-    public var fetchRows: Int = 10_000
+    /// EXPORTER_FETCH_ROWS: rows per cursor FETCH; memory grows with it. Two batches are held
+    /// (one read, one compressed): 5,000 keeps a 1M-row export under 64 MiB of peak RSS with
+    /// no measurable loss of speed against 10,000 (issue 6).
+    public static let defaultFetchRows = 5_000
+    public var fetchRows: Int = defaultFetchRows
     /// EXPORTER_SINK_DIRECTORY: write every object to `<dir>/<bucket>/<key>` instead of S3.
     /// For benchmarks and development; the daemon's own setting, never a connection's.
     public var sinkDirectory: String?
@@ -65,7 +68,7 @@ public struct ExporterSettings: Sendable {
         s3MaxAttempts = try int("EXPORTER_S3_MAX_ATTEMPTS", 1...20, default: 5)
         partSizeMB = try int("EXPORTER_S3_PART_SIZE_MB", 5...5_120, default: 8)
         gzipLevel = try int("EXPORTER_GZIP_LEVEL", 1...9, default: 6)
-        fetchRows = try int("EXPORTER_FETCH_ROWS", 100...1_000_000, default: 10_000)
+        fetchRows = try int("EXPORTER_FETCH_ROWS", 100...1_000_000, default: Self.defaultFetchRows)
         sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {

@@ -59,7 +59,7 @@ public struct ExportEngine: Sendable {
     private let gzipLevel: Int32
 
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
-                batchSize: Int = 10_000, gzipLevel: Int32 = 6, worker: String = RunHistory.defaultWorker) {
+                batchSize: Int = ExporterSettings.defaultFetchRows, gzipLevel: Int32 = 6, worker: String = RunHistory.defaultWorker) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
         self.history = RunHistory(client: postgres, logger: logger, worker: worker)

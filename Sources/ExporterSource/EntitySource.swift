@@ -29,7 +29,7 @@ public struct EntitySource: Sendable {
     ///   - afterBatch: called after each FETCH with its row count (also after the last, empty one).
     nonisolated(nonsending) public func read(
         _ query: EntityQuery,
-        batchSize: Int = 10_000,
+        batchSize: Int = ExporterSettings.defaultFetchRows,
         onRow: @escaping @Sendable (PostgresRow) throws -> Void,
         afterBatch: (Int) async throws -> Void
     ) async throws {

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# bench/profile.sh [ROWS]: where an export's CPU goes (bench/results/profile.md). Starts a
+# throwaway PostgreSQL and moto, seeds ROWS feature_usage rows (default 1,000,000) as bench.py
+# does, runs the release binary's `sync` of that window into a local directory under
+# `perf record -g`, and prints the CPU share of each thread and the event loop's top symbols.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
+  exec scripts/with-services.sh "$0" "$@"
+fi
+command -v perf >/dev/null || { echo "profile: perf is missing (Debian: linux-perf)" >&2; exit 1; }
+ROWS="${1:-1000000}"
+
+swift build -c release --product flexprice-exporter >&2
+EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+export EXPORTER_BIN BENCH_AWS=unused
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+TENANT="$(python3 - "$ROWS" <<'PY'
+import sys
+sys.path.insert(0, "bench")
+import bench
+bench.prepare_database("flexprice")
+bench.create_bucket(bench.BUCKET)
+print(bench.seed_usage(int(sys.argv[1]), bench.Secrets()))
+PY
+)"
+
+env DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-encryption-key \
+  EXPORTER_LOG_LEVEL=error EXPORTER_SINK_DIRECTORY="$OUT/sink" \
+  perf record -F 499 -g -o "$OUT/perf.data" -- \
+  "$EXPORTER_BIN" sync --connection "conn_$TENANT" --entity feature_usage --from 2026-11-20 --to 2026-11-21
+
+echo "== CPU samples by thread (NIO-SGLTN-*: the event loop that reads and encodes rows; the rest: compression and upload)"
+perf report -i "$OUT/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep '%' | head -5
+echo "== by library"
+perf report -i "$OUT/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -8
+echo "== top symbols, all threads"
+perf report -i "$OUT/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -30 | cut -c1-160
