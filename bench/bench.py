@@ -294,6 +294,12 @@ def measure_idle(secrets, seconds, directory):
 
 def seed_small_windows(database, count):
     """A few rows of every entity in yesterday's window for tenants 1...count."""
+    # The entities whose rows need no more than an id and an update time.
+    id_only_tables = "\n".join(f"""
+        INSERT INTO {table} (id, tenant_id, environment_id, updated_at)
+        SELECT '{prefix}_' || g || '_' || r, 'tenant_' || g, 'env', date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
+        FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;"""
+        for table, prefix in [("invoices", "inv"), ("prices", "price"), ("subscriptions", "sub"), ("credit_notes", "cn")])
     psql("""
         INSERT INTO feature_usage (id, tenant_id, environment_id, customer_id, event_name, "timestamp", qty_total, properties)
         SELECT 'fu_' || g || '_' || r, 'tenant_' || g, 'env', 'cust_' || r, 'api_call',
@@ -302,18 +308,7 @@ def seed_small_windows(database, count):
         INSERT INTO customers (id, tenant_id, environment_id, name, updated_at)
         SELECT 'cust_' || g || '_' || r, 'tenant_' || g, 'env', 'Customer ' || r, date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
         FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;
-        INSERT INTO invoices (id, tenant_id, environment_id, updated_at)
-        SELECT 'inv_' || g || '_' || r, 'tenant_' || g, 'env', date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
-        FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;
-        INSERT INTO prices (id, tenant_id, environment_id, updated_at)
-        SELECT 'price_' || g || '_' || r, 'tenant_' || g, 'env', date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
-        FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;
-        INSERT INTO subscriptions (id, tenant_id, environment_id, updated_at)
-        SELECT 'sub_' || g || '_' || r, 'tenant_' || g, 'env', date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
-        FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;
-        INSERT INTO credit_notes (id, tenant_id, environment_id, updated_at)
-        SELECT 'cn_' || g || '_' || r, 'tenant_' || g, 'env', date_trunc('day', now()) - interval '1 day' + r * interval '1 hour'
-        FROM generate_series(1, :count) AS g, generate_series(1, 5) AS r;
+        """ + id_only_tables + """
         ANALYZE;
         """, database=database, variables={"count": count})
 

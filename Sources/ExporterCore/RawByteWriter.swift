@@ -61,6 +61,13 @@ public struct RawByteWriter {
         text.withUTF8Buffer { write(UnsafeRawBufferPointer($0)) }
     }
 
+    /// The UTF-8 bytes of `text` (rare cells only: a date, a float; the hot path writes bytes).
+    @inlinable
+    public mutating func write(string text: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
     /// Two lowercase hexadecimal digits (a UUID's bytes, JSON's `\u00XX`).
     @inlinable
     public mutating func writeHex(_ byte: UInt8) {

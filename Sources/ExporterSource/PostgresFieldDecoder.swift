@@ -70,7 +70,7 @@ public struct PostgresFieldDecoder {
         case .date:
             guard let days = bytes.readInteger(as: Int32.self) else { throw malformed(cell) }
             let date = CivilDate(daysSinceEpoch: Int64(days) + 10_957)
-            render { out in out.write(ByteBuffer(string: date.isoDate)) }
+            render { out in out.write(string: date.isoDate) }
             return .text(scratch)
         case .uuid:
             guard bytes.readableBytes == 16 else { throw malformed(cell) }
@@ -93,7 +93,7 @@ public struct PostgresFieldDecoder {
     }
 
     private mutating func decimalText(_ text: String) -> FieldValue {
-        render { out in out.write(ByteBuffer(string: text)) }
+        render { out in out.write(string: text) }
         return .decimal(scratch)
     }
 

@@ -12,15 +12,16 @@ struct RawByteWriterTests {
             out.write(ByteBuffer(string: "de"))
             out.writeHex(0x0F)
             out.writeHex(0xA7)
+            out.write(string: "é")
             out.write(maxBytes: 3) { memory in
                 memory[0] = UInt8(ascii: "!")
                 return 1
             }
-            #expect(out.bytesWritten == 10)
+            #expect(out.bytesWritten == 12)
             #expect(!out.overflowed)
         }
         #expect(fitted)
-        #expect(String(buffer: buffer) == "<abcde0fa7!")
+        #expect(String(buffer: buffer) == "<abcde0fa7é!")
     }
 
     @Test func anOverflowKeepsNothingAndLaterWritesDoNotSneakIn() {

@@ -97,9 +97,11 @@ struct LargeExportTests {
         }
     }
 
-    /// A row is encoded into 16 KiB reserved for it; a larger one is encoded again with more
-    /// room. Rows of 40 and 300 KB between small ones come out whole, in every format, and a
-    /// JSON array has exactly one comma between rows however often a row was retried.
+    /// A row is encoded into 16 KiB reserved for it; a row that does not fit is encoded again
+    /// with more room, from the encoder's state before the row. The first and third rows
+    /// (1.2 MB and 2.4 MB) are larger than the whole 1 MiB batch buffer, so they cannot fit on
+    /// the first attempt: the retry path runs, for the first row of a file too. They come out
+    /// whole in every format, and a JSON array has exactly one comma between rows.
     @Test(arguments: [ExportFormat.csv, .json, .ndjson])
     func rowsLargerThanTheirReservedSpaceAreWrittenWhole(format: ExportFormat) async throws {
         try await TestServices.with { services in
@@ -111,7 +113,7 @@ struct LargeExportTests {
                             event_name, source, "timestamp", ingested_at, qty_total, properties, unique_hash)
                         SELECT \(tenant) || '-' || g, \(tenant), '', 'ext', 'cust', 'api_call', 'sdk',
                             '2026-11-20T00:00:00Z'::timestamptz + g * interval '1 minute', now(), g,
-                            jsonb_build_object('pad', repeat('ab"c,', CASE g WHEN 1 THEN 8000 WHEN 3 THEN 60000 ELSE 1 END)),
+                            jsonb_build_object('pad', repeat('ab"c,', CASE g WHEN 1 THEN 200000 WHEN 3 THEN 400000 ELSE 1 END)),
                             md5(g::text)
                         FROM generate_series(1, 4) AS g
                         """)
@@ -123,7 +125,7 @@ struct LargeExportTests {
             #expect(rows.map { $0["id"] ?? nil } == (1...4).map { "\(c.tenant)-\($0)" })
             // {"pad":"…"} around n repeats of `ab\"c,` (the quote escaped in JSON text).
             let properties = rows.map { ($0["properties"] ?? nil) ?? "" }
-            #expect(properties.map(\.utf8.count) == [8000, 1, 60000, 1].map { 10 + 6 * $0 })
+            #expect(properties.map(\.utf8.count) == [200_000, 1, 400_000, 1].map { 10 + 6 * $0 })
             #expect(properties.allSatisfy { $0.hasPrefix(#"{"pad":"ab\"c,"#) && $0.hasSuffix(#"ab\"c,"}"#) })
         }
     }
