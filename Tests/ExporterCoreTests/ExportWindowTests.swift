@@ -1,4 +1,5 @@
 import ExporterCore
+import Foundation
 import Testing
 
 /// Window math (DESIGN §4): UTC, half-open, daily / ISO-weekly / monthly.
@@ -47,6 +48,102 @@ struct ExportWindowTests {
                 == ExportWindow(start: try t("2026-11-19"), end: try t("2026-11-20")))
         #expect(ExportWindow.latestDue(now: try t("2026-11-21T00:15:00Z"), grace: grace, interval: .daily)
                 == ExportWindow(start: try t("2026-11-20"), end: try t("2026-11-21")))
+    }
+
+    /// Foundation's Gregorian calendar in UTC, the independent reference for the window math;
+    /// `iso` counts weeks the ISO 8601 way (Monday first, week 1 holds the first Thursday).
+    static func calendars() throws -> (gregorian: Calendar, iso: Calendar) {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = try #require(TimeZone(identifier: "UTC"))
+        var iso = gregorian
+        iso.firstWeekday = 2
+        iso.minimumDaysInFirstWeek = 4
+        return (gregorian, iso)
+    }
+
+    /// Every day from 1999-12-01 to 2033-01-31 (leap and non-leap Februaries, 2000 included;
+    /// every month and year end; ISO weeks across every year boundary, 53-week years included),
+    /// at its first second, midday and last second: daily, weekly and monthly windows, and their
+    /// next and previous windows, equal the calendar's day, ISO week and month.
+    @Test func windowsMatchFoundationsGregorianCalendar() throws {
+        let (gregorian, iso) = try Self.calendars()
+        let first = try #require(gregorian.date(from: DateComponents(year: 1999, month: 12, day: 1)))
+        let last = try #require(gregorian.date(from: DateComponents(year: 2033, month: 2, day: 1)))
+        let components: [(SyncInterval, Calendar, Calendar.Component)] = [
+            (.daily, gregorian, .day), (.weekly, iso, .weekOfYear), (.monthly, gregorian, .month),
+        ]
+        func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970) }
+        var mismatches: [String] = []
+        var checked = 0
+        var day = Int64(first.timeIntervalSince1970)
+        while day < Int64(last.timeIntervalSince1970) {
+            for instant in [day, day + 43_200, day + 86_399] {
+                let date = Date(timeIntervalSince1970: TimeInterval(instant))
+                for (interval, calendar, component) in components {
+                    let expected = try #require(calendar.dateInterval(of: component, for: date))
+                    let window = ExportWindow(containing: instant, interval: interval)
+                    let want = ExportWindow(start: seconds(expected.start), end: seconds(expected.end))
+                    checked += 1
+                    if window != want { mismatches.append("\(interval) of \(date): \(window), calendar \(want)") }
+                    if instant == day {
+                        let next = try #require(calendar.dateInterval(of: component, for: expected.end))
+                        let previous = try #require(calendar.dateInterval(of: component, for: expected.start - 1))
+                        if window.next(interval) != ExportWindow(start: seconds(next.start), end: seconds(next.end)) {
+                            mismatches.append("\(interval) after \(window): \(window.next(interval)), calendar \(next)")
+                        }
+                        if window.previous(interval) != ExportWindow(start: seconds(previous.start), end: seconds(previous.end)) {
+                            mismatches.append("\(interval) before \(window): \(window.previous(interval)), calendar \(previous)")
+                        }
+                    }
+                }
+            }
+            day += 86_400
+        }
+        #expect(checked == 12_116 * 3 * 3)
+        #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
+    }
+
+    /// Every month's length in century years (1900 and 2100 are not leap years, 2000 and 2400
+    /// are) and around now, against the calendar and against the literal lengths.
+    @Test func monthLengthsMatchTheCalendarInCenturyYears() throws {
+        let (gregorian, _) = try Self.calendars()
+        let literal: [Int: [Int]] = [
+            1900: [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+            2000: [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+            2026: [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+            2028: [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+            2100: [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+            2400: [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31],
+        ]
+        for (year, lengths) in literal {
+            for month in 1...12 {
+                let date = try #require(gregorian.date(from: DateComponents(year: year, month: month, day: 15)))
+                let window = ExportWindow(containing: Int64(date.timeIntervalSince1970), interval: .monthly)
+                let days = Int((window.end - window.start) / 86_400)
+                #expect(days == lengths[month - 1], "\(year)-\(month)")
+                #expect(days == gregorian.range(of: .day, in: .month, for: date)?.count, "\(year)-\(month)")
+                let start = try #require(gregorian.date(from: DateComponents(year: year, month: month, day: 1)))
+                #expect(window.start == Int64(start.timeIntervalSince1970), "\(year)-\(month)")
+            }
+        }
+    }
+
+    /// ISO weeks at year boundaries, literally: the Monday each week starts on.
+    @Test func isoWeeksAtYearBoundaries() throws {
+        let cases: [(instant: String, monday: String)] = [
+            ("2020-12-31T12:00:00Z", "2020-12-28"), // 2020 has 53 ISO weeks
+            ("2021-01-03T23:59:59Z", "2020-12-28"), // a Sunday in week 53 of 2020
+            ("2021-01-04T00:00:00Z", "2021-01-04"),
+            ("2024-12-31T00:00:00Z", "2024-12-30"), // week 1 of 2025 starts in 2024
+            ("2026-01-01T00:00:00Z", "2025-12-29"),
+            ("2027-01-03T12:00:00Z", "2026-12-28"), // 2026 has 53 ISO weeks
+            ("2032-02-29T12:00:00Z", "2032-02-23"), // a leap day that is a Sunday
+        ]
+        for (instant, monday) in cases {
+            let window = ExportWindow(containing: try t(instant), interval: .weekly)
+            #expect(window.start == (try t(monday)), "\(instant)")
+            #expect(window.end - window.start == 7 * 86_400)
+        }
     }
 
     @Test func civilDateRoundTripsEveryDayOfFourHundredYears() {

@@ -54,12 +54,76 @@ struct SecretBoxTests {
         #expect(try box.decrypt("") == "")
     }
 
-    @Test func a32ByteKeyIsUsedAsIsAndOthersAreHashed() throws {
-        // The third vector's key is exactly 32 bytes: decrypting with its SHA-256 must fail.
+    /// How a key is interpreted, told apart with literal vectors made independently (Python's
+    /// `cryptography`, nonce 01 02 ... 0c): each key's value sealed under the interpretation
+    /// DESIGN §3 prescribes and under the wrong one. SecretBox must open the first, refuse the
+    /// second, and seal to exactly the first.
+    struct KeyVector: Sendable, CustomTestStringConvertible {
+        let key: String
+        let plaintext: String
+        /// Sealed with the right interpretation: raw bytes if 32 long, else their SHA-256.
+        let right: String
+        /// Sealed with the wrong one: a 32-byte key hashed, a 16-byte key raw (AES-128), a
+        /// 64-character hex key hex-decoded, a 33-byte key cut to its first 32 bytes.
+        let wrong: String
+        /// The AES key of the wrong interpretation, to check the vector itself with swift-crypto.
+        let wrongKey: [UInt8]
+        var testDescription: String { "\(key.utf8.count)-byte key" }
+    }
+
+    static let nonce: [UInt8] = Array(1...12)
+
+    static let keyVectors: [KeyVector] = [
+        KeyVector(key: "0123456789abcdef0123456789abcdef", plaintext: "raw 32-byte key",
+                  right: "AQIDBAUGBwgJCgsMfIlmDhPO0NV65V/t6G+IT27rUVtP7HbiaQYtj8ONBg==",
+                  wrong: "AQIDBAUGBwgJCgsMtvR9jPff7gj0ZbnWtb6awIAFykuf7w9jVvXZMRz6sA==",
+                  wrongKey: Array(SHA256.hash(data: Array("0123456789abcdef0123456789abcdef".utf8)))),
+        KeyVector(key: "sixteen-byte-key", plaintext: "sixteen hashed",
+                  right: "AQIDBAUGBwgJCgsMqVED0ZU+jtqwxpd4yVqe0bCzhzXJcggHbXUz1egM",
+                  wrong: "AQIDBAUGBwgJCgsMyP2WWu0ptO8NvGDWbNyKLr49tS7htc/27IlmcxWp",
+                  wrongKey: Array("sixteen-byte-key".utf8)),
+        KeyVector(key: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", plaintext: "hex is hashed",
+                  right: "AQIDBAUGBwgJCgsM9SE/JqhthpqOVftVxzd16ZaiUT7/IQUwe0LzEkc=",
+                  wrong: "AQIDBAUGBwgJCgsMEhd9gIFkhSmLi9OkCMnfL1dPXy0GUWfB/EdGGT0=",
+                  wrongKey: [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+                             0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]),
+        KeyVector(key: "0123456789abcdef0123456789abcdef!", plaintext: "thirty-three",
+                  right: "AQIDBAUGBwgJCgsMHfx/ADdsppM1gtDg6P1AL6AgLOBQqCVnPvoV8w==",
+                  wrong: "AQIDBAUGBwgJCgsMeoB4XFSF0MNr41+on/mCSFfYHCz6z6fHdwcsog==",
+                  wrongKey: Array("0123456789abcdef0123456789abcdef".utf8)),
+    ]
+
+    /// The AES key DESIGN §3 prescribes, computed here with swift-crypto, not by SecretBox.
+    static func designKey(_ key: String) -> SymmetricKey {
+        let bytes = Array(key.utf8)
+        return bytes.count == 32 ? SymmetricKey(data: bytes) : SymmetricKey(data: SHA256.hash(data: bytes))
+    }
+
+    static func openSealed(_ stored: String, with key: SymmetricKey) throws -> String {
+        let combined = try #require(Data(base64Encoded: stored))
+        return String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key), as: UTF8.self)
+    }
+
+    @Test(arguments: keyVectors)
+    func theKeyIsUsedRawOnlyWhenItIs32BytesLong(_ vector: KeyVector) throws {
+        // The vectors themselves: each opens under its own interpretation and not the other.
+        #expect(try Self.openSealed(vector.right, with: Self.designKey(vector.key)) == vector.plaintext)
+        #expect(throws: (any Error).self) { try Self.openSealed(vector.right, with: SymmetricKey(data: vector.wrongKey)) }
+        #expect(try Self.openSealed(vector.wrong, with: SymmetricKey(data: vector.wrongKey)) == vector.plaintext)
+        #expect(throws: (any Error).self) { try Self.openSealed(vector.wrong, with: Self.designKey(vector.key)) }
+
+        let box = SecretBox(encryptionKey: vector.key)
+        #expect(try box.decrypt(vector.right) == vector.plaintext)
+        #expect(throws: SecretBox.Failure.authenticationFailed) { try box.decrypt(vector.wrong) }
+        let nonce = try AES.GCM.Nonce(data: Self.nonce)
+        #expect(box.encrypt(vector.plaintext, nonce: nonce) == vector.right)
+    }
+
+    @Test func the32ByteFixtureVectorWasMadeWithTheRawKey() throws {
         let vector = try #require(Self.vectors.first { $0.key.utf8.count == 32 })
-        let hashedKeyHex = SHA256.hash(data: Array(vector.key.utf8)).map { String(format: "%02x", $0) }.joined()
-        #expect(throws: SecretBox.Failure.authenticationFailed) {
-            try SecretBox(encryptionKey: String(hashedKeyHex.prefix(31))).decrypt(vector.ciphertext)
+        #expect(try Self.openSealed(vector.ciphertext, with: SymmetricKey(data: Array(vector.key.utf8))) == vector.plaintext)
+        #expect(throws: (any Error).self) {
+            try Self.openSealed(vector.ciphertext, with: SymmetricKey(data: SHA256.hash(data: Array(vector.key.utf8))))
         }
         #expect(try SecretBox(encryptionKey: vector.key).decrypt(vector.ciphertext) == vector.plaintext)
     }

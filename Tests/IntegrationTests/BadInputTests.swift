@@ -11,7 +11,7 @@ import Glibc
 /// Bad input of every kind fails only its own connection, with an error code from the DESIGN §7
 /// vocabulary and a message naming the connection and the field; the other connections of the
 /// same pass succeed.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct BadInputTests {
     static let bad: [(name: String, syncConfig: @Sendable (String) -> String, code: String, field: String)] = [
         ("not an object", { _ in "[]" }, "config", "sync_config"),
@@ -34,17 +34,31 @@ struct BadInputTests {
                 let connection = try await services.newConnection(syncConfig: entry.syncConfig)
                 bad.append((connection.id, entry.code, entry.field))
             }
-            // Secrets that cannot be read: another key, a missing field, not base64, truncated.
+            // Secrets that cannot be read: another key, a missing field, not base64, truly
+            // truncated (valid base64 of 27 bytes, one short of nonce + tag), a flipped tag byte.
             let otherKey = try await services.newConnection(encryptionKey: "another key")
             bad.append((otherKey.id, "decryption", "aws_access_key_id"))
-            for (secrets, field) in [
-                (#"{"aws_secret_access_key": ""}"#, "aws_access_key_id"),
-                (#"{"aws_access_key_id": "!!!", "aws_secret_access_key": "x"}"#, "aws_access_key_id"),
-                (#"{"aws_access_key_id": "\#(SecretBox(encryptionKey: TestServices.encryptionKey).encrypt("AKIA").dropLast(6))", "aws_secret_access_key": "x"}"#, "aws_access_key_id"),
-            ] {
+            let sealed = try #require(Data(base64Encoded: SecretBox(encryptionKey: TestServices.encryptionKey).encrypt("AKIA")))
+            try #require(sealed.count == 12 + 4 + 16)
+            var flipped = sealed
+            flipped[flipped.count - 1] ^= 0x01
+            let truncated = sealed.prefix(12 + 16 - 1).base64EncodedString()
+            try #require(Data(base64Encoded: truncated)?.count == 27, "the truncated value is valid base64")
+            let problems = [
+                (#"{"aws_secret_access_key": ""}"#, "is missing"),
+                (#"{"aws_access_key_id": "!!!", "aws_secret_access_key": "x"}"#, "is not valid base64"),
+                (#"{"aws_access_key_id": "\#(truncated)", "aws_secret_access_key": "x"}"#,
+                 "is too short to hold a nonce and a tag"),
+                (#"{"aws_access_key_id": "\#(flipped.base64EncodedString())", "aws_secret_access_key": "x"}"#,
+                 "failed authentication (wrong key, or the value was altered or truncated)"),
+            ]
+            var exact: [String: String] = [:]
+            for (secrets, problem) in problems {
                 let connection = try await services.newConnection()
                 try await services.execute("UPDATE connections SET encrypted_secret_data = \(secrets)::jsonb WHERE id = \(connection.id)")
-                bad.append((connection.id, "decryption", field))
+                bad.append((connection.id, "decryption", "aws_access_key_id"))
+                exact[connection.id] = "connection \(connection.id): the credentials could not be decrypted "
+                    + "(encrypted_secret_data.aws_access_key_id \(problem)); check FLEXPRICE_SECRETS_ENCRYPTION_KEY"
             }
 
             let planner = WindowPlanner(graceSeconds: 0, catchupLimit: 31, tickSeconds: 60)
@@ -60,6 +74,7 @@ struct BadInputTests {
                     #expect(run.errorMessage?.contains("connection \(id)") == true, "\(run.errorMessage ?? "")")
                     #expect(field.isEmpty || run.errorMessage?.contains(field) == true, "\(run.errorMessage ?? "")")
                     #expect(run.errorMessage?.contains(TestServices.secretKey) == false)
+                    if let message = exact[id] { #expect(run.errorMessage == message) }
                 }
             }
             let goodRuns = try await services.runs(connection: good.id)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `check`, `sync --dry-run`, `sync` without a window, and the exit codes, through the built binary.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct CommandTests {
     func environment(_ services: Services, key: String = TestServices.encryptionKey) -> [String: String] {
         ["DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": key,
@@ -29,22 +29,37 @@ struct CommandTests {
         }
     }
 
+    /// The object key of a daily feature_usage window under the test prefix.
+    func key(_ window: ExportWindow) -> String {
+        let day = Timestamp.rfc3339(seconds: window.start).prefix(10).replacingOccurrences(of: "-", with: "/")
+        return "exports/test/feature_usage/\(day)/feature_usage_\(window.compactStart)_\(window.compactEnd).csv.gz"
+    }
+
     @Test func dryRunShowsWindowsKeysAndRowCountsAndUploadsNothing() async throws {
         try await TestServices.with(freshDatabase: true) { services in
+            // One clock reading; the seeded day is ten days before the latest due one, so a
+            // scheduled pass (which, for a new connection, runs only the latest due window) never
+            // meets the seeded rows, whatever the date. (Seeding a fixed date failed on the day after it.)
+            let latest = ExportWindow.latestDue(now: Int64(Date().timeIntervalSince1970), grace: 0, interval: .daily)
+            let seeded = ExportWindow(start: latest.start - 10 * 86_400, end: latest.start - 9 * 86_400)
             let connection = try await services.newConnection(seed: { tenant in
                 try await services.execute("""
                     INSERT INTO feature_usage (id, tenant_id, environment_id, "timestamp")
-                    SELECT \(tenant) || g, \(tenant), '', '2026-11-20T12:00:00Z' FROM generate_series(1, 7) AS g
+                    SELECT \(tenant) || g, \(tenant), '', to_timestamp(\(seeded.start) + 43200) FROM generate_series(1, 7) AS g
                     """)
             })
-            let dry = try ExporterProcess(["sync", "--dry-run", "--from", "2026-11-20", "--to", "2026-11-21"],
+            let from = String(Timestamp.rfc3339(seconds: seeded.start).prefix(10))
+            let to = String(Timestamp.rfc3339(seconds: seeded.end).prefix(10))
+            let dry = try ExporterProcess(["sync", "--dry-run", "--from", from, "--to", to],
                                           environment: environment(services))
             #expect(await dry.waitForExit() == 0, "\(dry.log)")
-            #expect(dry.log.contains("would export 7 rows to exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv.gz"),
-                    "\(dry.log)")
+            #expect(dry.log.contains("would export 7 rows to \(key(seeded))"), "\(dry.log)")
             let scheduled = try ExporterProcess(["sync", "--dry-run"], environment: environment(services))
             #expect(await scheduled.waitForExit() == 0)
-            #expect(scheduled.log.contains("would export 0 rows"), "\(scheduled.log)")
+            // The latest due window, unless the clock passed midnight since `latest` was read.
+            let due = ExportWindow.latestDue(now: Int64(Date().timeIntervalSince1970), grace: 0, interval: .daily)
+            #expect(scheduled.log.contains("would export 0 rows to \(key(latest))")
+                    || (due != latest && scheduled.log.contains("would export 0 rows to \(key(due))")), "\(scheduled.log)")
             #expect(try await services.runs(connection: connection.id).isEmpty)
             #expect(try await services.s3(bucket: connection.bucket).listObjects().isEmpty)
 
@@ -84,7 +99,7 @@ struct CommandTests {
 
 /// A dead database is a clear, prompt error for one-shot commands (exit 1), naming the database
 /// without its password.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct DeadDatabaseTests {
     @Test func syncAgainstAnUnreachableDatabaseFailsPromptlyWithTheReason() async throws {
         let started = ContinuousClock.now

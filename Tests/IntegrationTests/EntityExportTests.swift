@@ -6,14 +6,20 @@ import Testing
 /// Every entity in every format: the exported fields equal PostgreSQL's, column by column, for
 /// rows holding the awkward values (NULL, quotes, newlines, unicode, exact numerics, nested jsonb,
 /// booleans, integers), and rows of other tenants, environments and windows stay out.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct EntityExportTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
 
-    /// Inserts two in-window rows and three out-of-scope rows into the entity's table.
+    /// Inserts two in-window rows and three out-of-scope rows into the table DESIGN §2 names.
+    /// Another timestamp column (the decoy) is set the other way round, out of the window for the
+    /// rows in it and inside it for the row before, so filtering on the wrong column fails.
     func seed(_ services: Services, _ entity: EntityType, tenant: String, environment: String) async throws {
-        let table = entity.table
-        let windowColumn = "\"\(entity.windowColumn)\""
+        let design = DesignEntityTable.of(entity)
+        try #require(!design.table.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)")
+        let table = design.table
+        let windowColumn = "\"\(design.windowColumn)\""
+        let decoy = design.windowColumn == "timestamp" ? "ingested_at" : "created_at"
+        let (decoyOut, decoyIn) = ("'2026-11-01T00:00:00Z'", "'2026-11-20T06:00:00Z'")
         // Columns every table has, plus the entity's awkward ones.
         let extra: (columns: String, first: String, second: String) = switch entity {
         case .featureUsage:
@@ -41,18 +47,18 @@ struct EntityExportTests {
              "'inv_1', 'CN-1', 10.50, 'refund' || chr(13) || chr(10) || 'for \"error\"', '{\"n\": 1.5e3}'",
              "'inv_2', 'CN-2', 0, NULL, NULL")
         }
-        func row(_ id: String, _ t: String, _ e: String, _ at: String, _ values: String) -> String {
-            "('\(id)', '\(t)', '\(e)', '\(at)', \(values))"
+        func row(_ id: String, _ t: String, _ e: String, _ at: String, _ decoyAt: String, _ values: String) -> String {
+            "('\(id)', '\(t)', '\(e)', '\(at)', \(decoyAt), \(values))"
         }
         let rows = [
-            row("\(tenant)-1", tenant, environment, "2026-11-20T00:00:00Z", extra.first),
-            row("\(tenant)-2", tenant, environment, "2026-11-20T23:59:59.999999Z", extra.second),
-            row("\(tenant)-before", tenant, environment, "2026-11-19T23:59:59.999999Z", extra.second),
-            row("\(tenant)-other-env", tenant, environment + "x", "2026-11-20T12:00:00Z", extra.second),
-            row("\(tenant)-other-tenant", tenant + "x", environment, "2026-11-20T12:00:00Z", extra.second),
+            row("\(tenant)-1", tenant, environment, "2026-11-20T00:00:00Z", decoyOut, extra.first),
+            row("\(tenant)-2", tenant, environment, "2026-11-20T23:59:59.999999Z", decoyOut, extra.second),
+            row("\(tenant)-before", tenant, environment, "2026-11-19T23:59:59.999999Z", decoyIn, extra.second),
+            row("\(tenant)-other-env", tenant, environment + "x", "2026-11-20T12:00:00Z", decoyIn, extra.second),
+            row("\(tenant)-other-tenant", tenant + "x", environment, "2026-11-20T12:00:00Z", decoyIn, extra.second),
         ]
         try await services.execute(.init(unsafeSQL: """
-            INSERT INTO \(table) (id, tenant_id, environment_id, \(windowColumn), \(extra.columns)) VALUES \(rows.joined(separator: ", "))
+            INSERT INTO \(table) (id, tenant_id, environment_id, \(windowColumn), \(decoy), \(extra.columns)) VALUES \(rows.joined(separator: ", "))
             """))
     }
 

@@ -13,15 +13,19 @@ struct ExpectedRow: Sendable {
 }
 
 extension Services {
+    /// The table, columns and window column come from DESIGN §2 written out literally
+    /// (``DesignEntityTable``), not from the exporter's `EntityType`.
     func expectedRows(_ entity: EntityType, tenant: String, environment: String, window: ExportWindow) async throws -> [ExpectedRow] {
+        let design = DesignEntityTable.of(entity)
+        try #require(!design.columns.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)")
         var types: [String: String] = [:]
         for row in try await postgres.rows("""
-            SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = \(entity.table)
+            SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = \(design.table)
             """, logger: TestServices.logger) {
             let (name, type) = try row.decode((String, String).self)
             types[name] = type
         }
-        let rendered = entity.columns.map { column -> String in
+        let rendered = design.columns.map { column -> String in
             let quoted = "\"\(column)\""
             switch types[column] ?? "" {
             case "timestamp with time zone":
@@ -30,8 +34,8 @@ extension Services {
                 return "\(quoted)::text"
             }
         }
-        let sql = "SELECT " + rendered.joined(separator: ", ") + " FROM \(entity.table) WHERE tenant_id = $1 AND environment_id = $2"
-            + " AND \"\(entity.windowColumn)\" >= $3 AND \"\(entity.windowColumn)\" < $4 ORDER BY \"\(entity.windowColumn)\", id"
+        let sql = "SELECT " + rendered.joined(separator: ", ") + " FROM \(design.table) WHERE tenant_id = $1 AND environment_id = $2"
+            + " AND \"\(design.windowColumn)\" >= $3 AND \"\(design.windowColumn)\" < $4 ORDER BY \"\(design.windowColumn)\", id"
         var binds = PostgresBindings()
         binds.append(tenant)
         binds.append(environment)
@@ -41,7 +45,7 @@ extension Services {
         for row in try await postgres.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: TestServices.logger) {
             var values: [String: (String, String?)] = [:]
             for (index, cell) in row.enumerated() {
-                let column = entity.columns[index]
+                let column = design.columns[index]
                 var text = try cell.decode(String?.self)
                 if types[column] == "timestamp with time zone", let t = text, t.hasSuffix(".000000Z") {
                     text = String(t.dropLast(8)) + "Z"
@@ -68,11 +72,23 @@ func sameJSON(_ a: String, _ b: String) -> Bool {
 @discardableResult
 func expectFile(_ text: String, format: ExportFormat, entity: EntityType, toEqual expected: [ExpectedRow],
                 sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: String?]] {
-    let actual = try parse(text, format: format, columns: entity.columns)
+    // DESIGN §2's columns, literally: a dropped, added or reordered column fails the CSV header,
+    // the JSON key set, and the key order below.
+    let columns = DesignEntityTable.of(entity).columns
+    try #require(!columns.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)", sourceLocation: sourceLocation)
+    let actual = try parse(text, format: format, columns: columns)
+    if format != .csv {
+        let objects = topLevelObjects(text, format: format)
+        #expect(objects.count == expected.count, "one JSON object per row", sourceLocation: sourceLocation)
+        for object in objects {
+            #expect(keysInOrder(object, columns), "\(entity) JSON keys in DESIGN §2 order: \(object.prefix(300))",
+                    sourceLocation: sourceLocation)
+        }
+    }
     try #require(actual.count == expected.count, sourceLocation: sourceLocation)
     let kinds = format == .csv ? [] : try jsonKinds(text, format: format)
     for (index, (row, want)) in zip(actual, expected).enumerated() {
-        for column in entity.columns {
+        for column in columns {
             let (type, text) = try #require(want.values[column], sourceLocation: sourceLocation)
             var got = row[column] ?? nil
             if format != .csv {
@@ -123,4 +139,24 @@ func jsonKinds(_ text: String, format: ExportFormat) throws -> [[String: String]
             }
         }
     }
+}
+
+/// Each exported JSON object's text: the NDJSON lines, or the elements of the JSON array (the
+/// exporter writes one object per line inside the array).
+func topLevelObjects(_ text: String, format: ExportFormat) -> [Substring] {
+    text.split(separator: "\n").compactMap { line -> Substring? in
+        var object = line.drop { $0 == " " || $0 == "[" || $0 == "," }
+        while let last = object.last, last == "," || last == "]" || last == " " { object = object.dropLast() }
+        return object.first == "{" ? object : nil
+    }
+}
+
+/// Whether `"column":` appears for every column, each after the previous one.
+func keysInOrder(_ object: Substring, _ columns: [String]) -> Bool {
+    var rest = object[...]
+    for column in columns {
+        guard let found = rest.range(of: "\"\(column)\":") else { return false }
+        rest = rest[found.upperBound...]
+    }
+    return true
 }

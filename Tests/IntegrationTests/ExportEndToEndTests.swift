@@ -8,7 +8,7 @@ import Testing
 
 /// The whole pipeline against real PostgreSQL and moto: rows in FlexPrice's tables become an
 /// object in S3 whose every field equals the database, plus a matching export_runs row.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct ExportEndToEndTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
 

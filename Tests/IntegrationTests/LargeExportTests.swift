@@ -7,7 +7,7 @@ import Testing
 
 /// Multipart uploads, rollover into part files, idempotent re-runs and aborted uploads, against
 /// real PostgreSQL and moto. Sizes are set small in the tests, never in product defaults.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct LargeExportTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
     static let stem = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z"

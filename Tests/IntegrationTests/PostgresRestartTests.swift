@@ -8,8 +8,7 @@ import Glibc
 
 /// PostgreSQL restarted under a running daemon, in the middle of an export. This uses the second
 /// server `scripts/with-services.sh` starts, so the restart disturbs no other test.
-@Suite(.enabled(if: TestServices.available && TestServices.restartableDatabaseURL != nil
-                && TestServices.restartPostgres != nil, "needs scripts/test.sh (two PostgreSQL servers + moto)"))
+@Suite(TestServices.needsServices("EXPORTER_TEST_RESTARTABLE_DATABASE_URL", "EXPORTER_TEST_RESTART_POSTGRES"))
 struct PostgresRestartTests {
     @Test func aRestartInMidExportFailsTheRunCleanlyAndTheNextPassExportsTheWindow() async throws {
         try await TestServices.with(freshDatabase: true, server: TestServices.restartableDatabaseURL) { services in

@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 
 /// Run-history queries the daemon relies on: retention, planning state, abandoned runs.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct RunHistoryTests {
     func insert(_ services: Services, connection: String, entity: String, daysAgo: Int, status: String,
                 trigger: String = "schedule", worker: String = "w") async throws -> Int64 {

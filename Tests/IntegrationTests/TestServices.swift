@@ -19,7 +19,35 @@ import Testing
 enum TestServices {
     static let databaseURL = ProcessInfo.processInfo.environment["EXPORTER_TEST_DATABASE_URL"]
     static let s3Endpoint = ProcessInfo.processInfo.environment["EXPORTER_TEST_S3_ENDPOINT"]
-    static var available: Bool { databaseURL != nil && s3Endpoint != nil }
+    /// Whether the integration suites run. Without the services they are skipped on a developer's
+    /// machine, but under CI (`CI` set) a missing service must fail, never skip: then this is true,
+    /// so a suite still using `.enabled(if: TestServices.available)` runs and fails on its first
+    /// `#require` of a service. New suites use ``needsServices(_:)``, which names what is missing.
+    static var available: Bool { (databaseURL != nil && s3Endpoint != nil) || isCI }
+    /// Whether this is a CI run: `CI` set to anything but empty, `0` or `false` (GitHub Actions,
+    /// GitLab and most others set `CI=true`).
+    static var isCI: Bool {
+        guard let value = ProcessInfo.processInfo.environment["CI"] else { return false }
+        return !["", "0", "false"].contains(value.lowercased())
+    }
+    /// The variables `scripts/with-services.sh` exports for every integration suite.
+    static let serviceVariables = ["EXPORTER_TEST_DATABASE_URL", "EXPORTER_TEST_S3_ENDPOINT"]
+
+    /// Whether the services (and the `extra` variables) are there: false skips the suite on a
+    /// developer's machine; under CI a missing one throws, which fails the suite's tests.
+    static func servicesPresent(needing extra: [String] = []) throws -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        let missing = (serviceVariables + extra).filter { environment[$0]?.isEmpty ?? true }
+        if missing.isEmpty { return true }
+        if isCI { throw MissingServices(variables: missing) }
+        return false
+    }
+
+    /// The trait every integration suite carries: run with the services; skip without them,
+    /// except under CI, where their absence is a failure naming the missing variables.
+    static func needsServices(_ extra: String...) -> ConditionTrait {
+        .enabled("needs scripts/test.sh (PostgreSQL + moto)") { try servicesPresent(needing: extra) }
+    }
     /// A second PostgreSQL server, which only the restart test uses (and restarts).
     static let restartableDatabaseURL = ProcessInfo.processInfo.environment["EXPORTER_TEST_RESTARTABLE_DATABASE_URL"]
     /// A command that restarts the second server.
@@ -64,6 +92,16 @@ enum TestServices {
             try? await http.shutdown()
             throw error
         }
+    }
+}
+
+/// Raised under CI when an integration suite's services are not running: a skip there would
+/// pass a build that tested nothing.
+struct MissingServices: Error, CustomStringConvertible {
+    let variables: [String]
+    var description: String {
+        "CI is set but \(variables.joined(separator: ", ")) \(variables.count == 1 ? "is" : "are") not: "
+            + "run the tests with scripts/test.sh (it starts PostgreSQL and moto)"
     }
 }
 
