@@ -117,11 +117,13 @@ public struct S3Client: Sendable {
     }
 
     /// ListObjectsV2: every key under `prefix`, following continuation tokens page by page.
-    public func listObjects(prefix: String = "") async throws -> [String] {
+    /// - Parameter pageSize: keys per request (S3's default, 1,000, when nil); tests set it small.
+    public func listObjects(prefix: String = "", pageSize: Int? = nil) async throws -> [String] {
         var keys: [String] = []
         var token: String?
         repeat {
             var query = [("list-type", "2"), ("prefix", prefix)]
+            if let pageSize { query.append(("max-keys", String(pageSize))) }
             if let token { query.append(("continuation-token", token)) }
             let xml = String(buffer: try await send("GET", key: nil, query: query).body)
             keys += S3XML.values(of: "Key", in: xml)
