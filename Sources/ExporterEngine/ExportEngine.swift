@@ -14,10 +14,18 @@ public struct RunReport: Sendable, CustomStringConvertible {
     public enum Result: Sendable {
         case succeeded(RunOutcome)
         case failed(ExportError)
-        /// Another worker is running this window right now.
-        case skipped
+        /// Not run: another worker holds the window, or it is already done.
+        case skipped(SkipReason)
         /// A dry run: what would be exported.
         case planned(trigger: RunTrigger, objectKey: String, rows: Int64)
+    }
+
+    /// Why a run was not started.
+    public enum SkipReason: Sendable {
+        /// A live run of another worker is exporting the window right now.
+        case runningElsewhere(RunningElsewhere)
+        /// A scheduled run found the window already succeeded (another worker finished it).
+        case alreadySucceeded
     }
 
     public let key: RunKey
@@ -29,12 +37,20 @@ public struct RunReport: Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The run holding the window, when this one was skipped because of it (`sync` exits 75).
+    public var runningElsewhere: RunningElsewhere? {
+        if case .skipped(.runningElsewhere(let holder)) = result { return holder }
+        return nil
+    }
+
     public var description: String {
         let what = "\(key.connectionID) \(key.entity.rawValue) \(key.window)"
         switch result {
         case .succeeded(let o): return "\(what): succeeded, \(o.rowCount) rows, \(o.bytesUploaded) bytes, manifest \(o.manifestKey)"
         case .failed(let e): return "\(what): failed, \(e.code): \(e.message)"
-        case .skipped: return "\(what): skipped, already running elsewhere"
+        case .skipped(.runningElsewhere(let holder)):
+            return "\(what): skipped: window is being exported by worker \(holder.worker) since \(holder.startedAt)"
+        case .skipped(.alreadySucceeded): return "\(what): skipped: already exported by another worker"
         case .planned(let trigger, let objectKey, let rows): return "\(what): would export \(rows) rows to \(objectKey) (\(trigger.rawValue))"
         }
     }
@@ -282,12 +298,23 @@ public struct ExportEngine: Sendable {
 
     /// One run: recorded as running, exported, recorded as succeeded or failed.
     func run(_ key: RunKey, settings: ConnectionSettings, sink: any ObjectSink, trigger: RunTrigger) async -> RunReport {
+        // Once the exporter is stopping, start nothing more (an interrupted `sync` would
+        // otherwise record a failed run for every window it had not reached yet).
+        if Task.isCancelled {
+            return RunReport(key: key, runID: nil, result: .failed(Self.exportError(CancellationError(), key: key)))
+        }
         let runID: Int64
         do {
-            guard let id = try await history.start(key, trigger: trigger) else {
-                return RunReport(key: key, runID: nil, result: .skipped)
+            switch try await history.begin(key, trigger: trigger) {
+            case .started(let id): runID = id
+            case .alreadySucceeded: return RunReport(key: key, runID: nil, result: .skipped(.alreadySucceeded))
+            case .runningElsewhere(let holder):
+                logger.debug("window skipped: another worker is exporting it", metadata: [
+                    "connection": "\(key.connectionID)", "entity": "\(key.entity.rawValue)", "window": "\(key.window)",
+                    "holder": "\(holder.worker)", "holder_started_at": "\(holder.startedAt)",
+                ])
+                return RunReport(key: key, runID: nil, result: .skipped(.runningElsewhere(holder)))
             }
-            runID = id
         } catch {
             return RunReport(key: key, runID: nil, result: .failed(Self.exportError(error, key: key)))
         }

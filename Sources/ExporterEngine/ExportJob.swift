@@ -23,8 +23,14 @@ struct ExportJob {
     let batchSize: Int
     let gzipLevel: Int32
 
-    /// Runs the export and returns its figures; on any failure, what was uploaded is aborted
-    /// and the error is thrown.
+    /// Runs the export and returns its figures; on any failure, what was uploaded is aborted or
+    /// deleted and the error is thrown.
+    ///
+    /// A window is either complete (its manifest present, listing exactly its data objects) or
+    /// absent: the old manifest is deleted before anything is written, a failure deletes every
+    /// object under the window's stem, and a success deletes, after the new manifest, the objects
+    /// an earlier export left that this one did not write (stale `_part-NNNN` of a larger
+    /// export, the plain key after a rollover or the reverse, another format's file).
     func run(runID: Int64) async throws -> RunOutcome {
         let columns = key.entity.columns
         // One specialised pipeline per format: the encoder's calls per cell are direct.
@@ -46,12 +52,17 @@ struct ExportJob {
                            compression: settings.compression, part: part)
         }
 
+        let stem = layout.stem(entity: entity, window: key.window)
+        let manifestKey = layout.manifestKey(entity: entity, window: key.window)
         // This run holds the window's only `running` row, so any multipart upload still open for
         // the window's keys belongs to an earlier attempt that died: abort it, leave no orphan.
-        let orphans = try await sink.abortIncompleteUploads(prefix: layout.stem(entity: entity, window: key.window))
+        let orphans = try await sink.abortIncompleteUploads(prefix: stem)
         if orphans > 0 {
             logger.warning("aborted multipart uploads left by an earlier attempt", metadata: ["uploads": "\(orphans)"])
         }
+        // The window is absent from here until the new manifest lands: an old manifest must never
+        // stand beside new parts, or list parts this run is about to overwrite.
+        try await sink.delete(key: manifestKey)
 
         let rows = RowBatchEncoder(
             encoder: encoder,
@@ -65,6 +76,7 @@ struct ExportJob {
         // the event loop) while this task compresses and uploads batch N. The channel holds no
         // batch of its own: `send` waits for the writer, which is the back-pressure.
         let batches = AsyncThrowingChannel<[EncodedSegment], any Error>()
+        let files: [FileWriter.File]
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [source, batchSize] in
@@ -85,24 +97,26 @@ struct ExportJob {
                 }
                 try await writer.closeFile()
             }
+            files = writer.files
+            let manifest = ExportManifest(
+                runID: runID, connectionID: key.connectionID, tenantID: key.tenantID, environmentID: key.environmentID,
+                entity: entity.rawValue,
+                window: .init(start: Timestamp.rfc3339(seconds: key.window.start), end: Timestamp.rfc3339(seconds: key.window.end)),
+                format: settings.format.rawValue, compression: settings.compression.rawValue, columns: entity.columns,
+                rowCount: rows.totalRows,
+                objects: files.map { .init(key: $0.stored.key, rows: $0.rows, bytes: $0.stored.bytes, sha256: $0.stored.sha256) })
+            let manifestBody = ByteBuffer(bytes: try manifest.encoded())
+            _ = try await sink.put(key: manifestKey, body: manifestBody,
+                                   attributes: ObjectAttributes(contentType: "application/json",
+                                                                encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
         } catch {
             await writer.abort()
+            await WindowCleanup(sink: sink, stem: stem, logger: logger)
+                .removeAll(manifestKey: manifestKey, written: writer.writtenKeys, after: error)
             throw error
         }
-        let files = writer.files
-
-        let manifestKey = layout.manifestKey(entity: entity, window: key.window)
-        let manifest = ExportManifest(
-            runID: runID, connectionID: key.connectionID, tenantID: key.tenantID, environmentID: key.environmentID,
-            entity: entity.rawValue,
-            window: .init(start: Timestamp.rfc3339(seconds: key.window.start), end: Timestamp.rfc3339(seconds: key.window.end)),
-            format: settings.format.rawValue, compression: settings.compression.rawValue, columns: entity.columns,
-            rowCount: rows.totalRows,
-            objects: files.map { .init(key: $0.stored.key, rows: $0.rows, bytes: $0.stored.bytes, sha256: $0.stored.sha256) })
-        let manifestBody = ByteBuffer(bytes: try manifest.encoded())
-        _ = try await sink.put(key: manifestKey, body: manifestBody,
-                               attributes: ObjectAttributes(contentType: "application/json",
-                                                            encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
+        await WindowCleanup(sink: sink, stem: stem, logger: logger)
+            .removeStale(keeping: Set(files.map(\.stored.key) + [manifestKey]))
         let first = files[0].stored
         return RunOutcome(
             rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
@@ -130,6 +144,8 @@ private final class FileWriter {
     private var rowsInFile: Int64 = 0
     private(set) var files: [File] = []
     private(set) var bytesRaw: Int64 = 0
+    /// Every key this export made visible, renamed ones included: what a failure must delete.
+    private(set) var writtenKeys: [String] = []
 
     init(sink: any ObjectSink, attributes: ObjectAttributes, dataKey: @escaping (Int?) -> String, compressor: any Compressor) {
         self.sink = sink
@@ -154,6 +170,7 @@ private final class FileWriter {
                 // one moves to its numbered name (DESIGN §5 `_part-0001`).
                 let plain = files[0].stored
                 files[0].stored = try await sink.copy(plain, to: dataKey(1), attributes: attributes)
+                writtenKeys.append(files[0].stored.key)
                 try await sink.delete(key: plain.key)
             }
             upload = sink.makeUpload(key: dataKey(files.count + 1), attributes: attributes)
@@ -164,7 +181,9 @@ private final class FileWriter {
         try await compressor.finish(into: &compressed)
         try await upload.write(&compressed)
         compressed.clear()
-        files.append(File(rows: rowsInFile, stored: try await upload.finish()))
+        let stored = try await upload.finish()
+        files.append(File(rows: rowsInFile, stored: stored))
+        writtenKeys.append(stored.key)
         rowsInFile = 0
     }
 

@@ -62,26 +62,41 @@ public struct RunHistory: Sendable {
     let logger: Logger
     /// `host:pid`, recorded on every run this process starts.
     public let worker: String
+    /// Judges the worker of a `running` row that blocks a start (see ``begin(_:trigger:)``).
+    let liveness: WorkerLiveness
 
-    public init(client: DatabasePool, logger: Logger, worker: String = RunHistory.defaultWorker) {
+    public init(client: DatabasePool, logger: Logger, worker: String = RunHistory.defaultWorker,
+                liveness: WorkerLiveness = .system) {
         self.client = client
         self.logger = logger
         self.worker = worker
+        self.liveness = liveness
     }
 
     public static var defaultWorker: String {
         "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
-    /// Records a run as `running`. Returns nil when another run of the same window is already
-    /// running (the database's unique index decides, so two daemons never export a window twice),
-    /// and, for scheduled triggers (`schedule`, `catch_up`), when the window has already succeeded:
-    /// a daemon that planned a window while another was finishing it does not export it again.
+    /// Records a run as `running` and returns its id; nil when ``begin(_:trigger:)`` did not
+    /// start one (the window is held by a live run, or a scheduled trigger found it done).
     public func start(_ key: RunKey, trigger: RunTrigger) async throws -> Int64? {
+        try await begin(key, trigger: trigger).runID
+    }
+
+    /// Records a run as `running`, unless another run of the same window is already running (the
+    /// database's unique index decides, so two daemons never export a window twice) or, for
+    /// scheduled triggers (`schedule`, `catch_up`), the window has already succeeded: a daemon
+    /// that planned a window while another was finishing it does not export it again.
+    ///
+    /// A `running` row that blocks the start is looked at: when its worker is provably dead
+    /// (this host, its process gone: an interrupted or killed `sync`, a daemon killed with
+    /// SIGKILL) it is marked `abandoned` at once and the run starts; otherwise the holder is
+    /// returned, so the caller can name it.
+    public func begin(_ key: RunKey, trigger: RunTrigger) async throws -> RunStart {
         let onlyIfNotDone = trigger == .schedule || trigger == .catchUp
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
-        let query: PostgresQuery = """
+        let insert: PostgresQuery = """
             INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval",
                 window_start, window_end, "trigger", status, attempt, worker)
             SELECT \(key.connectionID), \(key.tenantID), \(key.environmentID), \(key.entity.rawValue),
@@ -95,10 +110,40 @@ public struct RunHistory: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING id
             """
+        let holder: PostgresQuery = """
+            SELECT id, worker, started_at FROM export_runs
+            WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
+              AND window_start = \(start) AND window_end = \(end) AND status = 'running'
+            """
         do {
             return try await client.transaction(logger: logger) { connection in
                 try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
-                return try await connection.rowsUnlessClosed(query, logger: logger).first?.decode(Int64.self)
+                // A second and third try only follow an abandoned holder, or a holder that
+                // finished between the two statements (a failure is recorded without the lock).
+                for _ in 0..<3 {
+                    if let id = try await connection.rowsUnlessClosed(insert, logger: logger).first?.decode(Int64.self) {
+                        return .started(id)
+                    }
+                    guard let row = try await connection.rowsUnlessClosed(holder, logger: logger).first else {
+                        if onlyIfNotDone { return .alreadySucceeded }
+                        continue
+                    }
+                    let (id, holderWorker, startedAt) = try row.decode((Int64, String, Date).self)
+                    guard liveness.isProvablyDead(holderWorker) else {
+                        return .runningElsewhere(RunningElsewhere(
+                            runID: id, worker: holderWorker, startedAt: Timestamp.rfc3339(micros: startedAt.micros)))
+                    }
+                    let message = "worker \(holderWorker) stopped while exporting this window (its process no longer "
+                        + "exists on this host); abandoned by worker \(worker), which exports the window again"
+                    _ = try await connection.rowsUnlessClosed("""
+                        UPDATE export_runs SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
+                            error_message = \(message)
+                        WHERE id = \(id) AND status = 'running'
+                        """, logger: logger)
+                    logger.warning("abandoned the run of a worker that no longer exists; exporting its window again",
+                                   metadata: ["run": "\(id)", "worker": "\(holderWorker)"])
+                }
+                throw ExportError.database("the window's running row changed three times while starting a run")
             }
         } catch {
             throw ExportError.database("recording the start of a run in export_runs failed: \(PostgresErrorText.describe(error))")

@@ -56,6 +56,28 @@ public struct DirectoryObjectSink: ObjectSink {
         }
     }
 
+    /// The files under the directory whose key starts with `prefix`; an upload's temporary file
+    /// is not an object yet and is not listed.
+    public func list(prefix: String) async throws -> [String] {
+        // Only the folder of the prefix's last segment can hold matching keys.
+        let folderKey = prefix.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let folder = folderKey.isEmpty ? directory.path : path(folderKey)
+        guard FileManager.default.fileExists(atPath: folder) else { return [] }
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else {
+            throw ExportError.internal("cannot list \(folder)")
+        }
+        var keys: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let key = folderKey.isEmpty ? relative : folderKey + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard key.hasPrefix(prefix), !relative.contains(DirectoryObjectUpload.partialMarker),
+                  FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory),
+                  !isDirectory.boolValue else { continue }
+            keys.append(key)
+        }
+        return keys.sorted()
+    }
+
     public func verifyBucket() async throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -51,6 +51,9 @@ public protocol ObjectSink: Sendable {
     /// Server-side copy, used to rename a file when an export rolls over into part files.
     func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject
     func delete(key: String) async throws
+    /// The keys of every complete object whose key starts with `prefix` (ListObjectsV2), so an
+    /// export can delete what an earlier export of its window left and it did not write.
+    func list(prefix: String) async throws -> [String]
     /// Fails unless the bucket exists and the credentials may use it (HeadBucket).
     func verifyBucket() async throws
     /// Aborts multipart uploads left open under `prefix` by an earlier attempt that died

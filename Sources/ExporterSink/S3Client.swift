@@ -116,10 +116,22 @@ public struct S3Client: Sendable {
         }
     }
 
-    /// ListObjectsV2 keys under `prefix` (first page).
-    public func listObjects(prefix: String = "") async throws -> [String] {
-        let response = try await send("GET", key: nil, query: [("list-type", "2"), ("prefix", prefix)])
-        return S3XML.values(of: "Key", in: String(buffer: response.body))
+    /// ListObjectsV2: every key under `prefix`, following continuation tokens page by page.
+    /// - Parameter pageSize: keys per request (S3's default, 1,000, when nil); tests set it small.
+    public func listObjects(prefix: String = "", pageSize: Int? = nil) async throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        repeat {
+            var query = [("list-type", "2"), ("prefix", prefix)]
+            if let pageSize { query.append(("max-keys", String(pageSize))) }
+            if let token { query.append(("continuation-token", token)) }
+            let xml = String(buffer: try await send("GET", key: nil, query: query).body)
+            keys += S3XML.values(of: "Key", in: xml)
+            let next = S3XML.value(of: "IsTruncated", in: xml) == "true" ? S3XML.value(of: "NextContinuationToken", in: xml) : nil
+            // A token that does not move on would loop forever: treat it as the end.
+            token = next == token ? nil : next
+        } while token != nil
+        return keys
     }
 
     // MARK: Transport

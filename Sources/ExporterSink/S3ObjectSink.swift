@@ -44,6 +44,10 @@ public struct S3ObjectSink: ObjectSink {
         try await client.deleteObject(key: key)
     }
 
+    public func list(prefix: String) async throws -> [String] {
+        try await client.listObjects(prefix: prefix)
+    }
+
     public func verifyBucket() async throws {
         try await client.headBucket()
     }

@@ -12,5 +12,7 @@ struct GlobalOptions: ParsableArguments {
 enum ExitCodes {
     static let runFailed = ExitCode(1)
     static let usage = ExitCode(64)
+    /// A live run of another worker holds a window `sync` was asked to export (EX_TEMPFAIL).
+    static let runningElsewhere = ExitCode(75)
     static let configuration = ExitCode(78)
 }

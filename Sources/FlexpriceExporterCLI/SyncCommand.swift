@@ -46,7 +46,7 @@ struct SyncCommand: AsyncParsableCommand {
             let window = from.flatMap(Timestamp.parse).flatMap { start in to.flatMap(Timestamp.parse).map { ExportWindow(start: start, end: $0) } }
             let entities = entity.isEmpty ? nil : entity
             let (connection, force, dryRun) = (connection, force, dryRun)
-            let reports = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger) { engine in
+            let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger) { engine in
                 if let window {
                     if dryRun {
                         return try await engine.previewWindow(window, connectionID: connection, entities: entities)
@@ -58,10 +58,11 @@ struct SyncCommand: AsyncParsableCommand {
                 return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
                                                      maxConcurrency: settings.maxConcurrency, connectionID: connection,
                                                      entities: entities, dryRun: dryRun)
-            }
+            } }
             if reports.isEmpty { print("nothing is due") }
             for report in reports { print(report) }
             if reports.contains(where: \.failed) { throw ExitCodes.runFailed }
+            if reports.contains(where: { $0.runningElsewhere != nil }) { throw ExitCodes.runningElsewhere }
         }
     }
 }

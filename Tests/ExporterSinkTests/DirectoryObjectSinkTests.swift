@@ -56,6 +56,28 @@ struct DirectoryObjectSinkTests {
         }
     }
 
+    /// What an export lists to delete a window's stale objects: complete files under the prefix,
+    /// not an upload's temporary file, not another window's keys.
+    @Test func listReturnsTheCompleteObjectsUnderAPrefix() async throws {
+        try await withSink { sink, _ in
+            let attributes = ObjectAttributes(contentType: "text/csv")
+            for key in ["p/2026/11/20/x_A_B.csv", "p/2026/11/20/x_A_B_part-0002.csv", "p/2026/11/20/x_A_B_manifest.json",
+                        "p/2026/11/20/x_A_C.csv", "p/2026/11/21/x_A_B.csv", "q.csv"] {
+                _ = try await sink.put(key: key, body: ByteBuffer(string: "1\n"), attributes: attributes)
+            }
+            let open = sink.makeUpload(key: "p/2026/11/20/x_A_B_part-0003.csv", attributes: attributes)
+            var bytes = ByteBuffer(string: "in progress")
+            try await open.write(&bytes)
+            #expect(try await sink.list(prefix: "p/2026/11/20/x_A_B") == [
+                "p/2026/11/20/x_A_B.csv", "p/2026/11/20/x_A_B_manifest.json", "p/2026/11/20/x_A_B_part-0002.csv",
+            ])
+            #expect(try await sink.list(prefix: "p/2026/").count == 5)
+            #expect(try await sink.list(prefix: "").count == 6)
+            #expect(try await sink.list(prefix: "missing/folder/x").isEmpty)
+            await open.abort()
+        }
+    }
+
     @Test func keysCannotLeaveTheDirectory() async throws {
         try await withSink { sink, bucket in
             _ = try await sink.put(key: "../../escape.csv", body: ByteBuffer(string: "x"), attributes: ObjectAttributes(contentType: "text/csv"))

@@ -15,17 +15,18 @@ struct FaultInjectionTests {
     static let key = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv"
 
     enum Shape: String, CaseIterable, Sendable {
-        /// 2,000 rows: the check for orphaned uploads (request 1), one PutObject (2), the manifest (3).
+        /// 2,000 rows: the check for orphaned uploads (request 1), deleting the old manifest (2),
+        /// one PutObject (3), the manifest (4), listing the window for stale objects (5).
         case single
-        /// 25,000 rows, 5 MiB parts: orphan check (1), Create (2), UploadPart (3, 4), Complete (5),
-        /// manifest (6).
+        /// 25,000 rows, 5 MiB parts: orphan check (1), old manifest (2), Create (3), UploadPart
+        /// (4, 5), Complete (6), manifest (7), stale listing (8).
         case multipart
 
         var rows: Int { self == .single ? 2_000 : 25_000 }
         /// The first request that carries data bytes.
-        var dataRequest: Int { self == .single ? 2 : 3 }
+        var dataRequest: Int { self == .single ? 3 : 4 }
         /// Requests of a run in which one request was sent twice.
-        var requestsWithOneRetry: Int { self == .single ? 4 : 7 }
+        var requestsWithOneRetry: Int { self == .single ? 6 : 9 }
     }
 
     struct Outcome {

@@ -192,6 +192,10 @@ struct FailingSink: ObjectSink {
         try await inner.delete(key: key)
     }
 
+    func list(prefix: String) async throws -> [String] {
+        try await inner.list(prefix: prefix)
+    }
+
     func verifyBucket() async throws {
         try await inner.verifyBucket()
     }
