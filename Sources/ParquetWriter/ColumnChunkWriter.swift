@@ -53,7 +53,6 @@ struct ColumnChunkWriter: Sendable {
     private var plainValues: [UInt8] = []
     private var booleans = BooleanBitPacker()
     private var dictionaryIndices: [UInt32] = []
-    private var pageBody: [UInt8] = []
 
     /// The file-wide dictionary decision for a BYTE_ARRAY column (see the type's doc).
     enum DictionaryPolicy: Sendable {
@@ -71,7 +70,10 @@ struct ColumnChunkWriter: Sendable {
     private var dictionaryEnabled: Bool
     /// A committed dictionary reached its limit: the writer closes the row group after this row.
     private(set) var wantsRowGroupClose = false
-    private var dataPages: [UInt8] = []
+    /// Finished pages (header and compressed body), each its own exactly sized buffer: no
+    /// growth slack, and handed out without being copied again.
+    private var dataPages: [[UInt8]] = []
+    private var dataPagesBytes = 0
     private var numValues: Int64 = 0
     private var nullCount: Int64 = 0
     private var dataUncompressedBytes: Int64 = 0
@@ -165,7 +167,7 @@ struct ColumnChunkWriter: Sendable {
     }
 
     /// A BYTE_ARRAY value: interned in the dictionary while it is enabled, else PLAIN.
-    mutating func append(bytes value: UnsafeRawBufferPointer, codec: any PageCodec)
+    mutating func append(bytes value: UnsafeRawBufferPointer, output: inout PageOutput)
         throws(ParquetWriterError)
     {
         if dictionaryEnabled {
@@ -184,7 +186,7 @@ struct ColumnChunkWriter: Sendable {
                 }
                 return
             case .full:
-                try fallBackToPlain(codec: codec)
+                try fallBackToPlain(output: &output)
                 dictionaryPolicy = .off
             }
         }
@@ -234,10 +236,10 @@ struct ColumnChunkWriter: Sendable {
     /// the row-group budget bounds memory).
     var bufferedBytes: Int {
         if dictionaryEnabled {
-            return dataPages.count + dictionary.plainBytes.count
+            return dataPagesBytes + dictionary.plainBytes.count
                 + definitionLevels.count + dictionaryIndices.count * MemoryLayout<UInt32>.stride
         }
-        return dataPages.count + pageBytesEstimate
+        return dataPagesBytes + pageBytesEstimate
     }
 
     /// Whether the PLAIN page being filled reached the page size or value count, so the writer
@@ -250,7 +252,7 @@ struct ColumnChunkWriter: Sendable {
 
     /// The dictionary is full: re-encodes the chunk so far as PLAIN pages (each index replaced by
     /// its entry) and turns dictionary encoding off for the rest of the chunk.
-    private mutating func fallBackToPlain(codec: any PageCodec)
+    private mutating func fallBackToPlain(output: inout PageOutput)
         throws(ParquetWriterError)
     {
         let levels = definitionLevels
@@ -269,22 +271,22 @@ struct ColumnChunkWriter: Sendable {
                 nextIndex += 1
             }
             if definitionLevels.count >= limits.maxValuesPerPage || pageBytesEstimate >= limits.pageSizeBytes {
-                try cutPage(codec: codec)
+                try cutPage(output: &output)
             }
         }
-        dictionary.removeAll()
+        dictionary = ByteArrayDictionary()
     }
 
     // MARK: Pages
 
     /// Encodes the PLAIN page being filled as a data page v1: `[u32 length][RLE definition
     /// levels]` then the values (PLAIN, or bit-packed booleans).
-    mutating func cutPage(codec: any PageCodec) throws(ParquetWriterError) {
+    mutating func cutPage(output: inout PageOutput) throws(ParquetWriterError) {
         guard !definitionLevels.isEmpty else { return }
         let levels = definitionLevels
         let values = storage == .boolean ? booleans.bytes : plainValues
         try levels.withUnsafeBufferPointer { levels throws(ParquetWriterError) in
-            try writeDataPage(levels: levels, encoding: .plain, codec: codec) { $0.append(contentsOf: values) }
+            try writeDataPage(levels: levels, encoding: .plain, output: &output) { $0.append(contentsOf: values) }
         }
         definitionLevels.removeAll(keepingCapacity: true)
         plainValues.removeAll(keepingCapacity: true)
@@ -294,7 +296,7 @@ struct ColumnChunkWriter: Sendable {
     /// Cuts the chunk's buffered levels and indices into RLE_DICTIONARY data pages: each page
     /// `[u32 length][RLE definition levels][bit width][RLE indices]`, the bit width that of the
     /// final dictionary.
-    private mutating func writeDictionaryPages(codec: any PageCodec)
+    private mutating func writeDictionaryPages(output: inout PageOutput)
         throws(ParquetWriterError)
     {
         let bitWidth = max(1, RLEHybridEncoder.bitWidth(forMaxValue: UInt32(dictionary.count - 1)))
@@ -311,7 +313,7 @@ struct ColumnChunkWriter: Sendable {
                     var present = 0
                     for level in pageLevels where level != 0 { present += 1 }
                     let pageIndices = UnsafeBufferPointer(rebasing: allIndices[indexStart..<(indexStart + present)])
-                    try writeDataPage(levels: pageLevels, encoding: .rleDictionary, codec: codec) { body in
+                    try writeDataPage(levels: pageLevels, encoding: .rleDictionary, output: &output) { body in
                         body.append(UInt8(bitWidth))
                         RLEHybridEncoder.encode(pageIndices, bitWidth: bitWidth, into: &body)
                     }
@@ -327,11 +329,11 @@ struct ColumnChunkWriter: Sendable {
     /// Assembles one data page v1 in the scratch body (levels with their 4-byte length, then what
     /// `values` appends), compresses it and appends header and page to the chunk.
     private mutating func writeDataPage(
-        levels: UnsafeBufferPointer<UInt8>, encoding: ParquetEncoding, codec: any PageCodec,
+        levels: UnsafeBufferPointer<UInt8>, encoding: ParquetEncoding, output: inout PageOutput,
         values: (inout [UInt8]) -> Void
     ) throws(ParquetWriterError) {
-        var body = pageBody
-        pageBody = []
+        var body = output.scratch
+        output.scratch = []
         body.removeAll(keepingCapacity: true)
         body.append(contentsOf: [0, 0, 0, 0])
         RLEHybridEncoder.encode(levels, bitWidth: 1, into: &body)
@@ -344,16 +346,19 @@ struct ColumnChunkWriter: Sendable {
         let header = PageHeader(
             type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
             dataPageHeader: DataPageHeader(numValues: Int32(levels.count), encoding: encoding))
-        dataUncompressedBytes += try appendPage(body, header: header, codec: codec, to: &dataPages)
+        let (page, uncompressedBytes) = try encodePage(body, header: header, codec: output.codec)
+        dataPages.append(page)
+        dataPagesBytes += page.count
+        dataUncompressedBytes += uncompressedBytes
         numValues += Int64(levels.count)
         if encoding == .rleDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
-        pageBody = body
+        output.scratch = body
     }
 
-    /// Compresses `body`, writes its header (sizes filled in) and the compressed body to `out`.
-    /// Returns the page's uncompressed size, header included.
-    private func appendPage(_ body: [UInt8], header: PageHeader, codec: any PageCodec, to out: inout [UInt8])
-        throws(ParquetWriterError) -> Int64
+    /// Compresses `body` and returns the page as stored (header with its sizes filled in, then
+    /// the compressed body) and its uncompressed size, header included.
+    private func encodePage(_ body: [UInt8], header: PageHeader, codec: any PageCodec)
+        throws(ParquetWriterError) -> (page: [UInt8], uncompressedBytes: Int64)
     {
         let compressed: [UInt8]
         do {
@@ -368,9 +373,11 @@ struct ColumnChunkWriter: Sendable {
         sized.uncompressedPageSize = Int32(body.count)
         sized.compressedPageSize = Int32(compressed.count)
         let headerBytes = ThriftCompactWriter.serialize(sized)
-        out.append(contentsOf: headerBytes)
-        out.append(contentsOf: compressed)
-        return Int64(headerBytes.count + body.count)
+        var page: [UInt8] = []
+        page.reserveCapacity(headerBytes.count + compressed.count)
+        page.append(contentsOf: headerBytes)
+        page.append(contentsOf: compressed)
+        return (page, Int64(headerBytes.count + body.count))
     }
 
     // MARK: Closing
@@ -378,14 +385,14 @@ struct ColumnChunkWriter: Sendable {
     /// Ends the chunk: cuts the last page, lays out `[dictionary page] data pages` starting at
     /// file offset `start`, and returns those bytes with the chunk's metadata. The writer is
     /// then empty, ready for the next row group.
-    mutating func close(at start: Int64, codec: any PageCodec)
+    mutating func close(at start: Int64, output: inout PageOutput)
         throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData)
     {
         if dictionaryEnabled && !dictionaryIndices.isEmpty {
-            try writeDictionaryPages(codec: codec)
+            try writeDictionaryPages(output: &output)
         } else {
             // PLAIN pages, or a dictionary-mode chunk of NULLs only (no dictionary page needed).
-            try cutPage(codec: codec)
+            try cutPage(output: &output)
         }
         var parts: [[UInt8]] = []
         var uncompressed = dataUncompressedBytes
@@ -393,11 +400,12 @@ struct ColumnChunkWriter: Sendable {
         var encodings: Set<ParquetEncoding> = [.rle]
         var encodingStats: [PageEncodingStats] = []
         if dictionaryDataPageCount > 0 {
-            var dictionaryPage: [UInt8] = []
             let header = PageHeader(
                 type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
                 dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dictionary.count), encoding: .plain))
-            uncompressed += try appendPage(dictionary.plainBytes, header: header, codec: codec, to: &dictionaryPage)
+            let (dictionaryPage, dictionaryUncompressed) = try encodePage(
+                dictionary.plainBytes, header: header, codec: output.codec)
+            uncompressed += dictionaryUncompressed
             dictionaryPageOffset = start
             parts.append(dictionaryPage)
             encodings.insert(.plain)
@@ -411,13 +419,13 @@ struct ColumnChunkWriter: Sendable {
             encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainDataPageCount))
         }
         let dictionaryBytes = parts.first?.count ?? 0
-        parts.append(dataPages)
-        let compressed = Int64(dictionaryBytes + dataPages.count)
+        parts.append(contentsOf: dataPages)
+        let compressed = Int64(dictionaryBytes + dataPagesBytes)
         let metaData = ColumnMetaData(
             type: physicalType,
             encodings: encodings.sorted(),
             pathInSchema: [column.name],
-            codec: codec.codec,
+            codec: output.codec.codec,
             numValues: numValues,
             totalUncompressedSize: uncompressed,
             totalCompressedSize: compressed,
@@ -483,6 +491,7 @@ struct ColumnChunkWriter: Sendable {
         dictionaryEnabled = dictionaryPolicy != .off
         wantsRowGroupClose = false
         dataPages = []
+        dataPagesBytes = 0
         numValues = 0
         nullCount = 0
         dataUncompressedBytes = 0

@@ -18,7 +18,7 @@ public struct ParquetFileWriter: Sendable {
 
     public let columns: [ParquetColumn]
     public let options: ParquetWriterOptions
-    private let codec: any PageCodec
+    private var output: PageOutput
     private var chunks: [ColumnChunkWriter]
     /// The column the next value goes to.
     private var cursor = 0
@@ -55,7 +55,7 @@ public struct ParquetFileWriter: Sendable {
               options.maxRowsPerRowGroup > 0, options.statisticsTruncateLength > 0
         else { throw .invalidSchema("page, row group and statistics limits must be positive") }
         self.columns = columns
-        self.codec = codec
+        output = PageOutput(codec: codec)
         self.options = options
         let limits = ColumnChunkWriter.Limits(options)
         chunks = columns.map { ColumnChunkWriter(column: $0, limits: limits) }
@@ -91,7 +91,7 @@ public struct ParquetFileWriter: Sendable {
         guard value.count <= Int(Int32.max) else {
             throw .valueTooLarge(column: columns[cursor].name, bytes: value.count)
         }
-        try chunks[cursor].append(bytes: value, codec: codec)
+        try chunks[cursor].append(bytes: value, output: &output)
         try advance()
     }
 
@@ -189,7 +189,7 @@ public struct ParquetFileWriter: Sendable {
         metaData.reserveCapacity(chunks.count)
         var uncompressed: Int64 = 0
         for index in chunks.indices {
-            let (parts, chunkMeta) = try chunks[index].close(at: offset, codec: codec)
+            let (parts, chunkMeta) = try chunks[index].close(at: offset, output: &output)
             offset += chunkMeta.totalCompressedSize
             uncompressed += chunkMeta.totalUncompressedSize
             segment.parts.append(contentsOf: parts)
@@ -247,7 +247,7 @@ public struct ParquetFileWriter: Sendable {
 
     @inline(__always)
     private mutating func advance() throws(ParquetWriterError) {
-        if chunks[cursor].pageIsFull { try chunks[cursor].cutPage(codec: codec) }
+        if chunks[cursor].pageIsFull { try chunks[cursor].cutPage(output: &output) }
         cursor += 1
     }
 

@@ -16,7 +16,9 @@ struct IndependentReaderTests {
                 try? FileManager.default.removeItem(at: directory)
             }
         }
-        let fixtures = [ReaderFixtures.allTypes(), ReaderFixtures.defaults(), ReaderFixtures.empty()]
+        let fixtures = [
+            ReaderFixtures.allTypes(), ReaderFixtures.gzip(), ReaderFixtures.defaults(), ReaderFixtures.empty(),
+        ]
         var paths: [String] = []
         var fileBytes: [String: [UInt8]] = [:]
         for fixture in fixtures {

@@ -96,6 +96,7 @@ struct ReaderChecks {
 
     func checkMetadata(_ pyarrow: [String: Any]) {
         #expect(pyarrow["created_by"] as? String == fixture.options.createdBy)
+        let codecName = fixture.codec.codec == .gzip ? "GZIP" : "UNCOMPRESSED"
         let groups = pyarrow["row_groups"] as? [[String: Any]] ?? []
         let groupRows = groups.map { int($0["num_rows"]) ?? -1 }
         #expect(groupRows.reduce(0, +) == fixture.rows.count, "\(fixture.name): row groups cover the rows")
@@ -112,6 +113,7 @@ struct ReaderChecks {
                 let label = "\(fixture.name) group \(groupIndex) \(column.name)"
                 uncompressed += int(chunk["total_uncompressed_size"]) ?? 0
                 #expect(int(chunk["num_values"]) == rows.count, "\(label): num_values counts NULLs")
+                #expect(chunk["compression"] as? String == codecName, "\(label): codec")
                 let cells = rows.map { $0[index] }
                 let nulls = cells.filter { $0 == .null }.count
                 #expect(int(chunk["null_count"]) == nulls, "\(label): null_count")

@@ -16,11 +16,12 @@ struct ReaderFixture {
     var columns: [ParquetColumn]
     var rows: [[TestCell]]
     var options: ParquetWriterOptions
+    var codec: any PageCodec = UncompressedPageCodec()
 
     /// Writes the file through the streaming API, taking segments as a caller would, and
     /// returns its bytes (the segments concatenated) and how many segments there were.
     func write() throws -> (bytes: [UInt8], segments: Int) {
-        var writer = try ParquetFileWriter(columns: columns, options: options)
+        var writer = try ParquetFileWriter(columns: columns, codec: codec, options: options)
         var bytes: [UInt8] = []
         var segments = 0
         for row in rows {
@@ -190,6 +191,14 @@ enum ReaderFixtures {
         var options = ParquetWriterOptions(createdBy: createdBy)
         options.rowGroupBytes = 3 << 20
         return ReaderFixture(name: "defaults", columns: columns, rows: rows, options: options)
+    }
+
+    /// `all_types` again with GZIP pages (stored DEFLATE blocks), so every reader decompresses.
+    static func gzip() -> ReaderFixture {
+        var fixture = allTypes()
+        fixture.name = "all_types_gzip"
+        fixture.codec = StoredGzipPageCodec()
+        return fixture
     }
 
     static func empty() -> ReaderFixture {
