@@ -390,8 +390,17 @@ struct ColumnChunkWriter: Sendable {
     {
         if dictionaryEnabled && !dictionaryIndices.isEmpty {
             try writeDictionaryPages(output: &output)
+        } else if dictionaryEnabled {
+            // A dictionary-mode chunk of NULLs only: PLAIN pages of levels alone, no dictionary.
+            let levels = definitionLevels
+            try levels.withUnsafeBufferPointer { all throws(ParquetWriterError) in
+                for start in stride(from: 0, to: all.count, by: limits.maxValuesPerPage) {
+                    let page = UnsafeBufferPointer(rebasing: all[start..<min(start + limits.maxValuesPerPage, all.count)])
+                    try writeDataPage(levels: page, encoding: .plain, output: &output) { _ in }
+                }
+            }
+            definitionLevels.removeAll(keepingCapacity: true)
         } else {
-            // PLAIN pages, or a dictionary-mode chunk of NULLs only (no dictionary page needed).
             try cutPage(output: &output)
         }
         var parts: [[UInt8]] = []

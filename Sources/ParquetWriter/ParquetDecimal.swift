@@ -26,11 +26,16 @@ public enum ParquetDecimal {
         return .fixedLenByteArray
     }
 
+    /// 10^0 ... 10^38, computed once: the per-value precision checks look them up.
+    private static let powersOfTen: [Int128] = {
+        var powers: [Int128] = [1]
+        for _ in 1...maxPrecision { powers.append(powers[powers.count - 1] * 10) }
+        return powers
+    }()
+
     /// 10^exponent for 0...38.
     public static func powerOfTen(_ exponent: Int) -> Int128 {
-        var result: Int128 = 1
-        for _ in 0..<exponent { result &*= 10 }
-        return result
+        powersOfTen[exponent]
     }
 
     /// The largest unscaled magnitude of DECIMAL(precision, _): 10^precision - 1.

@@ -116,6 +116,20 @@ struct ParquetFileWriterTests {
         }
     }
 
+    @Test func aStringChunkOfNullsOnlyHasNoDictionaryAndBoundedPages() throws {
+        var writer = try ParquetFileWriter(columns: [ParquetColumn(name: "s", type: .string)], options: options)
+        for _ in 0..<50_000 {
+            try writer.appendNull()
+            try writer.endRow()
+        }
+        _ = try writer.finish()
+        let chunk = try #require(writer.fileMetaData.rowGroups.first?.columns.first?.metaData)
+        #expect(chunk.dictionaryPageOffset == nil)
+        #expect(chunk.encodingStats == [PageEncodingStats(pageType: .dataPage, encoding: .plain, count: 3)])
+        #expect(chunk.numValues == 50_000)
+        #expect(chunk.statistics == Statistics(nullCount: 50_000))
+    }
+
     @Test func statisticsOfAChunk() throws {
         let columns = [
             ParquetColumn(name: "n", type: .int64),

@@ -95,6 +95,8 @@ enum ReaderFixtures {
         4_102_444_800_000_001,  // 2100-01-01T00:00:00.000001Z
         5_694_969_600_123_456,  // 2150-06-20T00:00:00.123456Z
         1_764_201_600_000_000,  // 2025-11-27
+        -62_135_596_800_000_000,  // 0001-01-01T00:00:00Z
+        253_402_214_399_000_000,  // 9999-12-30T23:59:59Z (odd rows add up to 2.5 ms)
     ]
 
     /// Every type, NULLs, unicode, strings over 64 bytes, extreme integers, timestamps before

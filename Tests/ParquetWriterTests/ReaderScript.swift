@@ -70,8 +70,11 @@ def read_pyarrow(path):
                 if st.has_min_max:
                     entry["min_raw"] = norm(st.min_raw)
                     entry["max_raw"] = norm(st.max_raw)
-                    entry["min"] = norm(st.min)
-                    entry["max"] = norm(st.max)
+                    try:
+                        entry["min"] = norm(st.min)
+                        entry["max"] = norm(st.max)
+                    except (OverflowError, ValueError) as error:  # e.g. a timestamp past year 9999
+                        entry["logical_error"] = str(error)
             chunks.append(entry)
         groups.append({"num_rows": rg.num_rows, "total_byte_size": rg.total_byte_size, "columns": chunks})
     schema = []
