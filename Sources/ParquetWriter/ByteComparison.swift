@@ -24,6 +24,13 @@ enum ByteComparison {
     static func precedes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         let common = min(lhs.count, rhs.count)
         var index = 0
+        // Eight bytes at a time: big-endian words compare like their bytes, unsigned.
+        while index + 8 <= common {
+            let a = UInt64(bigEndian: lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let b = UInt64(bigEndian: rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if a != b { return a < b }
+            index += 8
+        }
         while index < common {
             let a = lhs[index]
             let b = rhs[index]

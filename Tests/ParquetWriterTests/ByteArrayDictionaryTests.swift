@@ -37,3 +37,22 @@ struct ByteArrayDictionaryTests {
         #expect(intern(&dictionary, "x", limit: 12) == .inserted(0))
     }
 }
+
+/// Unsigned byte order, the BYTE_ARRAY statistics order, across the word-at-a-time fast path.
+struct ByteComparisonTests {
+    func precedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in ByteComparison.precedes(l, r) } }
+    }
+
+    @Test func matchesLexicographicOrder() {
+        var generator = SplitMix64(seed: 42)
+        for _ in 0..<2_000 {
+            let common = (0..<Int(generator.next() % 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let lhs = common + (0..<Int(generator.next() % 12)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 3 * 127) }
+            let rhs = common + (0..<Int(generator.next() % 12)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 3 * 127) }
+            #expect(precedes(lhs, rhs) == lhs.lexicographicallyPrecedes(rhs), "\(lhs) vs \(rhs)")
+        }
+        #expect(precedes([0x7F], [0x80]) && !precedes([0x80], [0x7F]))
+        #expect(precedes(Array(repeating: 1, count: 9), Array(repeating: 1, count: 10)))
+    }
+}
