@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Parquet: a self-contained file writer (Thrift compact footer, pages, encodings,
+        // statistics); compression is injected per page, so it depends on nothing.
+        .target(
+            name: "ParquetWriter",
+            swiftSettings: strict
+        ),
         // Compressor: streaming gzip (deterministic header) or pass-through.
         .target(
             name: "ExporterCompressor",
@@ -187,6 +193,11 @@ let package = Package(
                 "ExporterEncoder", "ExporterCompressor", "ExporterCore",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ParquetWriterTests",
+            dependencies: ["ParquetWriter"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,515 @@
+/// Builds one column's chunk of the current row group: buffers the page being filled, cuts it
+/// into an encoded (and compressed) data page when full, and tracks the chunk's statistics.
+///
+/// One value per row, NULL included (a definition level of 0). Definition levels and PLAIN
+/// values are buffered as plain arrays and encoded when the page is cut, so an append is a few
+/// stores.
+///
+/// BYTE_ARRAY columns start dictionary encoded: their levels and dictionary indices are kept for
+/// the whole chunk and cut into RLE_DICTIONARY pages when it closes, behind the dictionary page.
+/// When the dictionary would pass its byte limit, the chunk so far is re-encoded as PLAIN pages
+/// (from the dictionary and the indices) and the column stays PLAIN for the rest of the file.
+/// A column whose first chunk with values kept its dictionary stays dictionary encoded instead:
+/// when its dictionary fills in a later row group, it asks the writer to close the row group
+/// (``wantsRowGroupClose``). So within one file a string column is dictionary encoded in every
+/// chunk or PLAIN in every chunk, never a mix: Arrow mixes them (within a chunk and across row
+/// groups), and fastparquet with pandas 3 (arrow-backed strings) reads the PLAIN values of such
+/// a column as NULL, for Arrow's own files too.
+/// Spec: https://github.com/apache/parquet-format#data-pages and Encodings.md.
+struct ColumnChunkWriter: Sendable {
+    /// How values of the column are stored: the physical type with what its statistics need.
+    enum Storage: Sendable, Equatable {
+        case byteArray(isJSON: Bool)
+        case int64
+        case int32Decimal
+        case int64Decimal
+        case fixedDecimal
+        case boolean
+    }
+
+    /// The options a chunk needs, copied out of ``ParquetWriterOptions`` so the per-value path
+    /// does not retain the options' strings and arrays.
+    struct Limits: Sendable {
+        var pageSizeBytes: Int
+        var maxValuesPerPage: Int
+        var dictionaryByteLimit: Int
+        var statisticsTruncateLength: Int
+
+        init(_ options: ParquetWriterOptions) {
+            pageSizeBytes = options.pageSizeBytes
+            maxValuesPerPage = options.maxValuesPerPage
+            dictionaryByteLimit = options.dictionaryByteLimit
+            statisticsTruncateLength = options.statisticsTruncateLength
+        }
+    }
+
+    let column: ParquetColumn
+    let storage: Storage
+    let physicalType: ParquetPhysicalType
+    let limits: Limits
+
+    // The page being filled.
+    private var definitionLevels: [UInt8] = []
+    private var plainValues: [UInt8] = []
+    private var booleans = BooleanBitPacker()
+    private var dictionaryIndices: [UInt32] = []
+
+    /// The file-wide dictionary decision for a BYTE_ARRAY column (see the type's doc).
+    enum DictionaryPolicy: Sendable {
+        /// No chunk with values yet: try a dictionary, fall back to PLAIN when it fills.
+        case trying
+        /// A chunk kept its dictionary: every chunk does; a full dictionary closes the row group.
+        case committed
+        /// A chunk fell back: PLAIN for the rest of the file.
+        case off
+    }
+
+    // The chunk so far.
+    private var dictionary = ByteArrayDictionary()
+    private var dictionaryPolicy: DictionaryPolicy
+    private var dictionaryEnabled: Bool
+    /// A committed dictionary reached its limit: the writer closes the row group after this row.
+    private(set) var wantsRowGroupClose = false
+    /// Finished pages (header and compressed body), each its own exactly sized buffer: no
+    /// growth slack, and handed out without being copied again.
+    private var dataPages: [[UInt8]] = []
+    private var dataPagesBytes = 0
+    private var numValues: Int64 = 0
+    private var nullCount: Int64 = 0
+    private var dataUncompressedBytes: Int64 = 0
+    private var dictionaryDataPageCount: Int32 = 0
+    private var plainDataPageCount: Int32 = 0
+
+    // Statistics of the chunk.
+    private var hasValue = false
+    private var minInteger: Int64 = 0
+    private var maxInteger: Int64 = 0
+    private var minWide: Int128 = 0
+    private var maxWide: Int128 = 0
+    private var sawFalse = false
+    private var sawTrue = false
+    private var minBytes: [UInt8] = []
+    private var maxBytes: [UInt8] = []
+
+    init(column: ParquetColumn, limits: Limits) {
+        self.column = column
+        self.limits = limits
+        physicalType = column.type.physicalType
+        switch column.type {
+        case .string: storage = .byteArray(isJSON: false)
+        case .json: storage = .byteArray(isJSON: true)
+        case .int64, .timestampMicrosUTC: storage = .int64
+        case .boolean: storage = .boolean
+        case .decimal:
+            switch physicalType {
+            case .int32: storage = .int32Decimal
+            case .int64: storage = .int64Decimal
+            default: storage = .fixedDecimal
+            }
+        }
+        if case .byteArray = storage {
+            dictionaryPolicy = .trying
+            dictionaryEnabled = true
+        } else {
+            dictionaryPolicy = .off
+            dictionaryEnabled = false
+        }
+    }
+
+    // MARK: Appending
+
+    @inline(__always)
+    mutating func appendNull() {
+        definitionLevels.append(0)
+        nullCount += 1
+    }
+
+    @inline(__always)
+    mutating func append(int64 value: Int64) {
+        definitionLevels.append(1)
+        PlainEncoder.append(int64: value, to: &plainValues)
+        noteInteger(value)
+    }
+
+    /// A decimal's unscaled value, already checked against the column's precision.
+    @inline(__always)
+    mutating func append(decimal value: Int128) {
+        definitionLevels.append(1)
+        switch storage {
+        case .int32Decimal:
+            let narrow = Int32(truncatingIfNeeded: value)
+            PlainEncoder.append(int32: narrow, to: &plainValues)
+            noteInteger(Int64(narrow))
+        case .int64Decimal:
+            let narrow = Int64(truncatingIfNeeded: value)
+            PlainEncoder.append(int64: narrow, to: &plainValues)
+            noteInteger(narrow)
+        default:
+            ParquetDecimal.appendBigEndian(value, to: &plainValues)
+            if !hasValue {
+                minWide = value
+                maxWide = value
+                hasValue = true
+            } else if value < minWide {
+                minWide = value
+            } else if value > maxWide {
+                maxWide = value
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func append(bool value: Bool) {
+        definitionLevels.append(1)
+        booleans.append(value)
+        if value { sawTrue = true } else { sawFalse = true }
+        hasValue = true
+    }
+
+    /// A BYTE_ARRAY value: interned in the dictionary while it is enabled, else PLAIN.
+    mutating func append(bytes value: UnsafeRawBufferPointer, output: inout PageOutput)
+        throws(ParquetWriterError)
+    {
+        if dictionaryEnabled {
+            let committed = dictionaryPolicy == .committed
+            switch dictionary.intern(value, byteLimit: committed ? Int.max : limits.dictionaryByteLimit) {
+            case .existing(let index):
+                definitionLevels.append(1)
+                dictionaryIndices.append(index)
+                return
+            case .inserted(let index):
+                definitionLevels.append(1)
+                dictionaryIndices.append(index)
+                noteBytes(value)
+                if committed && dictionary.plainBytes.count >= limits.dictionaryByteLimit {
+                    wantsRowGroupClose = true
+                }
+                return
+            case .full:
+                try fallBackToPlain(output: &output)
+                dictionaryPolicy = .off
+            }
+        }
+        definitionLevels.append(1)
+        PlainEncoder.append(byteArray: value, to: &plainValues)
+        noteBytes(value)
+    }
+
+    @inline(__always)
+    private mutating func noteInteger(_ value: Int64) {
+        if !hasValue {
+            minInteger = value
+            maxInteger = value
+            hasValue = true
+        } else if value < minInteger {
+            minInteger = value
+        } else if value > maxInteger {
+            maxInteger = value
+        }
+    }
+
+    private mutating func noteBytes(_ value: UnsafeRawBufferPointer) {
+        if !hasValue {
+            minBytes.append(contentsOf: value)
+            maxBytes.append(contentsOf: value)
+            hasValue = true
+            return
+        }
+        if minBytes.withUnsafeBytes({ ByteComparison.precedes(value, $0) }) {
+            minBytes.removeAll(keepingCapacity: true)
+            minBytes.append(contentsOf: value)
+        } else if maxBytes.withUnsafeBytes({ ByteComparison.precedes($0, value) }) {
+            maxBytes.removeAll(keepingCapacity: true)
+            maxBytes.append(contentsOf: value)
+        }
+    }
+
+    // MARK: Sizes
+
+    /// The PLAIN page being filled, as it will be encoded (about: levels at one bit each).
+    var pageBytesEstimate: Int {
+        plainValues.count + booleans.bytes.count + definitionLevels.count / 8 + 8
+    }
+
+    /// What this chunk holds in memory: finished pages, the page being filled, and in dictionary
+    /// mode the dictionary with the chunk's levels and indices (as buffered, not as encoded, so
+    /// the row-group budget bounds memory).
+    var bufferedBytes: Int {
+        if dictionaryEnabled {
+            return dataPagesBytes + dictionary.plainBytes.count
+                + definitionLevels.count + dictionaryIndices.count * MemoryLayout<UInt32>.stride
+        }
+        return dataPagesBytes + pageBytesEstimate
+    }
+
+    /// Whether the PLAIN page being filled reached the page size or value count, so the writer
+    /// cuts it (dictionary pages are cut when the chunk closes, once the dictionary is final).
+    @inline(__always)
+    var pageIsFull: Bool {
+        !dictionaryEnabled
+            && (definitionLevels.count >= limits.maxValuesPerPage || pageBytesEstimate >= limits.pageSizeBytes)
+    }
+
+    /// The dictionary is full: re-encodes the chunk so far as PLAIN pages (each index replaced by
+    /// its entry) and turns dictionary encoding off for the rest of the chunk.
+    private mutating func fallBackToPlain(output: inout PageOutput)
+        throws(ParquetWriterError)
+    {
+        let levels = definitionLevels
+        let indices = dictionaryIndices
+        let entries = dictionary
+        definitionLevels.removeAll(keepingCapacity: false)
+        dictionaryIndices.removeAll(keepingCapacity: false)
+        dictionaryEnabled = false
+        var nextIndex = 0
+        for level in levels {
+            if level == 0 {
+                definitionLevels.append(0)
+            } else {
+                definitionLevels.append(1)
+                entries.withEntry(Int(indices[nextIndex])) { PlainEncoder.append(byteArray: $0, to: &plainValues) }
+                nextIndex += 1
+            }
+            if definitionLevels.count >= limits.maxValuesPerPage || pageBytesEstimate >= limits.pageSizeBytes {
+                try cutPage(output: &output)
+            }
+        }
+        dictionary = ByteArrayDictionary()
+    }
+
+    // MARK: Pages
+
+    /// Encodes the PLAIN page being filled as a data page v1: `[u32 length][RLE definition
+    /// levels]` then the values (PLAIN, or bit-packed booleans).
+    mutating func cutPage(output: inout PageOutput) throws(ParquetWriterError) {
+        guard !definitionLevels.isEmpty else { return }
+        let levels = definitionLevels
+        let values = storage == .boolean ? booleans.bytes : plainValues
+        try levels.withUnsafeBufferPointer { levels throws(ParquetWriterError) in
+            try writeDataPage(levels: levels, encoding: .plain, output: &output) { $0.append(contentsOf: values) }
+        }
+        definitionLevels.removeAll(keepingCapacity: true)
+        plainValues.removeAll(keepingCapacity: true)
+        booleans.removeAll()
+    }
+
+    /// Cuts the chunk's buffered levels and indices into RLE_DICTIONARY data pages: each page
+    /// `[u32 length][RLE definition levels][bit width][RLE indices]`, the bit width that of the
+    /// final dictionary.
+    private mutating func writeDictionaryPages(output: inout PageOutput)
+        throws(ParquetWriterError)
+    {
+        let bitWidth = max(1, RLEHybridEncoder.bitWidth(forMaxValue: UInt32(dictionary.count - 1)))
+        let valuesPerPage = max(1, min(limits.maxValuesPerPage, limits.pageSizeBytes * 8 / (bitWidth + 1)))
+        let levels = definitionLevels
+        let indices = dictionaryIndices
+        try levels.withUnsafeBufferPointer { allLevels throws(ParquetWriterError) in
+            try indices.withUnsafeBufferPointer { allIndices throws(ParquetWriterError) in
+                var levelStart = 0
+                var indexStart = 0
+                while levelStart < allLevels.count {
+                    let levelEnd = min(levelStart + valuesPerPage, allLevels.count)
+                    let pageLevels = UnsafeBufferPointer(rebasing: allLevels[levelStart..<levelEnd])
+                    var present = 0
+                    for level in pageLevels where level != 0 { present += 1 }
+                    let pageIndices = UnsafeBufferPointer(rebasing: allIndices[indexStart..<(indexStart + present)])
+                    try writeDataPage(levels: pageLevels, encoding: .rleDictionary, output: &output) { body in
+                        body.append(UInt8(bitWidth))
+                        RLEHybridEncoder.encode(pageIndices, bitWidth: bitWidth, into: &body)
+                    }
+                    levelStart = levelEnd
+                    indexStart += present
+                }
+            }
+        }
+        definitionLevels.removeAll(keepingCapacity: true)
+        dictionaryIndices.removeAll(keepingCapacity: true)
+    }
+
+    /// Assembles one data page v1 in the scratch body (levels with their 4-byte length, then what
+    /// `values` appends), compresses it and appends header and page to the chunk.
+    private mutating func writeDataPage(
+        levels: UnsafeBufferPointer<UInt8>, encoding: ParquetEncoding, output: inout PageOutput,
+        values: (inout [UInt8]) -> Void
+    ) throws(ParquetWriterError) {
+        var body = output.scratch
+        output.scratch = []
+        body.removeAll(keepingCapacity: true)
+        body.append(contentsOf: [0, 0, 0, 0])
+        RLEHybridEncoder.encode(levels, bitWidth: 1, into: &body)
+        let levelBytes = UInt32(truncatingIfNeeded: body.count - 4)
+        body[0] = UInt8(truncatingIfNeeded: levelBytes)
+        body[1] = UInt8(truncatingIfNeeded: levelBytes >> 8)
+        body[2] = UInt8(truncatingIfNeeded: levelBytes >> 16)
+        body[3] = UInt8(truncatingIfNeeded: levelBytes >> 24)
+        values(&body)
+        let header = PageHeader(
+            type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
+            dataPageHeader: DataPageHeader(numValues: Int32(levels.count), encoding: encoding))
+        let (page, uncompressedBytes) = try encodePage(body, header: header, codec: output.codec)
+        dataPages.append(page)
+        dataPagesBytes += page.count
+        dataUncompressedBytes += uncompressedBytes
+        numValues += Int64(levels.count)
+        if encoding == .rleDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
+        output.scratch = body
+    }
+
+    /// Compresses `body` and returns the page as stored (header with its sizes filled in, then
+    /// the compressed body) and its uncompressed size, header included.
+    private func encodePage(_ body: [UInt8], header: PageHeader, codec: any PageCodec)
+        throws(ParquetWriterError) -> (page: [UInt8], uncompressedBytes: Int64)
+    {
+        let compressed: [UInt8]
+        do {
+            compressed = try codec.compress(body)
+        } catch {
+            throw .compressionFailed(codec: codec.codec, message: String(describing: error))
+        }
+        guard body.count <= Int(Int32.max), compressed.count <= Int(Int32.max) else {
+            throw .valueTooLarge(column: column.name, bytes: body.count)
+        }
+        var sized = header
+        sized.uncompressedPageSize = Int32(body.count)
+        sized.compressedPageSize = Int32(compressed.count)
+        let headerBytes = ThriftCompactWriter.serialize(sized)
+        var page: [UInt8] = []
+        page.reserveCapacity(headerBytes.count + compressed.count)
+        page.append(contentsOf: headerBytes)
+        page.append(contentsOf: compressed)
+        return (page, Int64(headerBytes.count + body.count))
+    }
+
+    // MARK: Closing
+
+    /// Ends the chunk: cuts the last page, lays out `[dictionary page] data pages` starting at
+    /// file offset `start`, and returns those bytes with the chunk's metadata. The writer is
+    /// then empty, ready for the next row group.
+    mutating func close(at start: Int64, output: inout PageOutput)
+        throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData)
+    {
+        if dictionaryEnabled && !dictionaryIndices.isEmpty {
+            try writeDictionaryPages(output: &output)
+        } else if dictionaryEnabled {
+            // A dictionary-mode chunk of NULLs only: PLAIN pages of levels alone, no dictionary.
+            let levels = definitionLevels
+            try levels.withUnsafeBufferPointer { all throws(ParquetWriterError) in
+                for start in stride(from: 0, to: all.count, by: limits.maxValuesPerPage) {
+                    let page = UnsafeBufferPointer(rebasing: all[start..<min(start + limits.maxValuesPerPage, all.count)])
+                    try writeDataPage(levels: page, encoding: .plain, output: &output) { _ in }
+                }
+            }
+            definitionLevels.removeAll(keepingCapacity: true)
+        } else {
+            try cutPage(output: &output)
+        }
+        var parts: [[UInt8]] = []
+        var uncompressed = dataUncompressedBytes
+        var dictionaryPageOffset: Int64?
+        var encodings: Set<ParquetEncoding> = [.rle]
+        var encodingStats: [PageEncodingStats] = []
+        if dictionaryDataPageCount > 0 {
+            let header = PageHeader(
+                type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
+                dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dictionary.count), encoding: .plain))
+            let (dictionaryPage, dictionaryUncompressed) = try encodePage(
+                dictionary.plainBytes, header: header, codec: output.codec)
+            uncompressed += dictionaryUncompressed
+            dictionaryPageOffset = start
+            parts.append(dictionaryPage)
+            encodings.insert(.plain)
+            encodings.insert(.rleDictionary)
+            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+            encodingStats.append(
+                PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: dictionaryDataPageCount))
+        }
+        if plainDataPageCount > 0 {
+            encodings.insert(.plain)
+            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainDataPageCount))
+        }
+        let dictionaryBytes = parts.first?.count ?? 0
+        parts.append(contentsOf: dataPages)
+        let compressed = Int64(dictionaryBytes + dataPagesBytes)
+        let metaData = ColumnMetaData(
+            type: physicalType,
+            encodings: encodings.sorted(),
+            pathInSchema: [column.name],
+            codec: output.codec.codec,
+            numValues: numValues,
+            totalUncompressedSize: uncompressed,
+            totalCompressedSize: compressed,
+            dataPageOffset: start + Int64(dictionaryBytes),
+            dictionaryPageOffset: dictionaryPageOffset,
+            statistics: statistics(),
+            encodingStats: encodingStats)
+        reset()
+        return (parts, metaData)
+    }
+
+    /// The chunk's statistics: NULL count always, bounds when it has a value. Integers, decimals
+    /// and timestamps compare signed; strings and JSON as unsigned bytes, strings truncated to
+    /// `statisticsTruncateLength` (inexact), JSON bounds only when they fit whole (a cut JSON
+    /// text would not be a valid JSON value).
+    func statistics() -> Statistics {
+        var statistics = Statistics(nullCount: nullCount)
+        guard hasValue else { return statistics }
+        let minValue: [UInt8]
+        let maxValue: [UInt8]
+        var minExact = true
+        var maxExact = true
+        switch storage {
+        case .int64, .int64Decimal:
+            minValue = PlainEncoder.encode(int64: minInteger)
+            maxValue = PlainEncoder.encode(int64: maxInteger)
+            statistics.min = minValue
+            statistics.max = maxValue
+        case .int32Decimal:
+            minValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: minInteger))
+            maxValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: maxInteger))
+            statistics.min = minValue
+            statistics.max = maxValue
+        case .fixedDecimal:
+            minValue = ParquetDecimal.bigEndianBytes(minWide)
+            maxValue = ParquetDecimal.bigEndianBytes(maxWide)
+        case .boolean:
+            minValue = [sawFalse ? 0 : 1]
+            maxValue = [sawTrue ? 1 : 0]
+            statistics.min = minValue
+            statistics.max = maxValue
+        case .byteArray(let isJSON):
+            let limit = limits.statisticsTruncateLength
+            if isJSON {
+                guard minBytes.count <= limit && maxBytes.count <= limit else { return statistics }
+                minValue = minBytes
+                maxValue = maxBytes
+            } else {
+                (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: limit)
+                (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: limit)
+            }
+        }
+        statistics.minValue = minValue
+        statistics.maxValue = maxValue
+        statistics.isMinValueExact = minExact
+        statistics.isMaxValueExact = maxExact
+        return statistics
+    }
+
+    private mutating func reset() {
+        if dictionaryPolicy == .trying && dictionaryDataPageCount > 0 { dictionaryPolicy = .committed }
+        dictionary.removeAll()
+        dictionaryEnabled = dictionaryPolicy != .off
+        wantsRowGroupClose = false
+        dataPages = []
+        dataPagesBytes = 0
+        numValues = 0
+        nullCount = 0
+        dataUncompressedBytes = 0
+        dictionaryDataPageCount = 0
+        plainDataPageCount = 0
+        hasValue = false
+        sawFalse = false
+        sawTrue = false
+        minBytes.removeAll(keepingCapacity: true)
+        maxBytes.removeAll(keepingCapacity: true)
+    }
+}

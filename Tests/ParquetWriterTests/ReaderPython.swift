@@ -1,0 +1,87 @@
+import Foundation
+
+/// Finds and runs the Python that has the independent Parquet readers installed
+/// (scripts/install-parquet-readers.sh).
+enum ReaderPython {
+    /// `PARQUET_READERS_PYTHON`, else the venv the install script creates.
+    static var path: String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["PARQUET_READERS_PYTHON"], !explicit.isEmpty {
+            return FileManager.default.isExecutableFile(atPath: explicit) ? explicit : nil
+        }
+        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.cache")
+        let venv = cache + "/flexprice-exporter/parquet-venv/bin/python"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    /// Under CI the readers must be there: the test runs (and fails) instead of being skipped.
+    static var isCI: Bool {
+        let value = ProcessInfo.processInfo.environment["CI"] ?? ""
+        return !value.isEmpty && value != "false" && value != "0"
+    }
+
+    static var shouldRun: Bool { path != nil || isCI }
+
+    enum Failure: Error, CustomStringConvertible {
+        case missing
+        case failed(status: Int32, stderr: String)
+        case notJSON(String)
+
+        var description: String {
+            switch self {
+            case .missing:
+                "no Python with pyarrow/duckdb/fastparquet: run scripts/install-parquet-readers.sh "
+                    + "or set PARQUET_READERS_PYTHON"
+            case .failed(let status, let stderr): "reader script exited \(status): \(stderr)"
+            case .notJSON(let text): "reader script printed no JSON: \(text.prefix(500))"
+            }
+        }
+    }
+
+    /// Under CI a missing venv is installed by scripts/install-parquet-readers.sh (from PyPI), so
+    /// a fresh CI machine runs the readers rather than skipping them.
+    static func installIfCI() throws {
+        guard path == nil, isCI else { return }
+        let script = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/install-parquet-readers.sh")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path]
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure.failed(status: process.terminationStatus, stderr: "scripts/install-parquet-readers.sh failed")
+        }
+    }
+
+    /// Runs the reader script over `files` and returns its JSON, keyed by file path.
+    static func read(_ files: [String], in directory: URL) throws -> [String: Any] {
+        try installIfCI()
+        guard let python = path else { throw Failure.missing }
+        let script = directory.appendingPathComponent("read_parquet.py")
+        try Data(readerScript.utf8).write(to: script)
+        let errors = directory.appendingPathComponent("reader-stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script.path] + files
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw Failure.failed(status: process.terminationStatus, stderr: stderr)
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Failure.notJSON(String(decoding: data, as: UTF8.self))
+        }
+        return json
+    }
+}

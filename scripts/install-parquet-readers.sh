@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# install-parquet-readers.sh: installs the independent Parquet readers the tests check our files
+# with (pyarrow, DuckDB, fastparquet, pandas) into a private virtualenv, because Debian's python
+# refuses system-wide pip installs and the readers must not be ours.
+#
+# The ParquetWriterTests reader test finds the venv's python through PARQUET_READERS_PYTHON, or
+# at the default path below; without it the test is skipped locally and fails under CI=true.
+# Idempotent: a quick no-op when every reader already imports.
+set -euo pipefail
+
+VENV="${PARQUET_READERS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/parquet-venv}"
+# Pinned so the statistics and type mapping the tests compare against do not drift between runs.
+SPECS=(
+  "${PARQUET_READERS_PYARROW_SPEC:-pyarrow==26.0.1}"
+  "${PARQUET_READERS_DUCKDB_SPEC:-duckdb==1.4.4}"
+  "${PARQUET_READERS_FASTPARQUET_SPEC:-fastparquet==2026.9.0}"
+  "${PARQUET_READERS_PANDAS_SPEC:-pandas==3.1.1}"
+)
+
+if [[ -x "$VENV/bin/python" ]] \
+  && "$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas' 2>/dev/null; then
+  exit 0
+fi
+
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  echo "install-parquet-readers: python3-venv missing, installing it" >&2
+  if [[ $EUID -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  else
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+fi
+
+echo "install-parquet-readers: creating $VENV" >&2
+mkdir -p "$(dirname "$VENV")"
+python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet "${SPECS[@]}"
+"$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas; print("install-parquet-readers: pyarrow", pyarrow.__version__, "duckdb", duckdb.__version__, "fastparquet", fastparquet.__version__)'
