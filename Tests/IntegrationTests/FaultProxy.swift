@@ -155,7 +155,7 @@ final class FaultProxy: Sendable {
         }
         request.headers.add(name: "content-length", value: String(body.readableBytes))
         request.body = .bytes(body)
-        let response = try await http.execute(request, timeout: .seconds(60))
+        let response = try await http.execute(request, timeout: .seconds(300))
         let responseBody = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var headers = HTTPHeaders()
         for (name, value) in response.headers where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
