@@ -67,6 +67,9 @@ struct FaultInjectionTests {
             let object = keys.contains(Self.key) ? try await services.fetch(bucket: bucket, key: Self.key, gzip: false).raw : nil
             let failure: ExportError? = reports.compactMap { if case .failed(let e) = $0.result { e } else { nil } }.first
             if failure != nil { #expect(keys.isEmpty, "a failed export leaves no object: \(keys)") }
+            // Retried requests are signed afresh and correctly too.
+            #expect(proxy.signatureMismatches.isEmpty, "\(proxy.signatureMismatches)")
+            #expect(proxy.verifiedCount == proxy.exchanges.count && proxy.verifiedCount >= 2, "\(proxy.requests)")
             return Outcome(failed: failure != nil, error: failure, object: object,
                            clean: try await services.fetch(bucket: clean.bucket, key: Self.key, gzip: false).raw,
                            pendingUploads: try await client.listMultipartUploads(), requests: proxy.requests)

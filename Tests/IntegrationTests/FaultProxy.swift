@@ -7,7 +7,12 @@ import Synchronization
 
 /// An HTTP proxy between the exporter and moto that injects one fault into chosen requests:
 /// an S3 error status, a connection dropped in the middle of the request body, or a response
-/// delayed past the client's timeout. Everything else is forwarded to moto unchanged.
+/// delayed past the client's timeout. Everything else is forwarded to moto unchanged, the Host
+/// header included (it is signed).
+///
+/// Every complete request's SigV4 signature is checked with ``SigV4Verifier`` (the test's own
+/// implementation) against the test credentials, since moto checks none: a test asserts
+/// ``signatureMismatches`` is empty and ``verifiedCount`` covers its requests.
 final class FaultProxy: Sendable {
     enum Fault: Sendable {
         /// Answer with this status and S3 error code instead of forwarding.
@@ -18,11 +23,65 @@ final class FaultProxy: Sendable {
         case delay(Duration)
     }
 
+    /// One request as it arrived, and what the verifier made of its signature.
+    struct Exchange: Sendable {
+        let method: String
+        /// The request target, still percent-encoded: `/bucket/key?query`.
+        let target: String
+        /// Every header as received, names lower-cased.
+        let headers: [(String, String)]
+        let bodyBytes: Int
+        /// nil for a request cut off before its body was complete.
+        let verdict: SigV4Verifier.Verdict?
+
+        func header(_ name: String) -> String? { headers.first { $0.0 == name }?.1 }
+        /// Query item names, decoded.
+        var queryNames: Set<String> {
+            Set(SigV4Verifier.split(target: target).query.split(separator: "&").map {
+                SigV4Verifier.percentDecode(String($0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0])) ?? ""
+            })
+        }
+        /// The S3 operation this request is, by method, query and headers.
+        var operation: String {
+            let query = queryNames
+            let (path, _) = SigV4Verifier.split(target: target)
+            let onBucket = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).count <= 1
+            switch method {
+            case "GET" where query.contains("uploads"): return "ListMultipartUploads"
+            case "GET" where query.contains("list-type"): return "ListObjectsV2"
+            case "GET": return "GetObject"
+            case "HEAD": return onBucket ? "HeadBucket" : "HeadObject"
+            case "POST" where query.contains("uploads"): return "CreateMultipartUpload"
+            case "POST" where query.contains("uploadId"): return "CompleteMultipartUpload"
+            case "PUT" where query.contains("partNumber"): return "UploadPart"
+            case "PUT" where header("x-amz-copy-source") != nil: return "CopyObject"
+            case "PUT": return onBucket ? "CreateBucket" : "PutObject"
+            case "DELETE" where query.contains("uploadId"): return "AbortMultipartUpload"
+            case "DELETE": return "DeleteObject"
+            default: return method
+            }
+        }
+    }
+
     /// Requests seen so far, in order: "METHOD /path?query".
-    var requests: [String] { state.withLock { $0.requests } }
+    var requests: [String] { state.withLock { $0.exchanges.map { "\($0.method) \($0.target)" } } }
+    /// Complete requests seen so far, in order.
+    var exchanges: [Exchange] { state.withLock { $0.exchanges.filter { $0.verdict != nil } } }
+    /// Requests whose signature was checked and found valid.
+    var verifiedCount: Int {
+        state.withLock { $0.exchanges.filter { if case .valid? = $0.verdict { true } else { false } }.count }
+    }
+    /// "METHOD target: reason" for each request whose signature S3 would refuse.
+    var signatureMismatches: [String] {
+        state.withLock {
+            $0.exchanges.compactMap { exchange in
+                if case .invalid(let reason)? = exchange.verdict { "\(exchange.method) \(exchange.target): \(reason)" } else { nil }
+            }
+        }
+    }
 
     private struct State {
-        var requests: [String] = []
+        var exchanges: [Exchange] = []
         var faults: [Int: Fault]
     }
 
@@ -31,11 +90,16 @@ final class FaultProxy: Sendable {
     private let http: HTTPClient
     private let group: MultiThreadedEventLoopGroup
     private let channel = Mutex<(any Channel)?>(nil)
+    private let verifier: SigV4Verifier
 
-    /// - Parameter faults: request number (1-based) -> fault.
-    init(upstream: String, http: HTTPClient, faults: [Int: Fault]) {
+    /// - Parameters:
+    ///   - faults: request number (1-based) -> fault.
+    ///   - verifier: checks every request's signature; the test credentials by default.
+    init(upstream: String, http: HTTPClient, faults: [Int: Fault],
+         verifier: SigV4Verifier = SigV4Verifier(accessKeyID: TestServices.accessKey, secretAccessKey: TestServices.secretKey)) {
         self.upstream = upstream
         self.http = http
+        self.verifier = verifier
         self.state = Mutex(State(faults: faults))
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
@@ -59,23 +123,39 @@ final class FaultProxy: Sendable {
         try? await group.shutdownGracefully()
     }
 
-    /// Registers a request and returns its fault, if any.
-    fileprivate func register(_ head: HTTPRequestHead) -> Fault? {
+    /// Registers a request and returns its number (1-based) and fault, if any. Its signature
+    /// is checked once its body is complete (``verify(_:number:body:)``).
+    fileprivate func register(_ head: HTTPRequestHead) -> (Int, Fault?) {
         state.withLock { state in
-            state.requests.append("\(head.method.rawValue) \(head.uri)")
-            return state.faults[state.requests.count]
+            state.exchanges.append(Exchange(method: head.method.rawValue, target: head.uri,
+                                            headers: head.headers.map { ($0.name.lowercased(), $0.value) },
+                                            bodyBytes: 0, verdict: nil))
+            return (state.exchanges.count, state.faults[state.exchanges.count])
+        }
+    }
+
+    /// Checks the signature of request `number` now that its body is complete.
+    fileprivate func verify(_ head: HTTPRequestHead, number: Int, body: ByteBuffer) {
+        let verdict = verifier.verify(method: head.method.rawValue, target: head.uri,
+                                      headers: head.headers.map { ($0.name, $0.value) },
+                                      body: Array(body.readableBytesView), now: Date())
+        state.withLock { state in
+            let seen = state.exchanges[number - 1]
+            state.exchanges[number - 1] = Exchange(method: seen.method, target: seen.target, headers: seen.headers,
+                                                   bodyBytes: body.readableBytes, verdict: verdict)
         }
     }
 
     fileprivate func forward(_ head: HTTPRequestHead, body: ByteBuffer) async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer) {
         var request = HTTPClientRequest(url: upstream + head.uri)
         request.method = head.method
-        for (name, value) in head.headers where name.lowercased() != "host" && name.lowercased() != "content-length" {
+        // Host as the client sent (and signed) it, not the upstream's.
+        for (name, value) in head.headers where name.lowercased() != "content-length" {
             request.headers.add(name: name, value: value)
         }
         request.headers.add(name: "content-length", value: String(body.readableBytes))
         request.body = .bytes(body)
-        let response = try await http.execute(request, timeout: .seconds(60))
+        let response = try await http.execute(request, timeout: .seconds(300))
         let responseBody = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var headers = HTTPHeaders()
         for (name, value) in response.headers where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
@@ -94,6 +174,9 @@ final class FaultProxy: Sendable {
         var head: HTTPRequestHead?
         var body = ByteBuffer()
         var fault: Fault?
+        var number = 0
+        /// The body was cut off: nothing to verify.
+        var dropped = false
 
         init(proxy: FaultProxy) { self.proxy = proxy }
 
@@ -102,15 +185,18 @@ final class FaultProxy: Sendable {
             case .head(let head):
                 self.head = head
                 body.clear()
-                fault = proxy.register(head)
+                dropped = false
+                (number, fault) = proxy.register(head)
             case .body(var chunk):
                 if case .dropMidBody = fault {
+                    dropped = true
                     context.close(promise: nil)
                     return
                 }
                 body.writeBuffer(&chunk)
             case .end:
-                guard let head else { return }
+                guard let head, !dropped else { return }
+                proxy.verify(head, number: number, body: body)
                 let channel = context.channel
                 let (proxy, fault, body) = (self.proxy, self.fault, self.body)
                 Task {

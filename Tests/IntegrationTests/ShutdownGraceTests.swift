@@ -1,0 +1,73 @@
+import ExporterCore
+import Foundation
+import PostgresNIO
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGTERM gives the run in flight `EXPORTER_SHUTDOWN_SECONDS` to finish (DESIGN, daemon
+/// shutdown): a run that can finish in time is not aborted but completes, is recorded
+/// `succeeded`, and the daemon then exits 0. The run is held in flight by the proxy delaying its
+/// data upload, not by anything in the exporter.
+@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+struct ShutdownGraceTests {
+    @Test func aRunInFlightAtSigtermFinishesWithinTheGraceAndTheDaemonExitsZero() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            // Requests: 1 the check for orphaned uploads, 2 the data PutObject (held 5 s), 3 the manifest.
+            try await services.withProxy(faults: [2: .delay(.seconds(5))]) { proxy, proxyURL in
+                let now = Int64(Date().timeIntervalSince1970)
+                let window = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.s3Config(bucket: $0, endpoint: proxyURL, compression: .gzip) },
+                    seed: { tenant in
+                        try await services.execute("""
+                            INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
+                            SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(window.start) + g * 40), g
+                            FROM generate_series(1, 2000) AS g
+                            """)
+                    })
+                let daemon = try ExporterProcess(["run"], environment: [
+                    "DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,
+                    "EXPORTER_TICK_SECONDS": "1", "EXPORTER_GRACE_SECONDS": "0", "EXPORTER_LOG_LEVEL": "info",
+                    "EXPORTER_SHUTDOWN_SECONDS": "60",
+                ])
+                // The data upload has reached the proxy, which holds it: the run is in flight.
+                let held = try await eventually(timeout: .seconds(120), every: .milliseconds(20)) { proxy.requests.count >= 2 }
+                #expect(held, "\(proxy.requests)\n\(daemon.log)")
+                let dataRequest = try #require(proxy.requests.dropFirst().first)
+                #expect(dataRequest.hasPrefix("PUT ") && dataRequest.contains("feature_usage_") && dataRequest.hasSuffix(".csv.gz"),
+                        "\(proxy.requests)")
+                #expect(try await statuses(services) == ["running"])
+
+                let signalled = Date()
+                daemon.signal(SIGTERM)
+                #expect(await daemon.waitForExit(timeout: .seconds(120)) == 0, "\(daemon.log)")
+
+                let rows = try await services.postgres.rows("""
+                    SELECT status, error_code, finished_at, object_count FROM export_runs ORDER BY id
+                    """, logger: TestServices.logger)
+                #expect(rows.count == 1)
+                let (status, code, finished, objects) = try #require(rows.first).decode((String, String?, Date?, Int?).self)
+                #expect(status == "succeeded", "\(code ?? "")\n\(daemon.log)")
+                #expect(code == nil)
+                #expect(objects == 1)
+                let finishedAt = try #require(finished)
+                #expect(finishedAt > signalled, "the run finished after SIGTERM, within the grace")
+                #expect(daemon.log.contains("in-flight runs have 60 s"), "\(daemon.log)")
+                #expect(!daemon.log.contains("shutdown deadline reached"), "\(daemon.log)")
+
+                let keys = try await services.s3(bucket: connection.bucket).listObjects()
+                #expect(keys.count == 2 && keys.contains { $0.hasSuffix("_manifest.json") }, "\(keys)")
+                #expect(try await services.s3(bucket: connection.bucket).listMultipartUploads().isEmpty)
+                #expect(proxy.requests.count == 3, "\(proxy.requests)")
+                expectAllSignaturesVerified(proxy, atLeast: 3)
+            }
+        }
+    }
+
+    func statuses(_ services: Services) async throws -> [String] {
+        try await services.postgres.rows("SELECT status FROM export_runs ORDER BY id", logger: TestServices.logger)
+            .map { try $0.decode(String.self) }
+    }
+}
