@@ -81,6 +81,25 @@ struct CommandLineTests {
         }
     }
 
+    @Test func theDaemonMigratesADatabaseThatNeverRanMigrate() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await dropExporterTables(services)
+            let connection = try await services.newConnection()
+            let daemon = try ExporterProcess(["run"], environment: environment(services).merging([
+                "EXPORTER_TICK_SECONDS": "1", "EXPORTER_LOG_LEVEL": "info",
+            ]) { $1 })
+            let exported = try await eventually {
+                guard try await tableExists(services, "export_runs") else { return false }
+                return try await services.runs(connection: connection.id).map(\.status) == ["succeeded"]
+            }
+            daemon.signal(SIGTERM)
+            #expect(await daemon.waitForExit() == 0, "\(daemon.log)")
+            #expect(exported, "\(daemon.log)")
+            #expect(daemon.log.contains("applied migration"), "\(daemon.log)")
+            #expect(!daemon.log.contains("does not exist"), "\(daemon.log)")
+        }
+    }
+
     @Test func statusAndCheckChangeNoSchemaAndSayToRunMigrate() async throws {
         try await TestServices.with(freshDatabase: true) { services in
             try await dropExporterTables(services)
