@@ -120,7 +120,7 @@ public struct Migrations: Sendable {
                 return done
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.insufficientPrivilege {
-            let step = pending.map { "migration \($0.version) (\($0.name))" } ?? "reading exporter_migrations"
+            let step = pending.map { "applying migration \($0.version) (\($0.name))" } ?? "reading exporter_migrations"
             throw SchemaError.migrationRefused(step: step, detail: PostgresErrorText.describe(error))
         } catch {
             throw ExportError.database("migrate failed: \(PostgresErrorText.describe(error))")

@@ -3,7 +3,8 @@
 public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `status` and `check` never change the schema: a table is missing, so `migrate` never ran.
     case missingTable(String)
-    /// `run` or `sync` tried to apply a pending migration and the role may not.
+    /// `run` or `sync` tried to apply a pending migration (or to read which are applied) and
+    /// the role may not. `step` says what was refused: "applying migration 1 (create export_runs)".
     case migrationRefused(step: String, detail: String)
 
     public var description: String {
@@ -11,7 +12,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingTable(let table):
             "\(table) does not exist: run `flexprice-exporter migrate`"
         case .migrationRefused(let step, let detail):
-            "the exporter's tables need \(step), which this database role may not apply (\(detail)): "
+            "the exporter's tables could not be prepared: \(step) was refused (\(detail)): "
                 + "run `flexprice-exporter migrate` with a role that may create tables"
         }
     }
