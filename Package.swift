@@ -173,8 +173,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Generates BuildInfo.swift (VERSION and the git commit) for `--version`, on every build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .testTarget(
             name: "ExporterCoreTests",
             dependencies: ["ExporterCore"],

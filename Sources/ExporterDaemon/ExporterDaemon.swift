@@ -150,34 +150,43 @@ public final class ExporterDaemon: Service, Sendable {
     }
 
     /// One scheduler pass; its outcome goes to the log and the systemd STATUS.
+    ///
+    /// A pass with nothing due logs one line at debug (one every tick would drown the log at
+    /// info); a pass that ran, skipped or failed something logs one summary at info (and each
+    /// run's report at debug).
     private func pass(_ engine: ExportEngine, forced: Bool) async {
         let settings = current.withLock { $0 }
         let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
                                     tickSeconds: Int64(settings.tickSeconds))
         let clock = ContinuousClock()
         let started = clock.now
-        logger.debug("pass started", metadata: ["forced": "\(forced)"])
         do {
             let reports = try await engine.schedulePass(planner: planner, now: environment.now(), forced: forced,
                                                         maxConcurrency: settings.maxConcurrency)
-            let failed = reports.filter(\.failed).count
-            for report in reports where report.failed {
-                logger.debug("failed in this pass", metadata: ["run": "\(report)"])
+            let summary = PassSummary(reports)
+            let duration = DurationText.seconds(clock.now - started)
+            for report in reports {
+                logger.debug("in this pass", metadata: ["run": "\(report)"])
             }
-            let succeeded = reports.filter { if case .succeeded = $0.result { true } else { false } }.count
-            let summary = "last pass \(Timestamp.rfc3339(seconds: environment.now())): \(succeeded) succeeded, \(failed) failed"
-            if !reports.isEmpty {
-                logger.info("pass finished", metadata: ["succeeded": "\(succeeded)", "failed": "\(failed)",
-                                                       "duration": "\(clock.now - started)", "forced": "\(forced)"])
+            if reports.isEmpty {
+                logger.debug("pass finished: nothing due", metadata: ["duration": "\(duration)", "forced": "\(forced)"])
+            } else {
+                logger.info("pass finished", metadata: [
+                    "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)", "skipped": "\(summary.skipped)",
+                    "duration": "\(duration)", "forced": "\(forced)",
+                ])
             }
-            notify(.status(summary))
+            notify(.status("last pass \(Timestamp.rfc3339(seconds: environment.now())): "
+                           + "\(summary.succeeded) succeeded, \(summary.failed) failed"))
         } catch {
-            logger.error("pass failed", metadata: ["error": "\(error)"])
+            logger.error("pass failed", metadata: ["error": "\(error)", "duration": "\(DurationText.seconds(clock.now - started))"])
             notify(.status("last pass failed: \(error)"))
         }
     }
 
     /// Until the database answers: retry with back-off, report it in STATUS, never crash-loop.
+    /// Once it answers, pending migrations are applied (idempotent, under their advisory lock);
+    /// a role that may not apply them ends the daemon with ``SchemaError``, as retrying cannot help.
     private func waitForDatabase(_ history: RunHistory) async throws {
         var delay = 1
         while true {
@@ -185,8 +194,12 @@ public final class ExporterDaemon: Service, Sendable {
                 if let url = current.withLock({ $0.databaseURL }) {
                     try await DatabaseProbe.check(url, logger: logger)
                 }
+                try await history.migrations.run()
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
                 return
+            } catch let error as SchemaError {
+                notify(.status("stopped: \(error)"))
+                throw error
             } catch {
                 try Task.checkCancellation()
                 logger.error("waiting for the database", metadata: ["error": "\(error)", "retry_in": "\(delay)s"])

@@ -50,13 +50,20 @@ extension DatabasePool {
 /// Connects once, directly, to tell a reachable database from an unreachable one with the real
 /// reason: commands and the daemon's start-up check need an answer, not a wait.
 public enum DatabaseProbe {
+    /// - Throws: ``DatabaseUnavailableError`` when the server cannot be reached or refuses the
+    ///   session; ``SettingsError`` when DATABASE_URL's TLS settings cannot be used.
     public static func check(_ url: DatabaseURL, logger: Logger, timeout: Duration = .seconds(10)) async throws {
+        let configuration: PostgresConnection.Configuration
         do {
-            let configuration = try PostgresConnection.Configuration(databaseURL: url, connectTimeout: timeout)
+            configuration = try PostgresConnection.Configuration(databaseURL: url, connectTimeout: timeout)
+        } catch {
+            throw SettingsError.invalid(name: "DATABASE_URL", problem: "TLS settings cannot be used: \(error)")
+        }
+        do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()
         } catch {
-            throw ExportError.database("cannot connect to the database \(url): \(PostgresErrorText.describe(error))")
+            throw DatabaseUnavailableError(url: url, reason: PostgresErrorText.describe(error))
         }
     }
 }

@@ -43,7 +43,7 @@ extension ExportEngine {
     /// Per (connection, entity) of the published S3 connections: the last success, the last
     /// run and the next window.
     public func streamStatuses(connectionID: String?, planner: WindowPlanner, now: Int64) async throws -> [StreamStatus] {
-        let connections = try await catalog.publishedS3Connections(id: connectionID)
+        let connections = try await self.connections(connectionID)
         let states = try await history.scheduleStates(connectionIDs: connections.map(\.id))
         let latestRuns = try await history.runs(connectionID: connectionID, latestPerStream: true)
         let latestSuccesses = try await history.runs(connectionID: connectionID, latestPerStream: true, succeededOnly: true)
@@ -84,7 +84,7 @@ extension ExportEngine {
     /// (HeadBucket), and a write and delete of a probe object under the key prefix.
     public func check(connectionID: String?, now: Int64) async throws -> [ConnectionCheck] {
         var checks: [ConnectionCheck] = []
-        for connection in try await catalog.publishedS3Connections(id: connectionID) {
+        for connection in try await connections(connectionID) {
             var check = ConnectionCheck(connectionID: connection.id, steps: [])
             defer { checks.append(check) }
             let settings: ConnectionSettings

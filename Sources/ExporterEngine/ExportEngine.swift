@@ -132,8 +132,10 @@ public struct ExportEngine: Sendable {
     /// planner says are due, oldest first and stopping at the first failure; up to
     /// `maxConcurrency` (connection, entity) streams at once, never two runs of one stream.
     /// With `dryRun`, nothing is exported or recorded: each planned run is reported with its key
-    /// and row count.
-    public func schedulePass(planner: WindowPlanner, now: Int64, forced: Bool, maxConcurrency: Int,
+    /// and row count. A forced pass's runs are recorded as `forcedTrigger`: `signal` for the
+    /// daemon's SIGUSR1, `forced` for `sync --force`.
+    public func schedulePass(planner: WindowPlanner, now: Int64, forced: Bool, forcedTrigger: RunTrigger = .signal,
+                             maxConcurrency: Int,
                              connectionID: String? = nil, entities: [EntityType]? = nil,
                              dryRun: Bool = false) async throws -> [RunReport] {
         let connections = try await connections(connectionID)
@@ -149,7 +151,8 @@ public struct ExportEngine: Sendable {
                 // and backs off like any other instead of repeating every tick.
                 for entity in entities ?? entitiesOfConnection {
                     let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
-                    guard let first = planner.plan(interval: interval ?? .daily, state: state, now: now, forced: forced).first
+                    guard let first = planner.plan(interval: interval ?? .daily, state: state, now: now, forced: forced,
+                                                     forcedTrigger: forcedTrigger).first
                     else { continue }
                     if dryRun {
                         reports.append(RunReport(key: key(connection, entity, interval, first.window), runID: nil, result: .failed(error)))
@@ -161,7 +164,8 @@ public struct ExportEngine: Sendable {
             case .ready(let settings, let sink):
                 for entity in entities ?? settings.entityTypes {
                     let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
-                    let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced)
+                    let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
+                                            forcedTrigger: forcedTrigger)
                     guard !runs.isEmpty else { continue }
                     let keys = runs.map { key(connection, entity, settings.interval, $0.window) }
                     if dryRun {
@@ -235,13 +239,10 @@ public struct ExportEngine: Sendable {
         }
     }
 
-    /// The connections to look at: one by id (an error if it does not exist), or all.
-    private func connections(_ id: String?) async throws -> [ExportConnection] {
+    /// The connections to look at: one by id (``UnknownConnectionError`` if it does not exist), or all.
+    func connections(_ id: String?) async throws -> [ExportConnection] {
         let connections = try await catalog.publishedS3Connections(id: id)
-        if let id, connections.isEmpty {
-            throw ExportError.config(connection: id, field: "id",
-                                     problem: "matches no published connection with provider_type s3")
-        }
+        if let id, connections.isEmpty { throw UnknownConnectionError(connectionID: id) }
         return connections
     }
 
@@ -333,7 +334,7 @@ public struct ExportEngine: Sendable {
             var done = metadata
             done["rows"] = "\(outcome.rowCount)"
             done["bytes"] = "\(outcome.bytesUploaded)"
-            done["duration"] = "\(clock.now - started)"
+            done["duration"] = "\(DurationText.seconds(clock.now - started))"
             done["outcome"] = "succeeded"
             logger.info("run finished", metadata: done)
             return RunReport(key: key, runID: runID, result: .succeeded(outcome))
@@ -348,7 +349,7 @@ public struct ExportEngine: Sendable {
                 logger.error("could not record a failed run", metadata: ["run": "\(runID)", "error": "\(error)"])
             }
             var done = metadata
-            done["duration"] = "\(clock.now - started)"
+            done["duration"] = "\(DurationText.seconds(clock.now - started))"
             done["outcome"] = "failed"
             done["error"] = "\(failure.code): \(failure.message)"
             logger.error("run finished", metadata: done)

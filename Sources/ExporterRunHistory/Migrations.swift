@@ -3,11 +3,13 @@ import ExporterSource
 import Logging
 import PostgresNIO
 
-/// Creates and upgrades the tables the exporter owns (`flexprice-exporter migrate`).
+/// Creates and upgrades the tables the exporter owns (`flexprice-exporter migrate`, and `run` and
+/// `sync` at start).
 ///
 /// Each step runs once, in order, recorded in `exporter_migrations`; an advisory lock makes
-/// concurrent `migrate` runs (several daemons starting together) wait for each other instead of
-/// racing, so running it again is always safe.
+/// concurrent runs (several daemons starting together) wait for each other instead of racing,
+/// so running it again is always safe. When nothing is pending nothing is created, so a role
+/// that may only read and write the tables starts fine once someone has migrated.
 public struct Migrations: Sendable {
     /// The steps, in order. Append new ones; never edit an applied one.
     static let steps: [(version: Int, name: String, sql: [String])] = [
@@ -61,7 +63,19 @@ public struct Migrations: Sendable {
             )
             """,
         ]),
+        (3, "allow the trigger forced", [
+            // `sync --force` records its runs as `forced`, apart from the daemon's SIGUSR1 (`signal`).
+            // The constraint dropped is the one PostgreSQL named for migration 1's column CHECK.
+            "ALTER TABLE export_runs DROP CONSTRAINT IF EXISTS export_runs_trigger_check",
+            """
+            ALTER TABLE export_runs ADD CONSTRAINT export_runs_trigger_check
+                CHECK ("trigger" IN ('schedule', 'catch_up', 'signal', 'forced', 'manual', 'backfill'))
+            """,
+        ]),
     ]
+
+    /// The tables `status` and `check` read, which only a migration creates.
+    static let requiredTables = ["export_runs", "exporter_workers"]
 
     private let client: DatabasePool
     private let logger: Logger
@@ -72,22 +86,29 @@ public struct Migrations: Sendable {
     }
 
     /// Applies every step not applied yet; returns the versions it applied.
+    ///
+    /// - Throws: ``SchemaError/migrationRefused(version:detail:)`` when the role may not create
+    ///   or alter the tables, ``ExportError/database(_:)`` for any other database failure.
     @discardableResult
     public func run() async throws -> [Int] {
+        var pending: (version: Int, name: String)?
         do {
             return try await client.transaction(logger: logger) { connection in
                 // A constant key: "flexprice-exporter migrate" as a 64-bit number.
                 _ = try await connection.rowsUnlessClosed("SELECT pg_advisory_xact_lock(7346527306152270160)", logger: logger)
+                // Read first: when every step is applied, nothing is created (not even IF NOT
+                // EXISTS, which needs CREATE rights on the schema all the same).
+                let applied = try await appliedVersions(connection)
+                let steps = Self.steps.filter { !(applied?.contains($0.version) ?? false) }
+                guard let first = steps.first else { return [] }
+                pending = (first.version, first.name)
                 _ = try await connection.rowsUnlessClosed("""
                     CREATE TABLE IF NOT EXISTS exporter_migrations (
                         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
                     """, logger: logger)
-                var applied: Set<Int> = []
-                for row in try await connection.rowsUnlessClosed("SELECT version FROM exporter_migrations", logger: logger) {
-                    applied.insert(try row.decode(Int.self))
-                }
                 var done: [Int] = []
-                for step in Self.steps where !applied.contains(step.version) {
+                for step in steps {
+                    pending = (step.version, step.name)
                     for statement in step.sql {
                         _ = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
@@ -98,8 +119,49 @@ public struct Migrations: Sendable {
                 }
                 return done
             }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.insufficientPrivilege {
+            let step = pending.map { "applying migration \($0.version) (\($0.name))" } ?? "reading exporter_migrations"
+            throw SchemaError.migrationRefused(step: step, detail: PostgresErrorText.describe(error))
         } catch {
             throw ExportError.database("migrate failed: \(PostgresErrorText.describe(error))")
         }
     }
+
+    /// Checks, without changing anything, that the tables `status` and `check` read exist.
+    ///
+    /// - Throws: ``SchemaError/missingTable(_:)`` naming the first one missing.
+    public func verify() async throws {
+        let missing: [String]
+        do {
+            var binds = PostgresBindings()
+            binds.append(Self.requiredTables)
+            let rows = try await client.rows(PostgresQuery(
+                unsafeSQL: "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL", binds: binds),
+                logger: logger)
+            missing = try rows.map { try $0.decode(String.self) }
+        } catch {
+            throw ExportError.database("checking the exporter's tables failed: \(PostgresErrorText.describe(error))")
+        }
+        if let table = Self.requiredTables.first(where: missing.contains) { throw SchemaError.missingTable(table) }
+    }
+
+    /// SQLSTATE 42501: the role lacks a privilege (CREATE on the schema, ownership of the table).
+    static let insufficientPrivilege = "42501"
+
+    /// The versions recorded in `exporter_migrations`, or nil when that table does not exist yet.
+    private func appliedVersions(_ connection: PostgresConnection) async throws -> Set<Int>? {
+        let exists = try await connection.rowsUnlessClosed(
+            "SELECT to_regclass('exporter_migrations') IS NOT NULL", logger: logger)
+        guard try exists.first?.decode(Bool.self) == true else { return nil }
+        var applied: Set<Int> = []
+        for row in try await connection.rowsUnlessClosed("SELECT version FROM exporter_migrations", logger: logger) {
+            applied.insert(try row.decode(Int.self))
+        }
+        return applied
+    }
+}
+
+extension RunHistory {
+    /// The migrations of the database this history is kept in.
+    public var migrations: Migrations { Migrations(client: client, logger: logger) }
 }

@@ -44,7 +44,10 @@ public struct WindowPlanner: Sendable {
     }
 
     /// The runs for one (connection, entity), oldest first.
-    public func plan(interval: SyncInterval, state: ScheduleState, now: Int64, forced: Bool) -> [PlannedRun] {
+    /// - Parameter forcedTrigger: what a forced pass's runs are recorded as: `signal` for the
+    ///   daemon's SIGUSR1, `forced` for `sync --force`.
+    public func plan(interval: SyncInterval, state: ScheduleState, now: Int64, forced: Bool,
+                     forcedTrigger: RunTrigger = .signal) -> [PlannedRun] {
         let latest = ExportWindow.latestDue(now: now, grace: graceSeconds, interval: interval)
         var windows: [ExportWindow] = []
         if let end = state.lastSuccessEnd {
@@ -61,10 +64,10 @@ public struct WindowPlanner: Sendable {
             windows = []
         }
         var runs = windows.map { window in
-            PlannedRun(window: window, trigger: forced ? .signal : (window == latest ? .schedule : .catchUp))
+            PlannedRun(window: window, trigger: forced ? forcedTrigger : (window == latest ? .schedule : .catchUp))
         }
         if forced, !windows.contains(latest), let end = state.lastSuccessEnd, end >= latest.end {
-            runs.append(PlannedRun(window: latest, trigger: .signal))
+            runs.append(PlannedRun(window: latest, trigger: forcedTrigger))
         }
         return runs
     }

@@ -4,7 +4,7 @@ import ExporterEngine
 import Foundation
 
 /// `check`: per connection, decrypt the credentials, reach the bucket, and probe a write
-/// (exit 1 when any connection fails).
+/// (exit 1 when any connection fails). It changes no schema: without `migrate` it says so (78).
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check each connection: settings, decryption, bucket access, a probe write.")
@@ -18,7 +18,7 @@ struct CheckCommand: AsyncParsableCommand {
             let key = try settings.requireEncryptionKey()
             let logger = ProcessLogging.makeLogger(settings)
             let connection = connection
-            let checks = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger) { engine in
+            let checks = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger, schema: .verify) { engine in
                 try await engine.check(connectionID: connection, now: Int64(Date().timeIntervalSince1970))
             }
             if checks.isEmpty { print("no published s3 connections") }

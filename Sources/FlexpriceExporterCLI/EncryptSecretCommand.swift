@@ -16,8 +16,14 @@ struct EncryptSecretCommand: AsyncParsableCommand {
             let settings = try await SettingsLoader.load(global)
             let key = try settings.requireEncryptionKey()
             var input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            // A trailing newline from `echo` or a terminal is not part of the secret.
-            if input.hasSuffix("\r\n") { input.removeLast(2) } else if input.hasSuffix("\n") { input.removeLast() }
+            // A trailing newline from `echo` or a terminal is not part of the secret. "\r\n" is one
+            // Character in Swift, so one removeLast takes either ending off (and nothing else).
+            if let last = input.last, last == "\n" || last == "\r\n" { input.removeLast() }
+            // An empty secret is a mistake (nothing piped in, or an unset variable), never a
+            // credential: refuse it rather than print a ciphertext of nothing.
+            guard !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw Failure.usage("standard input is empty: pipe the secret in, e.g. `printf %s \"$SECRET\" | flexprice-exporter encrypt-secret`")
+            }
             print(SecretBox(encryptionKey: key).encrypt(input))
         }
     }

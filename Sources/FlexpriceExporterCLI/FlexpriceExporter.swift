@@ -2,17 +2,19 @@ import ArgumentParser
 
 /// `flexprice-exporter`: exports FlexPrice billing data from PostgreSQL to S3 (DESIGN §7).
 ///
-/// Exit codes: 0 ok, 1 a run failed, 64 usage, 78 configuration error.
+/// Exit codes (``ExitCodes``): 0 ok, 1 a run failed, 64 usage, 69 database unavailable,
+/// 78 configuration error.
 @main
 struct FlexpriceExporter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flexprice-exporter",
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
+        version: "flexprice-exporter \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [RunCommand.self, SyncCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
                       EncryptSecretCommand.self])
 
     static func main() async {
         AllocatorTuning.apply()
-        await main(nil)
+        await main(GlobalOptionOrder.normalized(Array(CommandLine.arguments.dropFirst())))
     }
 }

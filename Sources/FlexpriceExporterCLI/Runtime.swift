@@ -67,12 +67,15 @@ enum Runtime {
             batchSize: settings.fetchRows, gzipLevel: Int32(settings.gzipLevel))
     }
 
-    /// Runs `body` with an engine over fresh clients.
+    /// Runs `body` with an engine over fresh clients, once `schema` has been applied.
     static func withEngine<T: Sendable>(_ settings: ExporterSettings, encryptionKey: String, logger: Logger,
+                                        schema: SchemaPolicy,
                                         _ body: @Sendable @escaping (ExportEngine) async throws -> T) async throws -> T {
         try await withHTTPClient { http in
             try await withPostgres(settings, logger: logger) { postgres in
-                try await body(makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger))
+                let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger)
+                try await schema.apply(engine.history.migrations)
+                return try await body(engine)
             }
         }
     }

@@ -37,11 +37,22 @@ enum SettingsLoader {
 
 /// A failure the CLI reports with a message and a specific exit code.
 enum Failure: Error, CustomStringConvertible {
+    /// Exit 78.
     case configuration(String)
+    /// Exit 64: the command was used wrongly in a way only its input shows.
+    case usage(String)
 
     var description: String {
         switch self {
         case .configuration(let message): "configuration error: \(message)"
+        case .usage(let message): "error: \(message)"
+        }
+    }
+
+    var exitCode: ExitCode {
+        switch self {
+        case .configuration: ExitCodes.configuration
+        case .usage: ExitCodes.usage
         }
     }
 }

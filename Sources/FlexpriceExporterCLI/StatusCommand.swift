@@ -12,8 +12,12 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this connection id.") var connection: String?
-    @Option(help: "How many recent runs to list.") var limit = 20
+    @Option(help: "How many recent runs to list (0: none).") var limit = 20
     @Flag(help: "Print JSON for machines.") var json = false
+
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
 
     struct Output: Codable {
         let streams: [StreamStatus]
@@ -32,10 +36,11 @@ struct StatusCommand: AsyncParsableCommand {
                                         tickSeconds: Int64(settings.tickSeconds))
             let (connection, limit) = (connection, limit)
             // Status decrypts nothing: any key will do for the engine it builds.
-            let output = try await Runtime.withEngine(settings, encryptionKey: settings.encryptionKey ?? "", logger: logger) { engine in
+            let output = try await Runtime.withEngine(settings, encryptionKey: settings.encryptionKey ?? "", logger: logger,
+                                                     schema: .verify) { engine in
                 Output(streams: try await engine.streamStatuses(connectionID: connection, planner: planner,
                                                                 now: Int64(Date().timeIntervalSince1970)),
-                       recentRuns: try await engine.history.runs(connectionID: connection, limit: limit))
+                       recentRuns: limit == 0 ? [] : try await engine.history.runs(connectionID: connection, limit: limit))
             }
             if json {
                 let encoder = JSONEncoder()

@@ -46,7 +46,9 @@ struct SyncCommand: AsyncParsableCommand {
             let window = from.flatMap(Timestamp.parse).flatMap { start in to.flatMap(Timestamp.parse).map { ExportWindow(start: start, end: $0) } }
             let entities = entity.isEmpty ? nil : entity
             let (connection, force, dryRun) = (connection, force, dryRun)
-            let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger) { engine in
+            // A dry run changes nothing, the schema included.
+            let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
+                                                                                    schema: dryRun ? .verify : .migrate) { engine in
                 if let window {
                     if dryRun {
                         return try await engine.previewWindow(window, connectionID: connection, entities: entities)
@@ -56,6 +58,7 @@ struct SyncCommand: AsyncParsableCommand {
                 let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
                                             tickSeconds: Int64(settings.tickSeconds))
                 return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
+                                                     forcedTrigger: .forced,
                                                      maxConcurrency: settings.maxConcurrency, connectionID: connection,
                                                      entities: entities, dryRun: dryRun)
             } }

@@ -143,7 +143,7 @@ struct DaemonTests {
             }, "\(daemon.log)")
             #expect(try await eventually { try await runs(services).first?.status == "succeeded" })
             #expect(try await runs(services).map(\.window) == [yesterday])
-            #expect(!daemon.log.contains("pass started"), "debug lines are off at info level")
+            #expect(!daemon.log.contains("in this pass"), "debug lines are off at info level")
 
             // SIGHUP: the reloaded config turns on debug logging.
             try "EXPORTER_LOG_LEVEL=debug\n".write(to: config, atomically: true, encoding: .utf8)
@@ -153,7 +153,7 @@ struct DaemonTests {
                 return messages.contains { $0.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }
             }, "\(messages)")
             daemon.signal(SIGUSR1)
-            #expect(try await eventually(timeout: .seconds(10)) { daemon.log.contains("pass started") }, "\(daemon.log)")
+            #expect(try await eventually(timeout: .seconds(10)) { daemon.log.contains("in this pass") }, "\(daemon.log)")
 
             daemon.signal(SIGTERM)
             #expect(await daemon.waitForExit() == 0, "\(daemon.log)")

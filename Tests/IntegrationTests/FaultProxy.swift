@@ -83,6 +83,9 @@ final class FaultProxy: Sendable {
     private struct State {
         var exchanges: [Exchange] = []
         var faults: [Int: Fault]
+        /// The tasks answering requests; `stop` waits for them before shutting the loop down.
+        var answering: [UUID: Task<Void, Never>] = [:]
+        var stopping = false
     }
 
     private let state: Mutex<State>
@@ -118,9 +121,38 @@ final class FaultProxy: Sendable {
         return "http://127.0.0.1:\(server.localAddress?.port ?? 0)"
     }
 
+    /// Stops listening, ends the requests still being answered, then shuts the event loop down.
+    ///
+    /// In that order: a forwarded request can outlive the exporter's interest in it (the
+    /// exporter cancelled it, or the HTTP client forwarding it is shut down), and its task then
+    /// closes or writes to its channel. Done after the loop was shut down, that printed "Cannot
+    /// schedule tasks on an EventLoop that has already shut down".
     func stop() async {
         try? await channel.withLock { $0 }?.close()
+        let answering = state.withLock { state in
+            state.stopping = true
+            return Array(state.answering.values)
+        }
+        for task in answering {
+            task.cancel()
+            await task.value
+        }
         try? await group.shutdownGracefully()
+    }
+
+    /// Runs `answer` for a request on `channel` in a task that `stop` waits for; once stopping,
+    /// the connection is closed at once instead (this runs on the channel's loop, still alive).
+    fileprivate func answer(on channel: any Channel, _ answer: @escaping @Sendable () async -> Void) {
+        let id = UUID()
+        let started: Bool = state.withLock { state in
+            guard !state.stopping else { return false }
+            state.answering[id] = Task {
+                await answer()
+                _ = self.state.withLock { $0.answering.removeValue(forKey: id) }
+            }
+            return true
+        }
+        if !started { channel.close(promise: nil) }
     }
 
     /// Registers a request and returns its number (1-based) and fault, if any. Its signature
@@ -199,7 +231,7 @@ final class FaultProxy: Sendable {
                 proxy.verify(head, number: number, body: body)
                 let channel = context.channel
                 let (proxy, fault, body) = (self.proxy, self.fault, self.body)
-                Task {
+                proxy.answer(on: channel) {
                     switch fault {
                     case .status(let status, let code):
                         let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>injected \(code)</Message></Error>"
@@ -210,7 +242,11 @@ final class FaultProxy: Sendable {
                         try? await channel.close()
                         return
                     case .delay(let duration):
-                        try? await Task.sleep(for: duration)
+                        // Stopped while holding it: drop the request rather than forward it.
+                        guard (try? await Task.sleep(for: duration)) != nil else {
+                            try? await channel.close()
+                            return
+                        }
                     case nil:
                         break
                     }

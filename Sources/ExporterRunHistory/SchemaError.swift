@@ -1,0 +1,19 @@
+/// The exporter's own tables are not in the state a command needs (exit 78, a configuration
+/// problem: the operator runs `migrate`, with a role that may create tables).
+public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `status` and `check` never change the schema: a table is missing, so `migrate` never ran.
+    case missingTable(String)
+    /// `run` or `sync` tried to apply a pending migration (or to read which are applied) and
+    /// the role may not. `step` says what was refused: "applying migration 1 (create export_runs)".
+    case migrationRefused(step: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .missingTable(let table):
+            "\(table) does not exist: run `flexprice-exporter migrate`"
+        case .migrationRefused(let step, let detail):
+            "the exporter's tables could not be prepared: \(step) was refused (\(detail)): "
+                + "run `flexprice-exporter migrate` with a role that may create tables"
+        }
+    }
+}

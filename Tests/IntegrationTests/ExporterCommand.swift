@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// One run of the built `flexprice-exporter` binary to completion, with its standard input given
+/// and its standard output and standard error kept apart (``ExporterProcess`` merges them, for
+/// daemons).
+struct ExporterCommand: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// Runs the binary with `arguments` in an environment holding `environment` and nothing of the
+    /// caller's exporter settings (no EXPORTER_*, DATABASE_URL or encryption key).
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: Data = Data(),
+                    timeout: Duration = .seconds(60)) async throws -> ExporterCommand {
+        let binary = try #require(ExporterProcess.binary, "build the flexprice-exporter product first (swift build)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-command-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outURL = directory.appendingPathComponent("stdout")
+        let errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("EXPORTER_") || ["NOTIFY_SOCKET", "WATCHDOG_USEC", "DATABASE_URL",
+                                                                 "FLEXPRICE_SECRETS_ENCRYPTION_KEY"].contains(key) {
+            env[key] = nil
+        }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        // A few bytes fit in the pipe's buffer, so this never waits for the child to read.
+        if !input.isEmpty { try stdin.fileHandleForWriting.write(contentsOf: input) }
+        try stdin.fileHandleForWriting.close()
+
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                Issue.record("flexprice-exporter \(arguments.joined(separator: " ")) did not exit within \(timeout)")
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.waitUntilExit()
+        return ExporterCommand(status: process.terminationStatus,
+                               stdout: try String(contentsOf: outURL, encoding: .utf8),
+                               stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
