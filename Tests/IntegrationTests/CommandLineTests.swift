@@ -10,7 +10,7 @@ import Glibc
 /// built binary: `--config` on either side of the subcommand, migrations at start, one message
 /// and exit code for an unknown `--connection`, a database that is down or refuses the password
 /// (69), `status --limit 0`, empty `encrypt-secret` input, and the daemon's pass logging.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct CommandLineTests {
     func environment(_ services: Services, databaseURL: String? = nil) -> [String: String] {
         ["DATABASE_URL": databaseURL ?? services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,

@@ -9,7 +9,7 @@ import Testing
 /// retrying, with the same bytes as a clean run, or fails with a clear error leaving no object
 /// and no pending multipart upload. Single PutObject and multipart alike.
 /// Serialized: timeouts are part of what is tested, so the cases must not slow each other down.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"), .serialized)
+@Suite(TestServices.needsServices(), .serialized)
 struct FaultInjectionTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
     static let key = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv"

@@ -10,7 +10,7 @@ import Glibc
 /// abort the upload, record the run `failed` with `shutdown` and exit 130 / 143, leaving the
 /// window free for the next `sync`; a `running` row of a dead worker on this host is abandoned;
 /// one of a live worker elsewhere makes `sync` exit 75 naming it.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct InterruptedSyncTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
     static let stem = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z"

@@ -10,7 +10,7 @@ import Testing
 /// (issue 11): a run that fails after rolling over leaves nothing of the window, not even an
 /// earlier complete export, and a re-export with fewer files leaves exactly its own set.
 /// Real PostgreSQL and moto; sizes are set small in the tests, never in product defaults.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct PartialSetTests {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
     static let stem = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z"

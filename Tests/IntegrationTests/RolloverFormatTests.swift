@@ -7,7 +7,7 @@ import Testing
 /// Rolling over (`max_file_size_mb`) in JSON and NDJSON: each part file is a document of its own
 /// (a complete JSON array; complete lines), the parts together hold exactly the window's rows
 /// in order, and the manifest lists each part with its row count, size and hash.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct RolloverFormatTests {
     @Test(arguments: [ExportFormat.json, .ndjson])
     func eachPartFileIsAValidDocumentAndTogetherTheyHoldTheWindow(format: ExportFormat) async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// `RunHistory.begin` against a window held by a `running` row (issue 11): a provably dead
 /// worker's row is abandoned at once and the run starts; a live one's is named.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct RunStartTests {
     static let key = RunKey(connectionID: "holder-test", tenantID: "t", environmentID: "", entity: .invoice,
                             interval: .daily, window: ExportWindow(start: 1_795_132_800, end: 1_795_219_200))

@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 
 /// ListObjectsV2 as the stale-object cleanup uses it: every page, only the prefix's keys.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct S3ListingTests {
     @Test func listingFollowsContinuationTokensAndKeepsToThePrefix() async throws {
         try await TestServices.with { services in

@@ -11,7 +11,7 @@ import Testing
 ///
 /// moto stores a KMS key id without asking its KMS whether the key exists, so the key id is any
 /// well-formed ARN; HeadObject then returns it as `x-amz-server-side-encryption-aws-kms-key-id`.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct ServerSideEncryptionTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let encryption: String

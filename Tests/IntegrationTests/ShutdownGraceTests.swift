@@ -10,12 +10,13 @@ import Glibc
 /// shutdown): a run that can finish in time is not aborted but completes, is recorded
 /// `succeeded`, and the daemon then exits 0. The run is held in flight by the proxy delaying its
 /// data upload, not by anything in the exporter.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct ShutdownGraceTests {
     @Test func aRunInFlightAtSigtermFinishesWithinTheGraceAndTheDaemonExitsZero() async throws {
         try await TestServices.with(freshDatabase: true) { services in
-            // Requests: 1 the check for orphaned uploads, 2 the data PutObject (held 5 s), 3 the manifest.
-            try await services.withProxy(faults: [2: .delay(.seconds(5))]) { proxy, proxyURL in
+            // Requests: 1 the check for orphaned uploads, 2 the delete of an earlier manifest, 3 the data
+            // PutObject (held 5 s), 4 the manifest, 5 the listing for stale objects.
+            try await services.withProxy(faults: [3: .delay(.seconds(5))]) { proxy, proxyURL in
                 let now = Int64(Date().timeIntervalSince1970)
                 let window = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
                 let connection = try await services.newConnection(
@@ -33,9 +34,9 @@ struct ShutdownGraceTests {
                     "EXPORTER_SHUTDOWN_SECONDS": "60",
                 ])
                 // The data upload has reached the proxy, which holds it: the run is in flight.
-                let held = try await eventually(timeout: .seconds(120), every: .milliseconds(20)) { proxy.requests.count >= 2 }
+                let held = try await eventually(timeout: .seconds(120), every: .milliseconds(20)) { proxy.requests.count >= 3 }
                 #expect(held, "\(proxy.requests)\n\(daemon.log)")
-                let dataRequest = try #require(proxy.requests.dropFirst().first)
+                let dataRequest = try #require(proxy.requests.dropFirst(2).first)
                 #expect(dataRequest.hasPrefix("PUT ") && dataRequest.contains("feature_usage_") && dataRequest.hasSuffix(".csv.gz"),
                         "\(proxy.requests)")
                 #expect(try await statuses(services) == ["running"])
@@ -60,8 +61,8 @@ struct ShutdownGraceTests {
                 let keys = try await services.s3(bucket: connection.bucket).listObjects()
                 #expect(keys.count == 2 && keys.contains { $0.hasSuffix("_manifest.json") }, "\(keys)")
                 #expect(try await services.s3(bucket: connection.bucket).listMultipartUploads().isEmpty)
-                #expect(proxy.requests.count == 3, "\(proxy.requests)")
-                expectAllSignaturesVerified(proxy, atLeast: 3)
+                #expect(proxy.requests.count == 5, "\(proxy.requests)")
+                expectAllSignaturesVerified(proxy, atLeast: 5)
             }
         }
     }

@@ -9,7 +9,7 @@ import Testing
 
 /// Every S3 request the exporter sends, checked by the test's own SigV4 verifier in the proxy
 /// (moto runs without auth, so without this a wrong signature would pass every other test).
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"))
+@Suite(TestServices.needsServices())
 struct SignedRequestTests {
     /// Every operation the exporter uses, in one export and one failing export: the check for
     /// orphaned uploads (ListMultipartUploads with a prefix, so an encoded `/` in a query value),
@@ -46,16 +46,19 @@ struct SignedRequestTests {
                 // A refused part: the upload is aborted. Same rows, another bucket.
                 let failingBucket = uniqueName("bucket")
                 try await services.createBucket(failingBucket)
-                try await services.withProxy(faults: [3: .status(403, code: "AccessDenied")]) { refusing, refusingURL in
+                try await services.withProxy(faults: [4: .status(403, code: "AccessDenied")]) { refusing, refusingURL in
                     let failing = uniqueName("conn")
                     try await services.insertConnection(id: failing, tenant: c.tenant, environment: "",
                                                         syncConfig: Services.s3Config(bucket: failingBucket, endpoint: refusingURL))
                     let failed = try await services.proxiedEngine().exportWindow(ProxiedWindow.window, connectionID: failing, entities: nil)
                     #expect(failed.filter(\.failed).count == 1, "\(failed)")
+                    // The window's old manifest is deleted first; after the refusal the upload is
+                    // aborted and the window's objects are listed and deleted (complete or absent).
                     #expect(refusing.exchanges.map(\.operation) == [
-                        "ListMultipartUploads", "CreateMultipartUpload", "UploadPart", "AbortMultipartUpload",
+                        "ListMultipartUploads", "DeleteObject", "CreateMultipartUpload", "UploadPart", "AbortMultipartUpload",
+                        "ListObjectsV2", "DeleteObject",
                     ])
-                    expectAllSignaturesVerified(refusing, atLeast: 4)
+                    expectAllSignaturesVerified(refusing, atLeast: 7)
                 }
                 #expect(try await services.s3(bucket: failingBucket).listMultipartUploads().isEmpty)
 

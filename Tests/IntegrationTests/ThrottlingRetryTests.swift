@@ -8,7 +8,7 @@ import Testing
 /// retried (FaultInjectionTests covers 403).
 /// Serialized, with a generous request timeout: a request timing out on a loaded machine would
 /// be retried too and muddle the count of requests.
-@Suite(.enabled(if: TestServices.available, "needs scripts/test.sh (PostgreSQL + moto)"), .serialized)
+@Suite(TestServices.needsServices(), .serialized)
 struct ThrottlingRetryTests {
     @Test(arguments: FaultInjectionTests.Shape.allCases, [
         FaultProxy.Fault.status(429, code: "SlowDown"),
