@@ -213,7 +213,7 @@ public final class ExporterDaemon: Service, Sendable {
     /// Heartbeat, abandoned-run recovery, history retention and the systemd watchdog.
     private func housekeeping(history: RunHistory) async {
         let settings = current.withLock { $0 }
-        let heartbeat = Self.heartbeatSeconds(tick: settings.tickSeconds)
+        let heartbeat = RunHistory.heartbeatSeconds(tick: settings.tickSeconds)
         var interval = Duration.seconds(heartbeat)
         if let watchdog = environment.notifier?.watchdogPingInterval, watchdog < interval { interval = watchdog }
         var lastPrune = ContinuousClock.Instant.now - .seconds(3_600)
@@ -237,9 +237,6 @@ public final class ExporterDaemon: Service, Sendable {
             try? await Task.sleep(for: interval)
         }
     }
-
-    /// Heartbeats are frequent enough that a dead worker is noticed within three of them.
-    static func heartbeatSeconds(tick: Int) -> Int { max(1, min(tick, 10)) }
 
     private func notify(_ states: NotifyState...) {
         guard let notifier = environment.notifier else { return }

@@ -49,18 +49,26 @@ struct SyncCommand: AsyncParsableCommand {
             // A dry run changes nothing, the schema included.
             let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
                                                                                     schema: dryRun ? .verify : .migrate) { engine in
-                if let window {
-                    if dryRun {
-                        return try await engine.previewWindow(window, connectionID: connection, entities: entities)
-                    }
-                    return try await engine.exportWindow(window, connectionID: connection, entities: entities)
+                if dryRun, let window {
+                    return try await engine.previewWindow(window, connectionID: connection, entities: entities)
                 }
                 let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
                                             tickSeconds: Int64(settings.tickSeconds))
-                return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
-                                                     forcedTrigger: .forced,
-                                                     maxConcurrency: settings.maxConcurrency, connectionID: connection,
-                                                     entities: entities, dryRun: dryRun)
+                if dryRun {
+                    return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
+                                                         forcedTrigger: .forced, maxConcurrency: settings.maxConcurrency,
+                                                         connectionID: connection, entities: entities, dryRun: true)
+                }
+                // Runs are started: beat like a daemon, so no daemon takes them for a dead worker's.
+                let beat = Duration.seconds(RunHistory.heartbeatSeconds(tick: settings.tickSeconds))
+                return try await engine.history.keepingAlive(every: beat) {
+                    if let window {
+                        return try await engine.exportWindow(window, connectionID: connection, entities: entities)
+                    }
+                    return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
+                                                         forcedTrigger: .forced, maxConcurrency: settings.maxConcurrency,
+                                                         connectionID: connection, entities: entities)
+                }
             } }
             if reports.isEmpty { print("nothing is due") }
             for report in reports { print(report) }
