@@ -14,11 +14,20 @@ struct WindowCleanup {
     let stem: String
     let logger: Logger
 
-    /// After a failed run: the manifest first (the window is absent from then on), then every
-    /// data object under the stem, and the keys this run wrote in case listing fails.
+    /// After a failed run: multipart uploads still open under the stem (one whose
+    /// CreateMultipartUpload S3 carried out but whose answer was lost, e.g. to a timeout, is
+    /// unknown to the run and would otherwise stay until the window's next run), the manifest
+    /// (the window is absent from then on), then every data object under the stem, and the keys
+    /// this run wrote in case listing fails.
     func removeAll(manifestKey: String, written: [String], after failure: any Error) async {
         let (sink, stem, logger) = (self.sink, self.stem, self.logger)
         await Task {
+            do {
+                _ = try await sink.abortIncompleteUploads(prefix: stem)
+            } catch {
+                logger.error("could not abort the multipart uploads of a failed run's window",
+                             metadata: ["prefix": "\(stem)", "error": "\(error)"])
+            }
             var keys = [manifestKey]
             do {
                 keys += try await sink.list(prefix: stem).filter { Self.isWindowObject($0, stem: stem) }

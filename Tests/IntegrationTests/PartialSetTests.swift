@@ -96,6 +96,21 @@ struct PartialSetTests {
         }
     }
 
+    /// A CreateMultipartUpload that S3 carried out but whose answer the client lost (a timeout
+    /// under load) leaves an upload the run knows nothing of: the failed run aborts it too.
+    @Test func aFailedRunAlsoAbortsAnUploadItNeverLearnedOf() async throws {
+        try await TestServices.with { services in
+            let connection = try await setUp(services, maxFileSizeMB: 1)
+            let s3 = try services.s3(bucket: connection.bucket)
+            let reports = try await engine(services) {
+                ThirdFileFailingSink(inner: $0, record: ThirdFileFailingSink.Record(), strayUploads: s3)
+            }.exportWindow(Self.window, connectionID: connection.id, entities: nil)
+            #expect(reports.count == 1 && reports.allSatisfy { $0.failed }, "\(reports)")
+            #expect(try await s3.listMultipartUploads().isEmpty, "the stray upload was aborted")
+            #expect(try await s3.listObjects().isEmpty)
+        }
+    }
+
     @Test func aFailedReExportRemovesTheEarlierCompleteSetInsteadOfMixingWithIt() async throws {
         try await TestServices.with { services in
             let connection = try await setUp(services, maxFileSizeMB: 1)
@@ -171,10 +186,13 @@ struct ThirdFileFailingSink: ObjectSink {
 
     let inner: any ObjectSink
     let record: Record
+    /// When set, the failing file first opens a multipart upload of its key through this client
+    /// that the exporter never learns of: a CreateMultipartUpload whose answer was lost.
+    var strayUploads: S3Client? = nil
 
     func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload {
         let upload = inner.makeUpload(key: key, attributes: attributes)
-        return Upload(inner: upload, fails: record.started() == 3, record: record)
+        return Upload(inner: upload, fails: record.started() == 3, record: record, strayUploads: strayUploads)
     }
 
     func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
@@ -194,17 +212,22 @@ struct ThirdFileFailingSink: ObjectSink {
         let inner: any ObjectUpload
         let fails: Bool
         let record: Record
+        let strayUploads: S3Client?
 
-        init(inner: any ObjectUpload, fails: Bool, record: Record) {
+        init(inner: any ObjectUpload, fails: Bool, record: Record, strayUploads: S3Client?) {
             self.inner = inner
             self.fails = fails
             self.record = record
+            self.strayUploads = strayUploads
         }
 
         var key: String { inner.key }
         var byteCount: Int64 { inner.byteCount }
 
         func write(_ bytes: inout ByteBuffer) async throws {
+            if fails, let strayUploads {
+                _ = try await strayUploads.createMultipartUpload(key: inner.key, headers: [])
+            }
             if fails { throw ExportError.network("injected failure on the third file (\(inner.key))") }
             try await inner.write(&bytes)
         }
