@@ -14,18 +14,7 @@ struct LargeExportTests {
 
     /// `count` usage rows of about 300 bytes each, spread over the window.
     func seed(_ services: Services, tenant: String, count: Int) async throws {
-        try await services.execute("""
-            INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id,
-                price_id, meter_id, feature_id, event_name, source, "timestamp", ingested_at, qty_total, properties, unique_hash)
-            SELECT \(tenant) || '-' || lpad(g::text, 7, '0'), \(tenant), '', 'ext_' || (g % 97), 'cust_' || (g % 97),
-                'sub_' || (g % 13), 'price_api', 'meter_api', 'feat_api', 'api_call', 'sdk',
-                '2026-11-20T00:00:00Z'::timestamptz + (g * interval '1 second') / 4,
-                '2026-11-20T00:00:01Z'::timestamptz + (g * interval '1 second') / 4,
-                (g % 1000)::numeric / 7,
-                jsonb_build_object('endpoint', '/v1/resource/' || md5(g::text), 'status', 200 + g % 5, 'bytes', g * 31),
-                md5(g::text)
-            FROM generate_series(1, \(count)) AS g
-            """)
+        try await services.seedUsageRows(tenant: tenant, count: count)
     }
 
     func setUp(_ services: Services, rows: Int, extra: String = "", compression: CompressionSetting = .gzip)
