@@ -62,13 +62,10 @@ struct PostgresTLSTests {
         do {
             try await DatabaseProbe.check(url, logger: TestServices.logger)
             Issue.record("the probe accepted a certificate from another CA")
-        } catch let error as ExportError {
-            guard case .database(let message) = error else {
-                Issue.record("\(error) is not a database error")
-                return
-            }
-            #expect(message.hasPrefix("cannot connect to the database \(url)"), "\(message)")
-            #expect(message.contains("CERTIFICATE_VERIFY_FAILED"), "\(message)")
+        } catch let error as DatabaseUnavailableError {
+            // The CLI exits 69 with this message.
+            #expect(error.description.hasPrefix("cannot connect to the database \(url)"), "\(error)")
+            #expect(error.reason.contains("CERTIFICATE_VERIFY_FAILED"), "\(error)")
         }
     }
 
