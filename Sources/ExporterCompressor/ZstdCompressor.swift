@@ -10,9 +10,13 @@ import NIOCore
 /// `zstd` tool writes by default) so a reader detects a damaged object.
 ///
 /// Multithreaded by libzstd itself (`ZSTD_c_nbWorkers`, one worker per core by default): the
-/// input is cut into jobs of a size fixed by the level (`ZSTD_c_jobSize` left at its default),
-/// each compressed on a worker thread with the end of the previous job as history, so the ratio
-/// stays close to single-threaded zstd.
+/// input is cut into jobs (`ZSTD_c_jobSize`), each compressed on a worker thread with the end of
+/// the previous job as history, so the ratio stays close to single-threaded zstd. Jobs are 1 MiB
+/// rather than libzstd's default (4 windows: 8 MiB at level 3) because every job in flight holds
+/// its input and output: on 1M rows, 2 cores, the default took the export's peak RSS from 44 to
+/// 83 MiB, 1 MiB jobs keep it near gzip's (47 against 44) with slightly smaller output
+/// (bench/results/zstd.md). libzstd raises
+/// the job size to the overlap it reloads at high levels, so those keep their ratio too.
 ///
 /// Deterministic: with one worker or more, libzstd cuts jobs by position in the stream, never by
 /// how the bytes arrived, by timing or by the number of workers, so the same file at the same
@@ -22,7 +26,7 @@ import NIOCore
 /// `DispatchQueue`, never on Swift's cooperative pool. With workers, `ZSTD_compressStream2`
 /// mostly just copies input into job buffers and returns, but it guarantees forward progress,
 /// so when every job slot is busy it blocks until the oldest job is done (up to one job's
-/// compression: tens of milliseconds at level 3, seconds at level 19), and `ZSTD_e_end` waits
+/// compression: milliseconds at level 3, seconds at level 19), and `ZSTD_e_end` waits
 /// for all of them. Blocking a cooperative thread that long would stall the export's other
 /// tasks (reading the database, uploading) on a 2-core machine. A serial queue rather than
 /// NIO's `NIOThreadPool`: this target needs no NIOPosix, the shared pool's threads would be
@@ -42,9 +46,10 @@ public struct ZstdCompressor: Compressor {
     ///   - workers: libzstd worker threads; the machine's cores by default. 0 compresses on the
     ///     compressor's queue alone (libzstd's single-threaded format, which differs in bytes
     ///     from the multithreaded one, though both decode the same).
-    public init(level: Int32 = defaultLevel, workers: Int = System.coreCount) throws(ZstdError) {
+    ///   - jobBytes: uncompressed bytes per worker job (libzstd's minimum is 512 KiB).
+    public init(level: Int32 = defaultLevel, workers: Int = System.coreCount, jobBytes: Int = 1 << 20) throws(ZstdError) {
         guard Self.levels.contains(level) else { throw .invalidLevel(level) }
-        stream = try ZstdStream(level: level, workers: Int32(clamping: max(0, workers)))
+        stream = try ZstdStream(level: level, workers: Int32(clamping: max(0, workers)), jobBytes: Int32(clamping: jobBytes))
     }
 
     public mutating func compress(_ input: inout ByteBuffer, into output: inout ByteBuffer) async throws {
@@ -96,18 +101,14 @@ private final class ZstdStream: @unchecked Sendable {
     private let context: OpaquePointer
     private let queue = DispatchQueue(label: "flexprice-exporter.zstd")
 
-    init(level: Int32, workers: Int32) throws(ZstdError) {
+    init(level: Int32, workers: Int32, jobBytes: Int32) throws(ZstdError) {
         guard let context = ZSTD_createCCtx() else { throw .contextUnavailable }
         do throws(ZstdError) {
             try Self.set(context, ZSTD_c_compressionLevel, "ZSTD_c_compressionLevel", level)
             try Self.set(context, ZSTD_c_checksumFlag, "ZSTD_c_checksumFlag", 1)
-            if workers > 0 {
-                // Refused only by a libzstd built without threads: compress single-threaded then.
-                do throws(ZstdError) {
-                    try Self.set(context, ZSTD_c_nbWorkers, "ZSTD_c_nbWorkers", workers)
-                } catch {
-                    try Self.set(context, ZSTD_c_nbWorkers, "ZSTD_c_nbWorkers", 0)
-                }
+            // Refused only by a libzstd built without threads: it compresses single-threaded then.
+            if workers > 0, ZSTD_isError(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, workers)) == 0 {
+                try Self.set(context, ZSTD_c_jobSize, "ZSTD_c_jobSize", jobBytes)
             }
         } catch {
             // Freed here, before `self` exists, so deinit never sees this context.
