@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The pipeline, one target per stage:
-/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON) -> compressor (gzip) -> sink (S3 multipart)
+/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON) -> compressor (gzip, zstd) -> sink (S3 multipart)
 /// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -73,10 +73,17 @@ let package = Package(
             name: "ParquetWriter",
             swiftSettings: strict
         ),
-        // Compressor: streaming gzip (deterministic header) or pass-through.
+        // libzstd's C API (libzstd-dev, installed by scripts/install-deps.sh): the only C target.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        // Compressor: streaming gzip (deterministic header), multithreaded zstd, or pass-through.
         .target(
             name: "ExporterCompressor",
             dependencies: [
+                "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

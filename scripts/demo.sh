@@ -18,6 +18,8 @@ step() { printf '\n==> %s\n' "$*"; }
 s3_curl() { curl -fsS --aws-sigv4 aws:amz:us-east-1:s3 --user demo:demo "$@"; }
 
 step "swift build"
+# with-services.sh ran it already unless the services were given; quick when nothing is missing.
+scripts/install-deps.sh
 swift build
 BIN="$(swift build --show-bin-path)/flexprice-exporter"
 

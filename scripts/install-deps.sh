@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what the tests and the demo need besides Swift, when missing:
-# PostgreSQL 15 server binaries, moto's S3 server, curl and python3.
+# PostgreSQL 15 server binaries, moto's S3 server, curl and python3, and libzstd's headers
+# (libzstd-dev: `swift build` needs them for the CZstd target behind `compression: zstd`) with
+# the `zstd` command line tool (the tests decode our .zst objects with it, an independent reader).
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
@@ -14,8 +16,11 @@ MOTO_SPEC="${EXPORTER_MOTO_SPEC:-moto[server]==5.2.1}"
 
 have_postgres() { [[ -x "$PG_BIN_15/initdb" ]] || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_moto() { command -v moto_server >/dev/null || [[ -x "$MOTO_VENV/bin/moto_server" ]]; }
+# The header and the pkg-config file SwiftPM's `pkgConfig: "libzstd"` reads both come with libzstd-dev.
+have_zstd_dev() { [[ -f /usr/include/zstd.h ]] && pkg-config --exists libzstd 2>/dev/null; }
 
-if have_postgres && have_moto && command -v curl >/dev/null && command -v python3 >/dev/null; then
+if have_postgres && have_moto && have_zstd_dev && command -v zstd >/dev/null \
+  && command -v curl >/dev/null && command -v python3 >/dev/null; then
   exit 0
 fi
 
@@ -42,6 +47,9 @@ apt_install() {
 command -v curl >/dev/null || apt_install curl ca-certificates
 command -v python3 >/dev/null || apt_install python3
 command -v openssl >/dev/null || apt_install openssl
+command -v pkg-config >/dev/null || apt_install pkg-config
+have_zstd_dev || apt_install libzstd-dev
+command -v zstd >/dev/null || apt_install zstd
 
 if [[ ! -x "$PG_BIN_15/initdb" ]]; then
   # Debian 12 ships PostgreSQL 15; elsewhere take the distribution's default version.

@@ -3,7 +3,8 @@ import NIOCore
 /// Compresses a file as a stream: bytes go in as the encoder produces them and come out in
 /// bounded chunks, so no whole file is ever held (DESIGN §1).
 ///
-/// Async because compressing may fan out over the machine's cores (``GzipCompressor``).
+/// Async because compressing may fan out over the machine's cores (``GzipCompressor``) or wait
+/// for a library's own threads off Swift's cooperative pool (``ZstdCompressor``).
 public protocol Compressor {
     /// Compresses all of `input` (consuming it), appending whatever output is ready.
     mutating func compress(_ input: inout ByteBuffer, into output: inout ByteBuffer) async throws

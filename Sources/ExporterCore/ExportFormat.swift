@@ -19,15 +19,32 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable, Hashable {
     }
 }
 
-/// Whether objects are gzip-compressed (`sync_config.s3.compression`).
+/// How data objects are compressed (`sync_config.s3.compression`).
 public enum CompressionSetting: String, Sendable, CaseIterable, Codable, Hashable {
+    /// gzip (RFC 1952), the default: every tool reads it.
     case gzip
+    /// Stored as encoded.
     case none
+    /// Zstandard (RFC 8878): faster and smaller than gzip, multithreaded.
+    case zstd
 
-    /// `.gz` or nothing, appended after the format's extension.
-    public var fileSuffix: String { self == .gzip ? ".gz" : "" }
-    /// The Content-Encoding stored with the object, if any.
-    public var contentEncoding: String? { self == .gzip ? "gzip" : nil }
+    /// `.gz`, `.zst` or nothing, appended after the format's extension.
+    public var fileSuffix: String {
+        switch self {
+        case .gzip: ".gz"
+        case .zstd: ".zst"
+        case .none: ""
+        }
+    }
+
+    /// The Content-Encoding stored with the object, if any (RFC 8878 §7.2 registers `zstd`).
+    public var contentEncoding: String? {
+        switch self {
+        case .gzip: "gzip"
+        case .zstd: "zstd"
+        case .none: nil
+        }
+    }
 }
 
 /// Server-side encryption requested on every upload (`sync_config.s3.encryption`).

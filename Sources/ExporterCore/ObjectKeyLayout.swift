@@ -1,5 +1,5 @@
 /// Where an export's objects go in the bucket (DESIGN §5):
-/// `{key_prefix}/{entity}/{yyyy}/{mm}/{dd}/{entity}_{start}_{end}[_part-NNNN].{ext}[.gz]`
+/// `{key_prefix}/{entity}/{yyyy}/{mm}/{dd}/{entity}_{start}_{end}[_part-NNNN].{ext}[.gz|.zst]`
 /// and `..._{start}_{end}_manifest.json`. Keys depend only on the window, never on the run,
 /// so re-running a window overwrites the same objects.
 public struct ObjectKeyLayout: Sendable, Hashable {

@@ -73,9 +73,11 @@ public struct ExportEngine: Sendable {
     private let logger: Logger
     private let batchSize: Int
     private let gzipLevel: Int32
+    private let zstdLevel: Int32
 
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
-                batchSize: Int = ExporterSettings.defaultFetchRows, gzipLevel: Int32 = 6, worker: String = RunHistory.defaultWorker) {
+                batchSize: Int = ExporterSettings.defaultFetchRows, gzipLevel: Int32 = 6,
+                zstdLevel: Int32 = Int32(ExporterSettings.defaultZstdLevel), worker: String = RunHistory.defaultWorker) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
         self.history = RunHistory(client: postgres, logger: logger, worker: worker)
@@ -84,6 +86,7 @@ public struct ExportEngine: Sendable {
         self.logger = logger
         self.batchSize = batchSize
         self.gzipLevel = gzipLevel
+        self.zstdLevel = zstdLevel
     }
 
     /// The production sink: S3 through a shared HTTP client.
@@ -327,7 +330,7 @@ public struct ExportEngine: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let job = ExportJob(key: key, settings: settings, source: source, sink: sink, logger: logger,
-                            batchSize: batchSize, gzipLevel: gzipLevel)
+                            batchSize: batchSize, gzipLevel: gzipLevel, zstdLevel: zstdLevel)
         do {
             let outcome = try await job.run(runID: runID)
             try await history.succeed(runID, of: key, outcome)

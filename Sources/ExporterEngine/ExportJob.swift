@@ -22,6 +22,7 @@ struct ExportJob {
     let logger: Logger
     let batchSize: Int
     let gzipLevel: Int32
+    let zstdLevel: Int32
 
     /// Runs the export and returns its figures; on any failure, what was uploaded is aborted or
     /// deleted and the error is thrown.
@@ -69,7 +70,7 @@ struct ExportJob {
             maxFileBytes: settings.maxFileSizeMB * 1024 * 1024)
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
-            compressor: settings.compression == .gzip ? try GzipCompressor(level: gzipLevel) : IdentityCompressor())
+            compressor: try makeCompressor())
         let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window)
 
         // Two stages that overlap: this task's child reads and encodes batch N+1 (the database and
@@ -122,6 +123,17 @@ struct ExportJob {
             rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
             bytesUploaded: files.reduce(0) { $0 + $1.stored.bytes }, objectCount: files.count,
             manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256)
+    }
+}
+
+extension ExportJob {
+    /// The connection's `compression`, at the daemon's level for it.
+    func makeCompressor() throws -> any Compressor {
+        switch settings.compression {
+        case .gzip: try GzipCompressor(level: gzipLevel)
+        case .zstd: try ZstdCompressor(level: zstdLevel)
+        case .none: IdentityCompressor()
+        }
     }
 }
 

@@ -64,7 +64,8 @@ enum Runtime {
         }
         return ExportEngine(
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
-            batchSize: settings.fetchRows, gzipLevel: Int32(settings.gzipLevel))
+            batchSize: settings.fetchRows, gzipLevel: Int32(settings.gzipLevel),
+            zstdLevel: Int32(settings.zstdLevel))
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.

@@ -25,6 +25,12 @@ struct ConnectionSettingsTests {
                                         maxFileSizeMB: 100, interval: .daily, entityTypes: [], format: .csv, syncActive: true))
     }
 
+    @Test(arguments: [("zstd", CompressionSetting.zstd), ("ZSTD", .zstd), ("gzip", .gzip), ("None", .none)])
+    func compressionValuesInAnyCase(_ value: String, _ expected: CompressionSetting) throws {
+        let s = try parse(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "compression": "\#(value)"}}"#)
+        #expect(s.compression == expected)
+    }
+
     @Test func everyFieldIsRead() throws {
         let s = try parse("""
             {"s3": {"bucket": "b", "region": "eu-central-1", "key_prefix": "/x/y/", "compression": "none",
@@ -74,7 +80,8 @@ struct ConnectionSettingsTests {
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "endpoint_url": "ftp://x"}}"#, "s3.endpoint_url", "http(s)"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "key_prefix": "a/../b"}}"#, "s3.key_prefix", "'..'"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "key_prefix": "a\nb"}}"#, "s3.key_prefix", "control characters"),
-        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "compression": "zstd"}}"#, "s3.compression", "expected one of gzip, none"),
+        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "compression": "brotli"}}"#, "s3.compression", "is \"brotli\"; expected one of gzip, none, zstd"),
+        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "compression": 3}}"#, "s3.compression", "not a string"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "format": "xml"}}"#, "s3.format", "expected one of csv, json, ndjson"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "encryption": "none"}}"#, "s3.encryption", "AES256"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "kms_key_id": "k"}}"#, "s3.kms_key_id", "aws:kms"),

@@ -14,12 +14,15 @@ struct ExporterSettingsTests {
         #expect(s.historyDays == 90)
         #expect(s.logLevel == .info)
         #expect(s.logFormat == .text)
+        #expect(s.gzipLevel == 6)
+        #expect(s.zstdLevel == 3)
         #expect(throws: SettingsError.missing(name: "DATABASE_URL")) { try s.requireDatabaseURL() }
     }
 
     @Test func readsValues() throws {
         let env = ["DATABASE_URL": "postgres://u:p%40ss@db.local:6543/flex?sslmode=require",
-                   "EXPORTER_TICK_SECONDS": "5", "EXPORTER_LOG_LEVEL": "DEBUG", "EXPORTER_LOG_FORMAT": "json"]
+                   "EXPORTER_TICK_SECONDS": "5", "EXPORTER_LOG_LEVEL": "DEBUG", "EXPORTER_LOG_FORMAT": "json",
+                   "EXPORTER_ZSTD_LEVEL": "19"]
         let s = try ExporterSettings { env[$0] }
         let url = try s.requireDatabaseURL()
         #expect(url == DatabaseURL(host: "db.local", port: 6543, username: "u", password: "p@ss", database: "flex", sslMode: .require))
@@ -27,12 +30,15 @@ struct ExporterSettingsTests {
         #expect(s.tickSeconds == 5)
         #expect(s.logLevel == .debug)
         #expect(s.logFormat == .json)
+        #expect(s.zstdLevel == 19)
     }
 
     @Test(arguments: [
         ("EXPORTER_TICK_SECONDS", "soon", "EXPORTER_TICK_SECONDS must be a whole number"),
         ("EXPORTER_MAX_CONCURRENCY", "0", "EXPORTER_MAX_CONCURRENCY must be a whole number from 1"),
         ("EXPORTER_LOG_FORMAT", "xml", "EXPORTER_LOG_FORMAT must be text or json"),
+        ("EXPORTER_ZSTD_LEVEL", "20", "EXPORTER_ZSTD_LEVEL must be a whole number from 1 to 19, got \"20\""),
+        ("EXPORTER_ZSTD_LEVEL", "0", "EXPORTER_ZSTD_LEVEL must be a whole number from 1 to 19, got \"0\""),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must start with postgres://"),
         ("DATABASE_URL", "postgres://u@h/d?sslmode=prefer", "DATABASE_URL has sslmode=prefer"),
         ("DATABASE_URL", "postgres://u:pw@h", "DATABASE_URL has no database name"),

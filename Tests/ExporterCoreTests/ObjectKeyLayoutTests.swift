@@ -21,6 +21,26 @@ struct ObjectKeyLayoutTests {
                 == "price/2026/11/20/price_20261120T000000Z_20261121T000000Z_part-0002.json.gz")
     }
 
+    /// `compression: zstd`: `.zst` after the format's extension, on single files and parts alike.
+    @Test func zstdObjectsEndInZst() {
+        let layout = ObjectKeyLayout(keyPrefix: "exports/flexprice")
+        #expect(layout.dataKey(entity: .featureUsage, window: window, format: .csv, compression: .zstd)
+                == "exports/flexprice/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z.csv.zst")
+        #expect(layout.dataKey(entity: .featureUsage, window: window, format: .ndjson, compression: .zstd, part: 1)
+                == "exports/flexprice/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z_part-0001.ndjson.zst")
+        #expect(layout.dataKey(entity: .invoice, window: window, format: .json, compression: .zstd, part: 12)
+                == "exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_part-0012.json.zst")
+    }
+
+    @Test func compressionGivesTheSuffixAndContentEncoding() {
+        #expect(CompressionSetting.gzip.fileSuffix == ".gz")
+        #expect(CompressionSetting.zstd.fileSuffix == ".zst")
+        #expect(CompressionSetting.none.fileSuffix == "")
+        #expect(CompressionSetting.gzip.contentEncoding == "gzip")
+        #expect(CompressionSetting.zstd.contentEncoding == "zstd")
+        #expect(CompressionSetting.none.contentEncoding == nil)
+    }
+
     @Test(arguments: ["", "/", "//"])
     func emptyPrefixesGiveNoLeadingSlash(_ prefix: String) {
         let key = ObjectKeyLayout(keyPrefix: prefix).dataKey(entity: .customer, window: window, format: .csv, compression: .gzip)

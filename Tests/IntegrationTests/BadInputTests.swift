@@ -20,6 +20,7 @@ struct BadInputTests {
         ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "hourly""#) }, "config", "s3.interval"),
         ("unknown entity", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""feature_usage""#, with: #""plans""#) }, "config", "s3.entity_types"),
         ("entity_types not an array", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #"["feature_usage"]"#, with: #""feature_usage""#) }, "config", "s3.entity_types"),
+        ("unknown compression", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""compression": "gzip""#, with: #""compression": "brotli""#) }, "config", "s3.compression"),
         ("negative max_file_size_mb", { Services.syncConfig(bucket: $0, extra: #", "max_file_size_mb": -5"#) }, "config", "s3.max_file_size_mb"),
         ("endpoint not http", { Services.syncConfig(bucket: $0, endpoint: "ftp://127.0.0.1:21") }, "config", "s3.endpoint_url"),
         ("key_prefix with ..", { Services.syncConfig(bucket: $0).replacingOccurrences(of: "exports/test", with: "exports/../etc") }, "config", "s3.key_prefix"),
