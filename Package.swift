@@ -200,9 +200,16 @@ let package = Package(
         .testTarget(
             name: "ExporterEncoderTests",
             dependencies: [
-                "ExporterEncoder", "ExporterCompressor", "ExporterCore",
+                "ExporterEncoder", "ExporterCompressor", "ExporterCore", "TestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            swiftSettings: strict
+        ),
+        // Helpers more than one test target uses (independent decoders such as the zstd tool).
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
@@ -228,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterSink", "ExporterRunHistory",
+                "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterSink", "ExporterRunHistory", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

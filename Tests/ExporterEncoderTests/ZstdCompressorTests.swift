@@ -1,6 +1,7 @@
 import ExporterCompressor
 import Foundation
 import NIOCore
+import TestSupport
 import Testing
 
 /// Multithreaded zstd: every frame decoded by the `zstd` command line tool (an independent
@@ -135,39 +136,5 @@ struct ZstdCompressorTests {
         #expect(throws: ZstdError.invalidLevel(-5)) { try ZstdCompressor.compress([1, 2, 3], level: -5) }
         #expect(throws: Never.self) { try ZstdCompressor(level: 19) }
         #expect(ZstdError.invalidLevel(20).description == "zstd level 20 is not between 1 (fastest) and 19 (smallest)")
-    }
-}
-
-/// The `zstd` command line tool (installed by scripts/install-deps.sh): the independent decoder.
-enum ZstdTool {
-    struct Failed: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// `zstd -d -c` of `compressed`; throws with the tool's message if it refuses the frame.
-    static func decompress(_ compressed: ByteBuffer) throws -> [UInt8] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zstd-test-\(UUID().uuidString).zst")
-        try Data(compressed.readableBytesView).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zstd", "-d", "-c", "-q", file.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw Failed(description: "cannot run zstd (scripts/install-deps.sh installs it): \(error)")
-        }
-        // Reading stdout to its end before waiting: a large output would otherwise fill the pipe.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "zstd -d exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
-        }
-        return [UInt8](data)
     }
 }

@@ -4,14 +4,16 @@ import NIOCore
 /// The `zstd` command line tool (installed by scripts/install-deps.sh): an independent decoder
 /// for the `.zst` objects the exporter uploads, so no test checks our libzstd calls with
 /// themselves.
-enum ZstdTool {
-    struct Failed: Error, CustomStringConvertible {
-        let description: String
+///
+/// Shared by the encoder's unit tests and the integration tests (one copy, in TestSupport).
+public enum ZstdTool {
+    public struct Failed: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// `zstd -d -c` of `compressed`: the decompressed bytes, or an error with the tool's message
     /// when it refuses them (a bad frame, a wrong checksum, trailing garbage).
-    static func decompress(_ compressed: ByteBuffer) throws -> ByteBuffer {
+    public static func decompress(_ compressed: ByteBuffer) throws -> [UInt8] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zstd-it-\(UUID().uuidString).zst")
         try Data(compressed.readableBytesView).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -34,6 +36,6 @@ enum ZstdTool {
         guard process.terminationStatus == 0 else {
             throw Failed(description: "zstd -d exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
         }
-        return ByteBuffer(bytes: data)
+        return [UInt8](data)
     }
 }
