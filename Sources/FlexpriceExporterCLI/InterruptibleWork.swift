@@ -1,6 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import UnixSignals
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,55 +13,41 @@ import Glibc
 /// Without this, Ctrl-C ended `sync` at once: the run stayed `running`, its upload open, and the
 /// window was locked until a daemon's lease expired. A second signal during the abort exits at
 /// once (the next run of the window then finds this process gone and abandons its row).
+///
+/// The signals come from swift-service-lifecycle's `UnixSignalsSequence`, as the daemon's do: it
+/// turns off their default action and is registered before this returns from `init`, so no
+/// signal in between ends the process without the cleanup.
 enum InterruptibleWork {
     static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let queue = DispatchQueue(label: "flexprice-exporter.interrupt")
-        let sources = [SIGINT, SIGTERM].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            return source
-        }
-        // Registration is asynchronous: wait for it, so no signal in between takes the default
-        // action (termination without cleanup).
-        for source in sources {
-            await withCheckedContinuation { (registered: CheckedContinuation<Void, Never>) in
-                source.setRegistrationHandler { registered.resume() }
-                source.resume()
-            }
-        }
-        defer {
-            for source in sources { source.cancel() }
-            continuation.finish()
-        }
-
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let work = Task { try await body() }
-        let listener = Task { () -> Int32? in
-            var first: Int32?
-            for await number in signals {
-                guard first == nil else {
-                    CommandRunner.printError("\(name(number)) again: exiting without waiting for the abort")
-                    exit(128 + number)
+        let listener = Task { () -> UnixSignal? in
+            var first: UnixSignal?
+            for await signal in signals {
+                guard let first else {
+                    first = signal
+                    CommandRunner.printError(
+                        "\(name(signal)): aborting the runs in flight and recording them as failed (shutdown); send it again to exit at once")
+                    work.cancel()
+                    continue
                 }
-                first = number
-                CommandRunner.printError(
-                    "\(name(number)): aborting the runs in flight and recording them as failed (shutdown); send it again to exit at once")
-                work.cancel()
+                CommandRunner.printError("\(name(signal)) again: exiting without waiting for the abort")
+                exit(128 + first.rawValue)
             }
             return first
         }
         let result = await work.result
-        // Ends the listener's loop (an AsyncStream stops at cancellation) and learns whether a
+        // Ends the listener's loop (the sequence finishes at cancellation) and learns whether a
         // signal came.
         listener.cancel()
-        if let number = await listener.value {
-            CommandRunner.printError("interrupted by \(name(number)): exit \(128 + number)")
-            throw ExitCode(128 + number)
+        if let signal = await listener.value {
+            CommandRunner.printError("interrupted by \(name(signal)): exit \(128 + signal.rawValue)")
+            throw ExitCode(128 + signal.rawValue)
         }
         return try result.get()
     }
 
-    static func name(_ number: Int32) -> String {
-        number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal \(number)"
+    static func name(_ signal: UnixSignal) -> String {
+        signal == .sigint ? "SIGINT" : signal == .sigterm ? "SIGTERM" : "\(signal)"
     }
 }
