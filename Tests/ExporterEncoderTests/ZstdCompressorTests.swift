@@ -96,6 +96,9 @@ struct ZstdCompressorTests {
         #expect(try await zstd([plain], workers: 4) == whole, "4 workers instead of 2 changed the bytes")
         #expect(try await zstd([plain], workers: 2) == whole, "a second run changed the bytes")
         #expect(try await zstd([plain], level: 4, workers: 2) != whole, "the level is applied")
+        // libzstd's multithreaded mode cuts 1 MiB jobs and so writes other bytes than its
+        // single-threaded mode: the workers really ran (a refused nbWorkers would fall back).
+        #expect(try await zstd([plain], workers: 0) != whole, "2 workers ran libzstd's multithreaded mode")
     }
 
     @Test func aFileAfterAFileStartsAFreshFrame() async throws {

@@ -114,6 +114,8 @@ struct BadInputTests {
             return messages.contains { $0.hasPrefix("STATUS=waiting for the database") }
         }, "\(messages)\n\(daemon.log)")
         try await Task.sleep(for: .seconds(2))
+        // What it sent while it kept waiting counts too.
+        messages += socket.receive()
         #expect(daemon.process.isRunning, "no crash loop: it keeps waiting")
         #expect(!messages.contains { $0.contains("READY=1") })
         daemon.signal(SIGTERM)

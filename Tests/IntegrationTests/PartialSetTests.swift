@@ -102,10 +102,14 @@ struct PartialSetTests {
         try await TestServices.with { services in
             let connection = try await setUp(services, maxFileSizeMB: 1)
             let s3 = try services.s3(bucket: connection.bucket)
+            let record = ThirdFileFailingSink.Record()
             let reports = try await engine(services) {
-                ThirdFileFailingSink(inner: $0, record: ThirdFileFailingSink.Record(), strayUploads: s3)
+                ThirdFileFailingSink(inner: $0, record: record, strayUploads: s3)
             }.exportWindow(Self.window, connectionID: connection.id, entities: nil)
             #expect(reports.count == 1 && reports.allSatisfy { $0.failed }, "\(reports)")
+            #expect(record.strayUploads == 1, "the upload the run never learned of was opened")
+            let run = try #require(try await services.runs(connection: connection.id).last)
+            #expect(run.errorMessage?.contains("injected failure on the third file") == true, "\(run.errorMessage ?? "")")
             #expect(try await s3.listMultipartUploads().isEmpty, "the stray upload was aborted")
             #expect(try await s3.listObjects().isEmpty)
         }
@@ -120,7 +124,7 @@ struct PartialSetTests {
             let failing = ThirdFileFailingSink.Record()
             let reports = try await engine(services) { ThirdFileFailingSink(inner: $0, record: failing) }
                 .exportWindow(Self.window, connectionID: connection.id, entities: nil)
-            #expect(reports.allSatisfy { $0.failed }, "\(reports)")
+            #expect(reports.count == 1 && reports.allSatisfy { $0.failed }, "\(reports)")
             #expect(failing.completed.count == 2)
             let s3 = try services.s3(bucket: connection.bucket)
             #expect(try await s3.listObjects().isEmpty,
@@ -176,8 +180,11 @@ struct PartialSetTests {
 struct ThirdFileFailingSink: ObjectSink {
     /// What the sink saw, for the test to check.
     final class Record: Sendable {
-        private let state = Mutex<(uploads: Int, completed: [String])>((0, []))
+        private let state = Mutex<(uploads: Int, completed: [String], strayUploads: Int)>((0, [], 0))
         var completed: [String] { state.withLock { $0.completed } }
+        /// Multipart uploads opened behind the exporter's back (``ThirdFileFailingSink/strayUploads``).
+        var strayUploads: Int { state.withLock { $0.strayUploads } }
+        func openedStrayUpload() { state.withLock { $0.strayUploads += 1 } }
 
         /// Counts a new upload; returns its number (1-based).
         func started() -> Int { state.withLock { $0.uploads += 1; return $0.uploads } }
@@ -227,6 +234,7 @@ struct ThirdFileFailingSink: ObjectSink {
         func write(_ bytes: inout ByteBuffer) async throws {
             if fails, let strayUploads {
                 _ = try await strayUploads.createMultipartUpload(key: inner.key, headers: [])
+                record.openedStrayUpload()
             }
             if fails { throw ExportError.network("injected failure on the third file (\(inner.key))") }
             try await inner.write(&bytes)

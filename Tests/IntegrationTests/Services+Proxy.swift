@@ -88,6 +88,10 @@ func expectAllSignaturesVerified(_ proxy: FaultProxy, atLeast minimum: Int,
                                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(proxy.signatureMismatches.isEmpty, "\(proxy.signatureMismatches)", sourceLocation: sourceLocation)
     #expect(proxy.verifiedCount == proxy.exchanges.count, "\(proxy.requests)", sourceLocation: sourceLocation)
+    // The exporter hashes every body it sends: a request sent as UNSIGNED-PAYLOAD would mean the
+    // signer stopped covering the body, which the verifier alone would still accept.
+    #expect(proxy.exchanges.allSatisfy { $0.verdict == .valid(unsignedPayload: false) },
+            "a payload was sent unsigned: \(proxy.requests)", sourceLocation: sourceLocation)
     #expect(proxy.verifiedCount >= minimum, "only \(proxy.verifiedCount) requests verified: \(proxy.requests)",
             sourceLocation: sourceLocation)
 }

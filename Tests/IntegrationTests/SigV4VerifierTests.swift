@@ -87,7 +87,10 @@ import Testing
             ("body", verify(example, body: example.body + "!")),
         ]
         for (change, verdict) in cases {
-            #expect(verdict != .valid(unsignedPayload: false), "changing the \(change) still verified")
+            guard case .invalid = verdict else {
+                Issue.record("changing the \(change) still verified: \(verdict)")
+                continue
+            }
         }
     }
 
@@ -121,7 +124,8 @@ import Testing
             #expect(reason.contains("does not match the body"))
         }
         // Signed an hour ago: S3 refuses a request over 15 minutes off.
-        #expect(verifier.verify(method: "PUT", target: target, headers: headers, body: Array(body.utf8),
-                                now: Date().addingTimeInterval(3_600)) != .valid(unsignedPayload: unsignedPayload))
+        let late = verifier.verify(method: "PUT", target: target, headers: headers, body: Array(body.utf8),
+                                   now: Date().addingTimeInterval(3_600))
+        if case .valid = late { Issue.record("a request signed an hour ago verified") }
     }
 }

@@ -25,6 +25,7 @@ struct ThrottlingRetryTests {
         let refusedAndRetried = Array(outcome.requests.dropFirst(shape.dataRequest - 1).prefix(2))
         #expect(refusedAndRetried.count == 2)
         #expect(Set(refusedAndRetried).count == 1, "\(outcome.requests)")
+        #expect(refusedAndRetried.first?.hasPrefix("PUT ") == true, "the data upload is the one retried: \(outcome.requests)")
     }
 
     @Test(arguments: FaultInjectionTests.Shape.allCases)

@@ -84,6 +84,7 @@ struct ParquetFileWriterTests {
             try writer.endRow()
         }
         _ = try writer.finish()
+        #expect(writer.fileMetaData.rowGroups.count == 3, "300 rows at 100 per row group")
         for group in writer.fileMetaData.rowGroups {
             let chunk = group.columns[0].metaData
             #expect(chunk.dictionaryPageOffset == nil)
