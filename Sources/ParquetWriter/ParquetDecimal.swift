@@ -89,16 +89,25 @@ public enum ParquetDecimal {
                     continue
                 }
             }
-            magnitude = magnitude &* 10 &+ digit
-            if magnitude > limit { throw .outOfRange }
+            magnitude = try appendingDigit(digit, to: magnitude, limit: limit)
         }
         guard digits > 0 else { throw .notADecimal }
         let missing = scale - min(fractionDigits, scale)
         for _ in 0..<missing {
-            magnitude = magnitude &* 10
-            if magnitude > limit { throw .outOfRange }
+            magnitude = try appendingDigit(0, to: magnitude, limit: limit)
         }
         return negative ? -magnitude : magnitude
+    }
+
+    /// `magnitude * 10 + digit`, refused past `limit`. At precision 38 the product can pass
+    /// `Int128.max` (about 1.7e38) before the limit check sees it, so overflow is checked too: a
+    /// wrapped value would otherwise pass as a small, wrong number.
+    @inline(__always)
+    private static func appendingDigit(_ digit: Int128, to magnitude: Int128, limit: Int128) throws(TextError) -> Int128 {
+        let (times10, overflowed) = magnitude.multipliedReportingOverflow(by: 10)
+        let (next, carried) = times10.addingReportingOverflow(digit)
+        guard !overflowed, !carried, next <= limit else { throw .outOfRange }
+        return next
     }
 
     /// Convenience over ``unscaled(text:precision:scale:)`` for tests and literals.

@@ -23,6 +23,12 @@ public struct ParquetFileWriter: Sendable {
     /// The column the next value goes to.
     private var cursor = 0
     private var rowsInGroup = 0
+    /// A column's dictionary is full (see ``ColumnChunkWriter/wantsRowGroupClose``): noted when
+    /// its value is appended, so `endRow` need not ask every column on every row.
+    private var closeAfterRow = false
+    /// The byte budget is summed over the columns once every this many rows, not on every row;
+    /// a row group overshoots its budget by at most that many rows.
+    static let rowsPerBudgetCheck = 64
     private var rowGroups: [RowGroup] = []
     private var ready: [ParquetSegment] = []
     private var finished = false
@@ -92,6 +98,7 @@ public struct ParquetFileWriter: Sendable {
             throw .valueTooLarge(column: columns[cursor].name, bytes: value.count)
         }
         try chunks[cursor].append(bytes: value, output: &output)
+        if chunks[cursor].wantsRowGroupClose { closeAfterRow = true }
         try advance()
     }
 
@@ -148,13 +155,8 @@ public struct ParquetFileWriter: Sendable {
         cursor = 0
         rowsInGroup += 1
         rowCount += 1
-        var buffered = 0
-        var dictionaryFull = false
-        for index in chunks.indices {
-            buffered += chunks[index].bufferedBytes
-            dictionaryFull = dictionaryFull || chunks[index].wantsRowGroupClose
-        }
-        if rowsInGroup >= options.maxRowsPerRowGroup || buffered >= options.rowGroupBytes || dictionaryFull {
+        let overBudget = rowsInGroup % Self.rowsPerBudgetCheck == 0 && bufferedBytes >= options.rowGroupBytes
+        if rowsInGroup >= options.maxRowsPerRowGroup || closeAfterRow || overBudget {
             try closeRowGroup()
         }
     }
@@ -201,6 +203,7 @@ public struct ParquetFileWriter: Sendable {
             fileOffset: groupStart, totalCompressedSize: offset - groupStart, ordinal: ordinal))
         closedBytes = offset
         rowsInGroup = 0
+        closeAfterRow = false
         ready.append(segment)
     }
 

@@ -146,12 +146,8 @@ public struct ThriftCompactWriter: Sendable {
 
     /// Unsigned LEB128.
     mutating func writeVarint(_ value: UInt64) {
-        var remaining = value
-        while remaining >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
-        }
-        bytes.append(UInt8(remaining))
+        // The same ULEB-128 as the RLE/bit-packed hybrid's run headers.
+        RLEHybridEncoder.writeVarint(value, into: &bytes)
     }
 
     /// Zigzag maps signed to unsigned so small magnitudes stay short: 0, -1, 1, -2 -> 0, 1, 2, 3.

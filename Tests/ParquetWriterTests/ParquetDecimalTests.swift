@@ -31,7 +31,7 @@ struct ParquetDecimalTests {
         #expect(try ParquetDecimal.unscaled("-" + nines, precision: 38, scale: 10) == -ParquetDecimal.maxUnscaled(precision: 38))
     }
 
-    @Test func rejectsWhatDoesNotFit() {
+    @Test func rejectsWhatDoesNotFit() throws {
         #expect(throws: ParquetDecimal.TextError.notADecimal) { try ParquetDecimal.unscaled("NaN", precision: 10, scale: 2) }
         #expect(throws: ParquetDecimal.TextError.notADecimal) { try ParquetDecimal.unscaled("Infinity", precision: 10, scale: 2) }
         #expect(throws: ParquetDecimal.TextError.notADecimal) { try ParquetDecimal.unscaled("", precision: 10, scale: 2) }
@@ -41,5 +41,19 @@ struct ParquetDecimalTests {
         #expect(throws: ParquetDecimal.TextError.outOfRange) { try ParquetDecimal.unscaled("1000", precision: 5, scale: 2) }
         let forty = String(repeating: "9", count: 40)
         #expect(throws: ParquetDecimal.TextError.outOfRange) { try ParquetDecimal.unscaled(forty, precision: 38, scale: 0) }
+        // Past Int128.max on the way: wrapping arithmetic once accepted these as wrong values
+        // (-2.08e37, 4 and 0.4).
+        let thirtyNine = String(repeating: "9", count: 39)
+        #expect(throws: ParquetDecimal.TextError.outOfRange) { try ParquetDecimal.unscaled(thirtyNine, precision: 38, scale: 0) }
+        #expect(throws: ParquetDecimal.TextError.outOfRange) {
+            try ParquetDecimal.unscaled("340282366920938463463374607431768211460", precision: 38, scale: 0)
+        }
+        #expect(throws: ParquetDecimal.TextError.outOfRange) {
+            try ParquetDecimal.unscaled("34028236692093846346337460743176821146", precision: 38, scale: 1)
+        }
+        // The largest value of DECIMAL(38, 0) and its negative still fit.
+        let max38 = String(repeating: "9", count: 38)
+        #expect(try ParquetDecimal.unscaled(max38, precision: 38, scale: 0) == Int128(max38))
+        #expect(try ParquetDecimal.unscaled("-" + max38, precision: 38, scale: 0) == -(Int128(max38) ?? 0))
     }
 }
