@@ -13,14 +13,9 @@ sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(200000 2000000)
 configuration="${BENCH_CONFIGURATION:-release}"
 
-swift build -c "$configuration" --product flexprice-exporter >&2
-BIN="$(swift build -c "$configuration" --show-bin-path)/flexprice-exporter"
-export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning
-psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql >/dev/null
-"$BIN" migrate >/dev/null
+source bench/lib.sh
+bench_setup "$configuration"
 curl -fsS -X PUT "$EXPORTER_TEST_S3_ENDPOINT/flexprice-bench" >/dev/null
-ak="$(printf %s AKIABENCHEXAMPLE | "$BIN" encrypt-secret)"
-sk="$(printf %s benchSecretKeyExample | "$BIN" encrypt-secret)"
 columns="id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id, sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, \"timestamp\", ingested_at, qty_total, properties, unique_hash"
 
 # Runs a command and prints "seconds peak-rss-kib" of it and its children.
@@ -40,26 +35,15 @@ results=()
 for rows in "${sizes[@]}"; do
   tenant="bench_$rows"
   echo "seeding $rows rows..." >&2
-  psql -q -X -v ON_ERROR_STOP=1 -v tenant="$tenant" -v rows="$rows" -v ak="$ak" -v sk="$sk" \
+  seed_feature_usage "$tenant" "$rows"
+  psql -q -X -v ON_ERROR_STOP=1 -v tenant="$tenant" -v ak="$ak" -v sk="$sk" \
        -v endpoint="$EXPORTER_TEST_S3_ENDPOINT" <<'SQL'
-DELETE FROM feature_usage WHERE tenant_id = :'tenant';
-INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id,
-    sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, "timestamp", ingested_at,
-    qty_total, properties, unique_hash)
-SELECT :'tenant' || '_' || lpad(g::text, 9, '0'), :'tenant', 'env_bench', 'ext_cust_' || (g % 5000), 'cust_' || (g % 5000),
-       'sub_' || (g % 800), 'subli_' || (g % 1600), 'price_' || (g % 40), 'meter_' || (g % 40), 'feat_' || (g % 40),
-       1795132800000, 'api_call', 'sdk-python', '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day',
-       '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day' + interval '1.5 seconds',
-       (g % 10000)::numeric / 100, jsonb_build_object('endpoint', '/v1/events', 'status', 200, 'region', 'eu-west-1', 'latency_ms', g % 997),
-       md5(g::text)
-FROM generate_series(1, :rows) AS g;
 DELETE FROM connections WHERE id = 'conn_' || :'tenant';
 INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
 VALUES ('conn_' || :'tenant', :'tenant', 'env_bench', 'bench', 's3', 'published',
         jsonb_build_object('aws_access_key_id', :'ak', 'aws_secret_access_key', :'sk'),
         jsonb_build_object('s3', jsonb_build_object('bucket', 'flexprice-bench', 'region', 'us-east-1',
             'endpoint_url', :'endpoint', 'key_prefix', :'tenant', 'sync_active', true, 'max_file_size_mb', 100000)));
-ANALYZE feature_usage;
 SQL
   read -r exporter_seconds exporter_rss < <(measure "$BIN" sync --connection "conn_$tenant" --entity feature_usage --from 2026-11-20 --to 2026-11-21)
   reference_file="$(mktemp)"

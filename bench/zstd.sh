@@ -7,6 +7,7 @@
 # libzstd/zlib threads), peak RSS, bytes stored. Then the `gzip -6` and `zstd -3 -T0` tools on the
 # uncompressed export, for scale. Every compressed export is checked to decompress (`gzip -d`,
 # `zstd -d`) to the uncompressed one. Levels: EXPORTER_GZIP_LEVEL / EXPORTER_ZSTD_LEVEL (defaults 6, 3).
+# BENCH_CONFIGURATION=debug measures a debug build (default: release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
@@ -15,28 +16,13 @@ fi
 rows="${1:-1000000}"
 runs="${2:-3}"
 
-swift build -c release --product flexprice-exporter >&2
-BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
-export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning
-psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql >/dev/null
-"$BIN" migrate >/dev/null
-ak="$(printf %s AKIABENCHEXAMPLE | "$BIN" encrypt-secret)"
-sk="$(printf %s benchSecretKeyExample | "$BIN" encrypt-secret)"
+source bench/lib.sh
+bench_setup "${BENCH_CONFIGURATION:-release}"
 tenant="bench_zstd_$rows"
 
 echo "bench/zstd: seeding $rows rows..." >&2
-psql -q -X -v ON_ERROR_STOP=1 -v tenant="$tenant" -v rows="$rows" -v ak="$ak" -v sk="$sk" <<'SQL'
-DELETE FROM feature_usage WHERE tenant_id = :'tenant';
-INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id,
-    sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, "timestamp", ingested_at,
-    qty_total, properties, unique_hash)
-SELECT :'tenant' || '_' || lpad(g::text, 9, '0'), :'tenant', 'env_bench', 'ext_cust_' || (g % 5000), 'cust_' || (g % 5000),
-       'sub_' || (g % 800), 'subli_' || (g % 1600), 'price_' || (g % 40), 'meter_' || (g % 40), 'feat_' || (g % 40),
-       1795132800000, 'api_call', 'sdk-python', '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day',
-       '2026-11-20'::timestamptz + ((g - 1)::double precision / :rows) * interval '1 day' + interval '1.5 seconds',
-       (g % 10000)::numeric / 100, jsonb_build_object('endpoint', '/v1/events', 'status', 200, 'region', 'eu-west-1', 'latency_ms', g % 997),
-       md5(g::text)
-FROM generate_series(1, :rows) AS g;
+seed_feature_usage "$tenant" "$rows"
+psql -q -X -v ON_ERROR_STOP=1 -v tenant="$tenant" -v ak="$ak" -v sk="$sk" <<'SQL'
 DELETE FROM connections WHERE tenant_id = :'tenant';
 INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
 SELECT 'conn_' || :'tenant' || '_' || c, :'tenant', 'env_bench', 'bench ' || c, 's3', 'published',
@@ -45,7 +31,6 @@ SELECT 'conn_' || :'tenant' || '_' || c, :'tenant', 'env_bench', 'bench ' || c, 
            'key_prefix', c, 'compression', c, 'sync_active', true, 'max_file_size_mb', 100000,
            'entity_types', jsonb_build_array('feature_usage')))
 FROM unnest(ARRAY['gzip', 'zstd', 'none']) AS c;
-ANALYZE feature_usage;
 SQL
 
 work="$(mktemp -d /tmp/flexprice-bench-zstd.XXXXXX)"
