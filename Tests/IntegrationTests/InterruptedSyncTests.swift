@@ -12,8 +12,8 @@ import Glibc
 /// one of a live worker elsewhere makes `sync` exit 75 naming it.
 @Suite(TestServices.needsServices())
 struct InterruptedSyncTests {
-    static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
-    static let stem = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z"
+    static let window = ProxiedWindow.window
+    static let stem = ProxiedWindow.stem()
 
     func environment(_ services: Services) -> [String: String] {
         ["DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,
@@ -27,13 +27,7 @@ struct InterruptedSyncTests {
 
     /// `rows` usage rows of about 300 bytes of CSV each in the window.
     func seed(_ services: Services, tenant: String, rows: Int) async throws {
-        try await services.execute("""
-            INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, event_name, "timestamp", qty_total, properties)
-            SELECT \(tenant) || '-' || lpad(g::text, 8, '0'), \(tenant), '', 'customer-' || (g % 100), 'api_call',
-                   '2026-11-20T00:00:00Z'::timestamptz + g * interval '1 second', g / 3.0,
-                   jsonb_build_object('n', g, 'pad', repeat('x', 200))
-            FROM generate_series(1, \(rows)) AS g
-            """)
+        try await services.seedUsageRows(tenant: tenant, count: rows)
     }
 
     func statuses(_ services: Services, _ connection: TestConnection) async throws -> [RunRow] {
@@ -55,43 +49,40 @@ struct InterruptedSyncTests {
         try await TestServices.with { services in
             // Every request through the proxy waits 700 ms, so the multipart upload stays open
             // for seconds: the signal surely lands in the middle of it.
-            let moto = try #require(TestServices.s3Endpoint)
-            let proxy = FaultProxy(upstream: moto, http: services.http,
-                                   faults: Dictionary(uniqueKeysWithValues: (1...2_000).map { ($0, .delay(.milliseconds(700))) }))
-            let proxyURL = try await proxy.start()
-            defer { Task { await proxy.stop() } }
-            let connection = try await services.newConnection(
-                syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: proxyURL) },
-                seed: { try await seed(services, tenant: $0, rows: 60_000) })
-            let s3 = try services.s3(bucket: connection.bucket)
+            try await services.withProxy(faults: FaultProxy.delayingEveryRequest(by: .milliseconds(700))) { _, proxyURL in
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: proxyURL) },
+                    seed: { try await seed(services, tenant: $0, rows: 60_000) })
+                let s3 = try services.s3(bucket: connection.bucket)
 
-            let interrupted = try sync(services, connection)
-            let uploading = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
-                let running = try await statuses(services, connection).first?.status == "running"
-                guard running else { return false }
-                return try await !s3.listMultipartUploads().isEmpty
+                let interrupted = try sync(services, connection)
+                let uploading = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
+                    let running = try await statuses(services, connection).first?.status == "running"
+                    guard running else { return false }
+                    return try await !s3.listMultipartUploads().isEmpty
+                }
+                #expect(uploading, "\(interrupted.log)")
+                interrupted.signal(signal)
+                #expect(await interrupted.waitForExit(timeout: .seconds(90)) == 128 + signal, "\(interrupted.log)")
+                let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+                #expect(interrupted.log.contains("interrupted by \(name)"), "\(interrupted.log)")
+
+                let runs = try await statuses(services, connection)
+                #expect(runs.map(\.status) == ["failed"], "\(runs)")
+                #expect(runs.first?.errorCode == "shutdown")
+                #expect(try await s3.listMultipartUploads().isEmpty, "the multipart upload was aborted")
+                #expect(try await s3.listObjects().isEmpty, "no object of the window")
+
+                // The window is free: the next sync (straight to moto) exports it and exits 0.
+                try await services.execute("""
+                    UPDATE connections SET sync_config = \(Services.syncConfig(bucket: connection.bucket, compression: .none))::jsonb
+                    WHERE id = \(connection.id)
+                    """)
+                let next = try sync(services, connection)
+                #expect(await next.waitForExit(timeout: .seconds(180)) == 0, "\(next.log)")
+                #expect(try await statuses(services, connection).map(\.status) == ["failed", "succeeded"])
+                #expect(Set(try await s3.listObjects()) == [Self.stem + ".csv", Self.stem + "_manifest.json"])
             }
-            #expect(uploading, "\(interrupted.log)")
-            interrupted.signal(signal)
-            #expect(await interrupted.waitForExit(timeout: .seconds(90)) == 128 + signal, "\(interrupted.log)")
-            let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
-            #expect(interrupted.log.contains("interrupted by \(name)"), "\(interrupted.log)")
-
-            let runs = try await statuses(services, connection)
-            #expect(runs.map(\.status) == ["failed"], "\(runs)")
-            #expect(runs.first?.errorCode == "shutdown")
-            #expect(try await s3.listMultipartUploads().isEmpty, "the multipart upload was aborted")
-            #expect(try await s3.listObjects().isEmpty, "no object of the window")
-
-            // The window is free: the next sync (straight to moto) exports it and exits 0.
-            try await services.execute("""
-                UPDATE connections SET sync_config = \(Services.syncConfig(bucket: connection.bucket, compression: .none))::jsonb
-                WHERE id = \(connection.id)
-                """)
-            let next = try sync(services, connection)
-            #expect(await next.waitForExit(timeout: .seconds(180)) == 0, "\(next.log)")
-            #expect(try await statuses(services, connection).map(\.status) == ["failed", "succeeded"])
-            #expect(Set(try await s3.listObjects()) == [Self.stem + ".csv", Self.stem + "_manifest.json"])
         }
     }
 

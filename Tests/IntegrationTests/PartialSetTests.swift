@@ -12,23 +12,14 @@ import Testing
 /// Real PostgreSQL and moto; sizes are set small in the tests, never in product defaults.
 @Suite(TestServices.needsServices())
 struct PartialSetTests {
-    static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21
-    static let stem = "exports/test/feature_usage/2026/11/20/feature_usage_20261120T000000Z_20261121T000000Z"
+    static let window = ProxiedWindow.window
+    static let stem = ProxiedWindow.stem()
     static let manifestKey = stem + "_manifest.json"
 
     /// `count` usage rows of about 300 bytes of CSV each: 14,000 rows are about 4 MB, so four or
     /// five files at a 1 MB max_file_size_mb and two or three at 2 MB.
     func seed(_ services: Services, tenant: String, count: Int) async throws {
-        try await services.execute("""
-            INSERT INTO feature_usage (id, tenant_id, environment_id, external_customer_id, customer_id, event_name, source,
-                "timestamp", ingested_at, qty_total, properties, unique_hash)
-            SELECT \(tenant) || '-' || lpad(g::text, 7, '0'), \(tenant), '', 'ext_' || (g % 97), 'cust_' || (g % 97),
-                'api_call', 'sdk', '2026-11-20T00:00:00Z'::timestamptz + (g * interval '1 second') / 4, now(),
-                (g % 1000)::numeric / 7,
-                jsonb_build_object('endpoint', '/v1/resource/' || md5(g::text), 'pad', md5((g * 7)::text) || md5((g * 11)::text)),
-                md5(g::text)
-            FROM generate_series(1, \(count)) AS g
-            """)
+        try await services.seedUsageRows(tenant: tenant, count: count)
     }
 
     /// A connection with 14,000 rows whose files roll over at `maxFileSizeMB` (nil: no limit set).

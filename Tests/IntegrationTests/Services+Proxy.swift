@@ -75,6 +75,14 @@ extension Services {
     }
 }
 
+extension FaultProxy {
+    /// Every request (up to 2,000) held for `duration` before it is forwarded: an export that
+    /// stays in flight for seconds, so a test can act on it mid-upload.
+    static func delayingEveryRequest(by duration: Duration) -> [Int: Fault] {
+        Dictionary(uniqueKeysWithValues: (1...2_000).map { ($0, .delay(duration)) })
+    }
+}
+
 /// The window every test here exports, and its keys under a prefix.
 enum ProxiedWindow {
     static let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20 .. 21

@@ -15,45 +15,42 @@ struct SyncHeartbeatTests {
         try await TestServices.with(freshDatabase: true) { services in
             // Every request through the proxy waits 1.5 s: the upload takes well over the 3 s
             // lease a daemon with EXPORTER_TICK_SECONDS=1 gives a worker.
-            let moto = try #require(TestServices.s3Endpoint)
-            let proxy = FaultProxy(upstream: moto, http: services.http,
-                                   faults: Dictionary(uniqueKeysWithValues: (1...2_000).map { ($0, .delay(.milliseconds(1_500))) }))
-            let proxyURL = try await proxy.start()
-            defer { Task { await proxy.stop() } }
-            let interrupted = InterruptedSyncTests()
-            let connection = try await services.newConnection(
-                syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: proxyURL) },
-                seed: { try await interrupted.seed(services, tenant: $0, rows: 20_000) })
-            let sync = try ExporterProcess(
-                ["sync", "--connection", connection.id, "--from", "2026-11-20", "--to", "2026-11-21"],
-                environment: interrupted.environment(services).merging(["EXPORTER_TICK_SECONDS": "1"]) { $1 })
+            try await services.withProxy(faults: FaultProxy.delayingEveryRequest(by: .milliseconds(1_500))) { _, proxyURL in
+                let interrupted = InterruptedSyncTests()
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: proxyURL) },
+                    seed: { try await interrupted.seed(services, tenant: $0, rows: 20_000) })
+                let sync = try ExporterProcess(
+                    ["sync", "--connection", connection.id, "--from", "2026-11-20", "--to", "2026-11-21"],
+                    environment: interrupted.environment(services).merging(["EXPORTER_TICK_SECONDS": "1"]) { $1 })
 
-            let running = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
-                try await services.runs(connection: connection.id).first?.status == "running"
+                let running = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
+                    try await services.runs(connection: connection.id).first?.status == "running"
+                }
+                try #require(running, "\(sync.log)")
+                let worker = try #require(try await services.postgres.rows(
+                    "SELECT worker FROM export_runs WHERE connection_id = \(connection.id)", logger: TestServices.logger
+                ).first?.decode(String.self))
+
+                // Past the lease, a daemon's housekeeping finds the sync's beat fresh and leaves its run.
+                try await Task.sleep(for: .seconds(4))
+                try #require(try await services.runs(connection: connection.id).first?.status == "running",
+                             "the export must still be in flight for this test to mean anything: \(sync.log)")
+                let daemon = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "another-daemon:1")
+                #expect(try await daemon.abandonRunsOfDeadWorkers(leaseSeconds: 3) == 0)
+                #expect(try await services.runs(connection: connection.id).map(\.status) == ["running"])
+                let beats = try await services.postgres.rows(
+                    "SELECT heartbeat_at > now() - interval '3 seconds' FROM exporter_workers WHERE worker = \(worker)",
+                    logger: TestServices.logger).map { try $0.decode(Bool.self) }
+                #expect(beats == [true], "the sync's worker \(worker) beats")
+
+                #expect(await sync.waitForExit(timeout: .seconds(180)) == 0, "\(sync.log)")
+                #expect(try await services.runs(connection: connection.id).map(\.status) == ["succeeded"])
+                // A clean exit removes the beat.
+                #expect(try await services.postgres.rows(
+                    "SELECT 1 FROM exporter_workers WHERE worker = \(worker)", logger: TestServices.logger
+                ).map { try $0.decode(Int.self) }.isEmpty)
             }
-            try #require(running, "\(sync.log)")
-            let worker = try #require(try await services.postgres.rows(
-                "SELECT worker FROM export_runs WHERE connection_id = \(connection.id)", logger: TestServices.logger
-            ).first?.decode(String.self))
-
-            // Past the lease, a daemon's housekeeping finds the sync's beat fresh and leaves its run.
-            try await Task.sleep(for: .seconds(4))
-            try #require(try await services.runs(connection: connection.id).first?.status == "running",
-                         "the export must still be in flight for this test to mean anything: \(sync.log)")
-            let daemon = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "another-daemon:1")
-            #expect(try await daemon.abandonRunsOfDeadWorkers(leaseSeconds: 3) == 0)
-            #expect(try await services.runs(connection: connection.id).map(\.status) == ["running"])
-            let beats = try await services.postgres.rows(
-                "SELECT heartbeat_at > now() - interval '3 seconds' FROM exporter_workers WHERE worker = \(worker)",
-                logger: TestServices.logger).map { try $0.decode(Bool.self) }
-            #expect(beats == [true], "the sync's worker \(worker) beats")
-
-            #expect(await sync.waitForExit(timeout: .seconds(180)) == 0, "\(sync.log)")
-            #expect(try await services.runs(connection: connection.id).map(\.status) == ["succeeded"])
-            // A clean exit removes the beat.
-            #expect(try await services.postgres.rows(
-                "SELECT 1 FROM exporter_workers WHERE worker = \(worker)", logger: TestServices.logger
-            ).map { try $0.decode(Int.self) }.isEmpty)
         }
     }
 }
