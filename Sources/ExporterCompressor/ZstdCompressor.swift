@@ -69,7 +69,9 @@ public struct ZstdCompressor: Compressor {
     /// `bytes` as one zstd frame, compressed at once on the calling thread (single-threaded,
     /// with the content size in the frame header and no checksum), as Parquet's ZSTD codec
     /// stores a page. Blocking: about a millisecond per 256 KiB at level 3, so a caller on the
-    /// cooperative pool should only hand it page-sized inputs.
+    /// cooperative pool should only hand it page-sized inputs. `ZSTD_compress` makes and frees
+    /// a whole context (over a MiB of tables at level 3) per call: the Parquet wiring should
+    /// keep one `ZSTD_CCtx` per file writer and call `ZSTD_compressCCtx` instead.
     public static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) throws(ZstdError) -> [UInt8] {
         guard levels.contains(level) else { throw .invalidLevel(level) }
         let bound = ZSTD_compressBound(bytes.count)

@@ -67,7 +67,8 @@ struct ColumnChunkWriter: Sendable {
     // The chunk so far.
     private var dictionary = ByteArrayDictionary()
     private var dictionaryPolicy: DictionaryPolicy
-    private var dictionaryEnabled: Bool
+    /// Whether values still go to the dictionary: everything but `.off` (one state, not two).
+    private var dictionaryEnabled: Bool { dictionaryPolicy != .off }
     /// A committed dictionary reached its limit: the writer closes the row group after this row.
     private(set) var wantsRowGroupClose = false
     /// Finished pages (header and compressed body), each its own exactly sized buffer: no
@@ -109,10 +110,8 @@ struct ColumnChunkWriter: Sendable {
         }
         if case .byteArray = storage {
             dictionaryPolicy = .trying
-            dictionaryEnabled = true
         } else {
             dictionaryPolicy = .off
-            dictionaryEnabled = false
         }
     }
 
@@ -187,7 +186,6 @@ struct ColumnChunkWriter: Sendable {
                 return
             case .full:
                 try fallBackToPlain(output: &output)
-                dictionaryPolicy = .off
             }
         }
         definitionLevels.append(1)
@@ -260,7 +258,7 @@ struct ColumnChunkWriter: Sendable {
         let entries = dictionary
         definitionLevels.removeAll(keepingCapacity: false)
         dictionaryIndices.removeAll(keepingCapacity: false)
-        dictionaryEnabled = false
+        dictionaryPolicy = .off
         var nextIndex = 0
         for level in levels {
             if level == 0 {
@@ -497,7 +495,6 @@ struct ColumnChunkWriter: Sendable {
     private mutating func reset() {
         if dictionaryPolicy == .trying && dictionaryDataPageCount > 0 { dictionaryPolicy = .committed }
         dictionary.removeAll()
-        dictionaryEnabled = dictionaryPolicy != .off
         wantsRowGroupClose = false
         dataPages = []
         dataPagesBytes = 0

@@ -57,9 +57,12 @@ public struct ParquetFileWriter: Sendable {
                 }
             }
         }
-        guard options.pageSizeBytes > 0, options.maxValuesPerPage > 0, options.rowGroupBytes > 0,
+        // Page sizes, value counts and dictionary sizes end up in Thrift i32 fields.
+        let i32 = 1...Int(Int32.max)
+        guard i32.contains(options.pageSizeBytes), i32.contains(options.maxValuesPerPage),
+              i32.contains(options.dictionaryByteLimit), options.rowGroupBytes > 0,
               options.maxRowsPerRowGroup > 0, options.statisticsTruncateLength > 0
-        else { throw .invalidSchema("page, row group and statistics limits must be positive") }
+        else { throw .invalidSchema("page, row group and statistics limits must be positive, and page and dictionary limits fit in 32 bits") }
         self.columns = columns
         output = PageOutput(codec: codec)
         self.options = options

@@ -29,8 +29,6 @@ public struct ThriftCompactWriter: Sendable {
     public private(set) var bytes: [UInt8]
     /// Id of the last field written in the struct being written: field headers carry the delta.
     private var lastFieldID: Int16 = 0
-    /// The enclosing structs' last field ids, restored when a nested struct ends.
-    private var fieldIDStack: [Int16] = []
 
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
@@ -137,11 +135,12 @@ public struct ThriftCompactWriter: Sendable {
 
     /// A nested struct: its field ids restart at 0, and the enclosing struct's resume after STOP.
     mutating func writeStructPayload(_ value: some ThriftCompactStruct) {
-        fieldIDStack.append(lastFieldID)
+        // The recursion is the stack: the enclosing struct's last id waits here.
+        let enclosing = lastFieldID
         lastFieldID = 0
         value.writeFields(to: &self)
         writeStop()
-        lastFieldID = fieldIDStack.removeLast()
+        lastFieldID = enclosing
     }
 
     /// Unsigned LEB128.
