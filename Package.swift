@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The pipeline, one target per stage:
-/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON) -> compressor (gzip, zstd) -> sink (S3 multipart)
+/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
 /// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -73,6 +73,22 @@ let package = Package(
             name: "ParquetWriter",
             swiftSettings: strict
         ),
+        // Parquet encoder: exported rows -> ParquetWriter files (DESIGN §5a: the column types read
+        // from PostgreSQL, GZIP/ZSTD page codecs, rollover at row-group boundaries). The columnar
+        // counterpart of the text encoders in ExporterEncoder.
+        .target(
+            name: "ParquetEncoder",
+            dependencies: [
+                "ExporterCore",
+                "ExporterEncoder",
+                "ExporterCompressor",
+                "ParquetWriter",
+                "CZstd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // libzstd's C API (libzstd-dev, installed by scripts/install-deps.sh): the only C target.
         .systemLibrary(
             name: "CZstd",
@@ -120,6 +136,7 @@ let package = Package(
                 "ExporterCore",
                 "ExporterSource",
                 "ExporterEncoder",
+                "ParquetEncoder",
                 "ExporterCompressor",
                 "ExporterSink",
                 "ExporterRunHistory",
@@ -216,6 +233,14 @@ let package = Package(
         .testTarget(
             name: "ParquetWriterTests",
             dependencies: ["ParquetWriter"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ParquetEncoderTests",
+            dependencies: [
+                "ParquetEncoder", "ParquetWriter", "ExporterCore", "ExporterEncoder", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
