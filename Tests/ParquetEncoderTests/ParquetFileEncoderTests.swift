@@ -1,4 +1,6 @@
 import CompressNIO
+import Dispatch
+import Synchronization
 import ExporterCore
 import ExporterEncoder
 import NIOCore
@@ -169,5 +171,33 @@ struct ParquetFileEncoderTests {
         #expect(try ParquetPageCodecs.codec(for: .gzip, gzipLevel: 6, zstdLevel: 3).codec == .gzip)
         #expect(try ParquetPageCodecs.codec(for: .zstd, gzipLevel: 6, zstdLevel: 3).codec == .zstd)
         #expect(try ParquetPageCodecs.codec(for: .none, gzipLevel: 6, zstdLevel: 3).codec == .uncompressed)
+    }
+}
+
+/// Pages of one row group are compressed on several threads at once.
+struct ConcurrentPageCodecTests {
+    @Test(arguments: ["gzip", "zstd"])
+    func pagesCompressedAtOnceMatchPagesCompressedAlone(codecName: String) throws {
+        let codec: any PageCodec = codecName == "gzip" ? try GzipPageCodec(level: 6) : try ZstdPageCodec(level: 3)
+        let pages = (0..<64).map { i in Array(String(repeating: "page \(i) of a row group ", count: 200 + i).utf8) }
+        let alone = try pages.map { try codec.compress($0) }
+        let results = ConcurrentResults(count: pages.count)
+        DispatchQueue.concurrentPerform(iterations: pages.count) { i in
+            results.set(i, Result { try codec.compress(pages[i]) })
+        }
+        for i in pages.indices {
+            #expect(try results.get(i) == alone[i], "page \(i)")
+        }
+    }
+}
+
+/// Results written by concurrentPerform's threads, read afterwards.
+private final class ConcurrentResults: Sendable {
+    private let slots: Mutex<[Result<[UInt8], any Error>?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ result: Result<[UInt8], any Error>) { slots.withLock { $0[index] = result } }
+    func get(_ index: Int) throws -> [UInt8] {
+        guard let result = slots.withLock({ $0[index] }) else { throw ExportError.internal("page \(index) missing") }
+        return try result.get()
     }
 }
