@@ -116,21 +116,28 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
         rollBeforeNextRow = false
     }
 
-    /// Queues a finished stretch of the file, one buffer per page; the rows of the row group it
-    /// closes travel with its last buffer. In place: each page's array is freed as soon as it is
-    /// copied (the segment is its only owner), so a row group is never held twice over.
+    /// Queues a finished stretch of the file in buffers of about a MiB (pages and their headers
+    /// gathered); the rows of the row group it closes travel with its last buffer. In place:
+    /// each page's array is freed as soon as it is copied (the segment is its only owner), so a
+    /// row group is never held twice over.
     private func emit(_ segment: inout ParquetSegment, endsFile: Bool) {
         let count = segment.parts.count
         guard count > 0 else { return }
+        var buffer = ByteBuffer()
         for index in 0..<count {
-            let last = index == count - 1
-            segments.append(EncodedSegment(
-                bytes: ByteBuffer(bytes: segment.parts[index]), rows: last ? rowsInOpenGroup : 0,
-                endsFile: last && endsFile))
+            buffer.writeBytes(segment.parts[index])
             segment.parts[index] = []
+            let last = index == count - 1
+            if last || buffer.readableBytes >= Self.bufferBytes {
+                segments.append(EncodedSegment(bytes: buffer, rows: last ? rowsInOpenGroup : 0, endsFile: last && endsFile))
+                buffer = ByteBuffer()
+            }
         }
         rowsInOpenGroup = 0
     }
+
+    /// Output buffers are cut once they reach this size.
+    static var bufferBytes: Int { 1 << 20 }
 
     /// An earlier row failed: the file cannot be finished.
     private var failed = false

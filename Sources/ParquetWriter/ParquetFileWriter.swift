@@ -198,6 +198,7 @@ public struct ParquetFileWriter: Sendable {
         for index in chunks.indices { sealed.append(try chunks[index].seal(output: &output)) }
         // Every page of the row group at once, in parallel; then laid out in column order.
         let compressed = try PageCompression.compress(sealed.flatMap { $0.pages.map(\.body) }, codec: output.codec)
+        for index in sealed.indices { sealed[index].dropBodies() }
         var next = 0
         for chunk in sealed {
             let bodies = compressed[next..<(next + chunk.pages.count)]

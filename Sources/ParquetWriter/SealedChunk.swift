@@ -4,39 +4,44 @@ struct SealedChunk: Sendable {
     let columnName: String
     /// The dictionary page (when ``hasDictionary``), then the data pages, uncompressed.
     var pages: [PendingPage]
+
+    /// Drops the uncompressed bodies once their compressed forms exist (sizes are kept).
+    mutating func dropBodies() {
+        for index in pages.indices { pages[index].body = [] }
+    }
     let hasDictionary: Bool
     /// Everything but the sizes and offsets, which follow from the compressed pages.
     var metaData: ColumnMetaData
 
-    /// The chunk's bytes at file offset `start`, each page its header (sizes filled in) followed
-    /// by its compressed body, and its complete metadata.
+    /// The chunk's bytes at file offset `start`, each page its header (sizes filled in) then its
+    /// compressed body, and its complete metadata.
     /// - Parameter compressed: the compressed body of each of ``pages``, in order.
     func layout(compressed: ArraySlice<[UInt8]>, at start: Int64)
         throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData)
     {
         var parts: [[UInt8]] = []
-        parts.reserveCapacity(pages.count)
+        parts.reserveCapacity(pages.count * 2)
+        var firstPageBytes = 0
         var uncompressedTotal: Int64 = 0
         var compressedTotal: Int64 = 0
         for (page, body) in zip(pages, compressed) {
             guard body.count <= Int(Int32.max) else { throw .valueTooLarge(column: columnName, bytes: body.count) }
             var header = page.header
-            header.uncompressedPageSize = Int32(page.body.count)
+            header.uncompressedPageSize = Int32(page.uncompressedSize)
             header.compressedPageSize = Int32(body.count)
             let headerBytes = ThriftCompactWriter.serialize(header)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(headerBytes.count + body.count)
-            bytes.append(contentsOf: headerBytes)
-            bytes.append(contentsOf: body)
-            uncompressedTotal += Int64(headerBytes.count + page.body.count)
-            compressedTotal += Int64(bytes.count)
-            parts.append(bytes)
+            if parts.isEmpty { firstPageBytes = headerBytes.count + body.count }
+            uncompressedTotal += Int64(headerBytes.count + page.uncompressedSize)
+            compressedTotal += Int64(headerBytes.count + body.count)
+            // Header and body as two parts: the body is handed on as compressed, never copied.
+            parts.append(headerBytes)
+            parts.append(body)
         }
         var metaData = metaData
         metaData.totalUncompressedSize = uncompressedTotal
         metaData.totalCompressedSize = compressedTotal
         metaData.dictionaryPageOffset = hasDictionary ? start : nil
-        metaData.dataPageOffset = start + Int64(hasDictionary ? (parts.first?.count ?? 0) : 0)
+        metaData.dataPageOffset = start + Int64(hasDictionary ? firstPageBytes : 0)
         return (parts, metaData)
     }
 }
