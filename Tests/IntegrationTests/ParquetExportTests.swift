@@ -184,7 +184,7 @@ struct ParquetExportTests {
         }
     }
 
-    /// 40,000 usage rows: with 1 MiB row groups and `max_file_size_mb: 2` the window rolls over
+    /// 40,000 usage rows: with 1 MiB row groups and `max_file_size_mb: 3` the window rolls over
     /// into `_part-NNNN.parquet` files, each a complete file holding several row groups that
     /// every reader opens alone, together exactly the window's rows, each listed in the manifest;
     /// with the default row groups the same window is one file whose long distinct strings pass
@@ -193,7 +193,7 @@ struct ParquetExportTests {
         try await TestServices.with { services in
             let entity = EntityType.featureUsage
             let c = try await connection(services, entity: entity, compression: .none, environment: "",
-                                         extra: #", "max_file_size_mb": 2"#) {
+                                         extra: #", "max_file_size_mb": 3"#) {
                 try await services.seedLargeUsageWindow(tenant: $0, count: 40_000)
             }
             let single = TestConnection(tenant: c.tenant, environment: "", bucket: uniqueName("bucket"), id: uniqueName("conn"))
@@ -233,6 +233,9 @@ struct ParquetExportTests {
                     readback.expectFooter(part.path, snapshot: snapshot, codec: "UNCOMPRESSED")
                     let groups = readback.rowGroups([part.path])
                     #expect(!groups.isEmpty, "\(part.key) has no row group")
+                    // Cut at row-group boundaries within max_file_size_mb (a row group may overshoot
+                    // its budget by a few rows, and the footer comes on top).
+                    #expect(part.bytes.readableBytes <= 3 * 1024 * 1024 + 256 * 1024, "\(part.key): \(part.bytes.readableBytes) bytes")
                     rowsPerPart.append(groups.reduce(0) { $0 + (readback.integer($1["num_rows"]) ?? 0) })
                 }
                 #expect(rowsPerPart.reduce(0, +) == 40_000)
@@ -247,18 +250,27 @@ struct ParquetExportTests {
                 readback.expectStatistics([whole.path], snapshot: snapshot)
                 expectManifest(try await services.manifest(bucket: single.bucket, key: stem + "_manifest.json"), entity: entity,
                                compression: .zstd, objects: [whole], rows: [40_000])
-                // A chunk with a dictionary page and both dictionary-encoded and PLAIN data pages:
-                // the dictionary passed 1 MiB and the rest of the chunk went PLAIN.
-                let fallbacks = readback.layout(whole.path).flatMap { $0 }.enumerated().filter { _, chunk in
+                // The writer falls back by re-encoding the whole chunk as PLAIN (so no reader meets a
+                // chunk mixing both): the columns whose distinct values pass the 1 MiB dictionary
+                // have no dictionary page and PLAIN data pages only; a low-cardinality string
+                // column keeps its dictionary.
+                let names = snapshot.columns.map(\.name)
+                let chunks = readback.layout(whole.path).first ?? []
+                #expect(chunks.count == names.count, "one row group of every column: \(chunks.count) chunks")
+                func encoding(_ column: String) -> (dictionary: Bool, dataEncodings: Set<Int>)? {
+                    guard let index = names.firstIndex(of: column), let chunk = chunks[safe: index] else { return nil }
                     let stats = chunk["encoding_stats"] as? [[Int]] ?? []
-                    let dataPages = stats.filter { $0.first == 0 }
-                    return chunk["dictionary_page_offset"] is NSNumber
-                        && dataPages.contains { $0[safe: 1] == 0 } && dataPages.contains { $0[safe: 1] == 8 || $0[safe: 1] == 2 }
+                    return (chunk["dictionary_page_offset"] is NSNumber,
+                            Set(stats.filter { $0.first == 0 }.compactMap { $0[safe: 1] }))
                 }
-                let columns = snapshot.columns.map(\.name)
-                let fallbackColumns = fallbacks.map { columns[safe: $0.offset % columns.count] ?? "?" }
-                #expect(!fallbacks.isEmpty, "no column chunk fell back from its dictionary: \(readback.layout(whole.path))")
-                #expect(fallbackColumns.contains("properties"), "\(fallbackColumns)")
+                for column in ["properties", "event_name", "unique_hash"] {
+                    let found = encoding(column)
+                    #expect(found?.dictionary == false && found?.dataEncodings == [0],
+                            "\(column): over 1 MiB of distinct values, so PLAIN pages only: \(String(describing: found))")
+                }
+                let dictionary = encoding("customer_id")
+                #expect(dictionary?.dictionary == true && dictionary?.dataEncodings == [8],
+                        "customer_id: 97 distinct values, dictionary encoded: \(String(describing: dictionary))")
             }
         }
     }
@@ -282,7 +294,7 @@ extension Services {
                 CASE WHEN g % 2 = 0 THEN NULL ELSE 'sli_🎉_' || (g % 7) END,
                 'price_api', 'meter_api', CASE WHEN g % 19 = 0 THEN NULL ELSE 'feat_' || (g % 3) END,
                 CASE WHEN g % 3 = 0 THEN NULL ELSE g::bigint * 1000003 - 20000000000 END,
-                'event ' || md5(g::text) || ' ' || repeat('é', g % 40),
+                'event ' || md5(g::text) || ' ' || repeat('é', (g % 40)::int),
                 CASE WHEN g % 23 = 0 THEN NULL ELSE 'sdk' END,
                 '2026-11-20T00:00:00Z'::timestamptz + g * interval '2 seconds' + g * interval '1 microsecond',
                 CASE WHEN g % 7 = 0 THEN NULL ELSE '1950-01-01T00:00:00Z'::timestamptz + g * interval '2 days 1 microsecond' END,

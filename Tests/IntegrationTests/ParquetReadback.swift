@@ -58,7 +58,7 @@ struct ParquetReadback {
             #expect(integer(verdict["compared"]) == snapshot.rows.count * names.count,
                     "\(group) \(reader): every cell compared", sourceLocation: sourceLocation)
             #expect(integer(verdict["mismatch_count"]) == 0,
-                    "\(group) \(reader): \(verdict["mismatch_count"] ?? "?") cells differ from PostgreSQL: \(verdict["mismatches"] ?? [])",
+                    "\(group) \(reader): \(verdict["mismatch_count"] ?? "?") cells differ from PostgreSQL: \(verdict["mismatches"] ?? [String]())",
                     sourceLocation: sourceLocation)
             for file in verdict["files"] as? [[String: Any]] ?? [] {
                 let label = "\(group) \(reader) \((file["path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?")"
