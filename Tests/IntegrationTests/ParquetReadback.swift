@@ -223,7 +223,3 @@ func decimalPrecedes(_ a: String, _ b: String) -> Bool {
     case (true, true): return magnitudeBelow(y, x)
     }
 }
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
-}
