@@ -239,6 +239,7 @@ let package = Package(
             dependencies: [
                 "ParquetEncoder", "ParquetWriter", "ExporterCore", "ExporterEncoder", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strict
         ),

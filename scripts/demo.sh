@@ -36,7 +36,7 @@ step "flexprice-exporter migrate"
 step "create bucket $BUCKET on moto ($S3_ENDPOINT)"
 curl -fsS -o /dev/null -X PUT "$S3_ENDPOINT/$BUCKET"
 
-step "store the S3 connection conn_demo (credentials encrypted with flexprice-exporter encrypt-secret)"
+step "store the S3 connections conn_demo (CSV, gzip) and conn_demo_parquet (Parquet, ZSTD pages); credentials encrypted with flexprice-exporter encrypt-secret"
 AK="$(printf %s AKIADEMOEXAMPLE | "$BIN" encrypt-secret)"
 SK="$(printf %s demoSecretKeyExample | "$BIN" encrypt-secret)"
 psql -q -X -v ON_ERROR_STOP=1 -v ak="$AK" -v sk="$SK" -v bucket="$BUCKET" \
@@ -56,6 +56,18 @@ VALUES ('conn_demo', 'tenant_demo', 'env_demo', 'Demo S3', 's3', 'published',
                 'interval', 'daily',
                 'format', 'csv',
                 'sync_active', true),
+            'feature_usage', jsonb_build_object('outbound', true))),
+       ('conn_demo_parquet', 'tenant_demo', 'env_demo', 'Demo S3 (Parquet)', 's3', 'published',
+        jsonb_build_object('aws_access_key_id', :'ak', 'aws_secret_access_key', :'sk'),
+        jsonb_build_object(
+            's3', jsonb_build_object(
+                'bucket', :'bucket',
+                'region', 'us-east-1',
+                'key_prefix', 'exports/parquet',
+                'endpoint_url', :'endpoint',
+                'compression', 'zstd',
+                'format', 'parquet',
+                'sync_active', true),
             'feature_usage', jsonb_build_object('outbound', true)));
 SQL
 
@@ -64,6 +76,13 @@ sync_status=0
 "$BIN" sync --connection conn_demo --entity feature_usage --from 2026-11-20 --to 2026-11-21 ||
   sync_status=$?
 echo "sync exited with $sync_status"
+
+step "flexprice-exporter sync --connection conn_demo_parquet --entity feature_usage --from 2026-11-20 --to 2026-11-21"
+parquet_status=0
+"$BIN" sync --connection conn_demo_parquet --entity feature_usage --from 2026-11-20 --to 2026-11-21 ||
+  parquet_status=$?
+echo "sync exited with $parquet_status"
+if [[ $sync_status -eq 0 ]]; then sync_status=$parquet_status; fi
 
 step "run history (export_runs)"
 psql -X -c "SELECT connection_id, entity_type, window_start, window_end, status, row_count,

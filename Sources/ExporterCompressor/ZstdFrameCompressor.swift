@@ -7,8 +7,8 @@ import CZstd
 /// Why a context kept: `ZSTD_compress` builds and frees over a MiB of tables per call, which
 /// at about one page per MiB of data would double the cost of compressing it.
 ///
-/// `@unchecked Sendable`: it holds a C context that is used by one caller at a time (one Parquet
-/// file writer, which its export task and the event loop hand over in order, never at once).
+/// `@unchecked Sendable`: it holds a C context that must be used by one caller at a time; the
+/// Parquet page codec keeps a pool of them and hands each to one thread at a time.
 public final class ZstdFrameCompressor: @unchecked Sendable {
     private let context: OpaquePointer
     public let level: Int32

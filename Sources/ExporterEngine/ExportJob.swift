@@ -105,8 +105,8 @@ struct ExportJob {
                         batches.fail(error)
                     }
                 }
-                for try await segments in batches {
-                    try await writer.consume(segments)
+                for try await var segments in batches {
+                    try await writer.consume(&segments)
                 }
                 try await writer.closeFile()
             }
@@ -183,8 +183,11 @@ private final class FileWriter {
         upload = sink.makeUpload(key: dataKey(nil), attributes: attributes)
     }
 
-    func consume(_ segments: [EncodedSegment]) async throws {
-        for var segment in segments {
+    /// Writes `segments` and empties the array as it goes: each segment's bytes are released as
+    /// soon as they are in the upload, not when the whole batch is.
+    func consume(_ segments: inout [EncodedSegment]) async throws {
+        segments.reverse()
+        while var segment = segments.popLast() {
             bytesRaw += Int64(segment.bytes.readableBytes)
             rowsInFile += Int64(segment.rows)
             if compressor != nil {

@@ -21,7 +21,7 @@ struct SourceColumnReader {
         var types: [(name: String, type: SourceColumn.DeclaredType)] = []
         for name in entity.columns {
             guard let type = declared[name] else {
-                throw ExportError.database("table \(entity.table) has no column \(name), which DESIGN §2 exports")
+                throw ExportError.database("table \(entity.table) has no column \(name), which every \(entity.rawValue) export includes")
             }
             types.append((name, type))
         }

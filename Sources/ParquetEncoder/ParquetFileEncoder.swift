@@ -66,14 +66,21 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
     public func consume(_ row: Decoder.Row) throws {
         if rollBeforeNextRow { try rollOver() }
         guard writer != nil else { throw notBegun }
-        try encoding { () throws(ParquetWriterError) in
-            // In place: `writer!` as an inout argument is not a copy of the writer's buffers.
-            try Self.write(row, to: &writer!, decoder: &decoder, columns: columns, scratch: &scratch)
+        do {
+            try encoding { () throws(ParquetWriterError) in
+                // In place: `writer!` as an inout argument is not a copy of the writer's buffers.
+                try Self.write(row, to: &writer!, decoder: &decoder, columns: columns, scratch: &scratch)
+            }
+        } catch {
+            // A row that failed halfway left the writer between two columns: it takes no more rows.
+            writer = nil
+            failed = true
+            throw error
         }
         totalRows += 1
         rowsInOpenGroup += 1
-        while let group = writer?.takeSegment() {
-            emit(group, endsFile: false)
+        while var group = writer?.takeSegment() {
+            emit(&group, endsFile: false)
             if let closed = writer?.closedBytes,
                closed + Int64(configuration.rowGroupBudget) > Int64(configuration.maxFileBytes) {
                 rollBeforeNextRow = true
@@ -88,8 +95,8 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     public func finish() throws -> [EncodedSegment] {
         guard writer != nil else { throw notBegun }
-        let last = try encoding { () throws(ParquetWriterError) in try writer!.finish() }
-        emit(last, endsFile: false)
+        var last = try encoding { () throws(ParquetWriterError) in try writer!.finish() }
+        emit(&last, endsFile: false)
         return takeSegments()
     }
 
@@ -103,29 +110,34 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     /// Ends the current file (its footer) and starts the next with the same schema.
     private func rollOver() throws {
-        let footer = try encoding { () throws(ParquetWriterError) in try writer!.finish() }
-        emit(footer, endsFile: true)
+        var footer = try encoding { () throws(ParquetWriterError) in try writer!.finish() }
+        emit(&footer, endsFile: true)
         writer = try encoding { () throws(ParquetWriterError) in try makeWriter() }
         rollBeforeNextRow = false
     }
 
-    /// Queues a finished stretch of the file, one buffer per page (each page's array is freed as
-    /// it is copied, so a row group is never held twice over); the rows of the row group it
-    /// closes travel with its last buffer.
-    private func emit(_ segment: ParquetSegment, endsFile: Bool) {
-        var parts = segment.parts
-        guard !parts.isEmpty else { return }
-        for index in parts.indices {
-            let last = index == parts.count - 1
+    /// Queues a finished stretch of the file, one buffer per page; the rows of the row group it
+    /// closes travel with its last buffer. In place: each page's array is freed as soon as it is
+    /// copied (the segment is its only owner), so a row group is never held twice over.
+    private func emit(_ segment: inout ParquetSegment, endsFile: Bool) {
+        let count = segment.parts.count
+        guard count > 0 else { return }
+        for index in 0..<count {
+            let last = index == count - 1
             segments.append(EncodedSegment(
-                bytes: ByteBuffer(bytes: parts[index]), rows: last ? rowsInOpenGroup : 0, endsFile: last && endsFile))
-            parts[index] = []
+                bytes: ByteBuffer(bytes: segment.parts[index]), rows: last ? rowsInOpenGroup : 0,
+                endsFile: last && endsFile))
+            segment.parts[index] = []
         }
         rowsInOpenGroup = 0
     }
 
+    /// An earlier row failed: the file cannot be finished.
+    private var failed = false
+
     private var notBegun: ExportError {
-        .internal("the Parquet encoder was given rows before the columns' types")
+        failed ? .internal("the Parquet encoder was used after a row failed")
+            : .internal("the Parquet encoder was given rows before the columns' types")
     }
 
     /// Runs `body`, reporting a writer error as an encoding failure of the run.

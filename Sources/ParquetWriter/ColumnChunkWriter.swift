@@ -71,13 +71,12 @@ struct ColumnChunkWriter: Sendable {
     private var dictionaryEnabled: Bool { dictionaryPolicy != .off }
     /// A committed dictionary reached its limit: the writer closes the row group after this row.
     private(set) var wantsRowGroupClose = false
-    /// Finished pages (header and compressed body), each its own exactly sized buffer: no
-    /// growth slack, and handed out without being copied again.
-    private var dataPages: [[UInt8]] = []
+    /// Finished data pages, encoded but not yet compressed: the row group compresses all its
+    /// pages at once, on several threads, when it closes (``ParquetFileWriter/closeRowGroup()``).
+    private var dataPages: [PendingPage] = []
     private var dataPagesBytes = 0
     private var numValues: Int64 = 0
     private var nullCount: Int64 = 0
-    private var dataUncompressedBytes: Int64 = 0
     private var dictionaryDataPageCount: Int32 = 0
     private var plainDataPageCount: Int32 = 0
 
@@ -344,48 +343,22 @@ struct ColumnChunkWriter: Sendable {
         let header = PageHeader(
             type: .dataPage, uncompressedPageSize: 0, compressedPageSize: 0,
             dataPageHeader: DataPageHeader(numValues: Int32(levels.count), encoding: encoding))
-        let (page, uncompressedBytes) = try encodePage(body, header: header, codec: output.codec)
-        dataPages.append(page)
-        dataPagesBytes += page.count
-        dataUncompressedBytes += uncompressedBytes
+        guard body.count <= Int(Int32.max) else { throw .valueTooLarge(column: column.name, bytes: body.count) }
+        // An exactly sized copy: the scratch body is reused for the next page.
+        dataPages.append(PendingPage(header: header, body: Array(body)))
+        dataPagesBytes += body.count
         numValues += Int64(levels.count)
         if encoding == .rleDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
         output.scratch = body
     }
 
-    /// Compresses `body` and returns the page as stored (header with its sizes filled in, then
-    /// the compressed body) and its uncompressed size, header included.
-    private func encodePage(_ body: [UInt8], header: PageHeader, codec: any PageCodec)
-        throws(ParquetWriterError) -> (page: [UInt8], uncompressedBytes: Int64)
-    {
-        let compressed: [UInt8]
-        do {
-            compressed = try codec.compress(body)
-        } catch {
-            throw .compressionFailed(codec: codec.codec, message: String(describing: error))
-        }
-        guard body.count <= Int(Int32.max), compressed.count <= Int(Int32.max) else {
-            throw .valueTooLarge(column: column.name, bytes: body.count)
-        }
-        var sized = header
-        sized.uncompressedPageSize = Int32(body.count)
-        sized.compressedPageSize = Int32(compressed.count)
-        let headerBytes = ThriftCompactWriter.serialize(sized)
-        var page: [UInt8] = []
-        page.reserveCapacity(headerBytes.count + compressed.count)
-        page.append(contentsOf: headerBytes)
-        page.append(contentsOf: compressed)
-        return (page, Int64(headerBytes.count + body.count))
-    }
-
     // MARK: Closing
 
-    /// Ends the chunk: cuts the last page, lays out `[dictionary page] data pages` starting at
-    /// file offset `start`, and returns those bytes with the chunk's metadata. The writer is
-    /// then empty, ready for the next row group.
-    mutating func close(at start: Int64, output: inout PageOutput)
-        throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData)
-    {
+    /// Ends the chunk: cuts the last page and returns its pages, dictionary page first, still
+    /// uncompressed, with the metadata that does not depend on their compressed sizes. The
+    /// writer is then empty, ready for the next row group; ``SealedChunk/layout(compressed:at:)``
+    /// places the compressed pages in the file.
+    mutating func seal(output: inout PageOutput) throws(ParquetWriterError) -> SealedChunk {
         if dictionaryEnabled && !dictionaryIndices.isEmpty {
             try writeDictionaryPages(output: &output)
         } else if dictionaryEnabled {
@@ -401,20 +374,18 @@ struct ColumnChunkWriter: Sendable {
         } else {
             try cutPage(output: &output)
         }
-        var parts: [[UInt8]] = []
-        var uncompressed = dataUncompressedBytes
-        var dictionaryPageOffset: Int64?
+        var pages: [PendingPage] = []
         var encodings: Set<ParquetEncoding> = [.rle]
         var encodingStats: [PageEncodingStats] = []
-        if dictionaryDataPageCount > 0 {
+        let hasDictionary = dictionaryDataPageCount > 0
+        if hasDictionary {
+            guard dictionary.plainBytes.count <= Int(Int32.max) else {
+                throw .valueTooLarge(column: column.name, bytes: dictionary.plainBytes.count)
+            }
             let header = PageHeader(
                 type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0,
                 dictionaryPageHeader: DictionaryPageHeader(numValues: Int32(dictionary.count), encoding: .plain))
-            let (dictionaryPage, dictionaryUncompressed) = try encodePage(
-                dictionary.plainBytes, header: header, codec: output.codec)
-            uncompressed += dictionaryUncompressed
-            dictionaryPageOffset = start
-            parts.append(dictionaryPage)
+            pages.append(PendingPage(header: header, body: dictionary.plainBytes))
             encodings.insert(.plain)
             encodings.insert(.rleDictionary)
             encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
@@ -425,23 +396,23 @@ struct ColumnChunkWriter: Sendable {
             encodings.insert(.plain)
             encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: plainDataPageCount))
         }
-        let dictionaryBytes = parts.first?.count ?? 0
-        parts.append(contentsOf: dataPages)
-        let compressed = Int64(dictionaryBytes + dataPagesBytes)
-        let metaData = ColumnMetaData(
-            type: physicalType,
-            encodings: encodings.sorted(),
-            pathInSchema: [column.name],
-            codec: output.codec.codec,
-            numValues: numValues,
-            totalUncompressedSize: uncompressed,
-            totalCompressedSize: compressed,
-            dataPageOffset: start + Int64(dictionaryBytes),
-            dictionaryPageOffset: dictionaryPageOffset,
-            statistics: statistics(),
-            encodingStats: encodingStats)
+        pages.append(contentsOf: dataPages)
+        let sealed = SealedChunk(
+            columnName: column.name, pages: pages, hasDictionary: hasDictionary,
+            metaData: ColumnMetaData(
+                type: physicalType,
+                encodings: encodings.sorted(),
+                pathInSchema: [column.name],
+                codec: output.codec.codec,
+                numValues: numValues,
+                totalUncompressedSize: 0,
+                totalCompressedSize: 0,
+                dataPageOffset: 0,
+                dictionaryPageOffset: nil,
+                statistics: statistics(),
+                encodingStats: encodingStats))
         reset()
-        return (parts, metaData)
+        return sealed
     }
 
     /// The chunk's statistics: NULL count always, bounds when it has a value. Integers, decimals
@@ -500,7 +471,6 @@ struct ColumnChunkWriter: Sendable {
         dataPagesBytes = 0
         numValues = 0
         nullCount = 0
-        dataUncompressedBytes = 0
         dictionaryDataPageCount = 0
         plainDataPageCount = 0
         hasValue = false

@@ -3,7 +3,8 @@
 /// Injected by the caller so this target needs no compression library: the engine plugs in GZIP
 /// (an RFC 1952 member per page, zlib windowBits 31, as Arrow writes it) and ZSTD; the writer
 /// itself ships only ``UncompressedPageCodec``. Called once per page (about 1 MiB), never per
-/// value, so an allocation per call is fine.
+/// value, so an allocation per call is fine; called from several threads at once for the pages
+/// of one row group (``PageCompression``), so an implementation must be safe to share.
 /// Spec: https://github.com/apache/parquet-format/blob/master/Compression.md
 public protocol PageCodec: Sendable {
     /// The codec recorded in each ColumnMetaData.

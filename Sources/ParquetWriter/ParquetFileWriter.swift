@@ -193,8 +193,16 @@ public struct ParquetFileWriter: Sendable {
         var metaData: [ColumnChunk] = []
         metaData.reserveCapacity(chunks.count)
         var uncompressed: Int64 = 0
-        for index in chunks.indices {
-            let (parts, chunkMeta) = try chunks[index].close(at: offset, output: &output)
+        var sealed: [SealedChunk] = []
+        sealed.reserveCapacity(chunks.count)
+        for index in chunks.indices { sealed.append(try chunks[index].seal(output: &output)) }
+        // Every page of the row group at once, in parallel; then laid out in column order.
+        let compressed = try PageCompression.compress(sealed.flatMap { $0.pages.map(\.body) }, codec: output.codec)
+        var next = 0
+        for chunk in sealed {
+            let bodies = compressed[next..<(next + chunk.pages.count)]
+            next += chunk.pages.count
+            let (parts, chunkMeta) = try chunk.layout(compressed: bodies, at: offset)
             offset += chunkMeta.totalCompressedSize
             uncompressed += chunkMeta.totalUncompressedSize
             segment.parts.append(contentsOf: parts)
