@@ -221,7 +221,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Helpers more than one test target uses (independent decoders such as the zstd tool).
+        // Helpers more than one test target uses (independent decoders: the zstd tool, the
+        // Python with the Parquet readers).
         .target(
             name: "TestSupport",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -230,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParquetWriterTests",
-            dependencies: ["ParquetWriter"],
+            dependencies: ["ParquetWriter", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,8 +3,10 @@
 # with (pyarrow, DuckDB, fastparquet, pandas) into a private virtualenv, because Debian's python
 # refuses system-wide pip installs and the readers must not be ours.
 #
-# The ParquetWriterTests reader test finds the venv's python through PARQUET_READERS_PYTHON, or
-# at the default path below; without it the test is skipped locally and fails under CI=true.
+# The tests that read our files back (ParquetWriterTests' IndependentReaderTests, the integration
+# suite ParquetExportTests) find the venv's python through TestSupport's ReaderPython:
+# PARQUET_READERS_PYTHON, or the default path below; without it those tests are skipped locally
+# and fail under CI=true.
 # Idempotent: a quick no-op when every reader already imports.
 set -euo pipefail
 

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# The independent Parquet readers (pyarrow, DuckDB, fastparquet) that ParquetWriterTests check
-# our files with (after install-deps.sh, which brings python3).
+# The independent Parquet readers (pyarrow, DuckDB, fastparquet) that ParquetWriterTests and
+# ParquetExportTests check our files with (after install-deps.sh, which brings python3).
 scripts/install-deps.sh
 scripts/install-parquet-readers.sh
 exec scripts/with-services.sh swift test "$@"

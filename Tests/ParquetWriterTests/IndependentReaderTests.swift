@@ -1,5 +1,6 @@
 import Foundation
 @testable import ParquetWriter
+import TestSupport
 import Testing
 
 /// Files written by ``ParquetFileWriter`` read back by three independent readers (pyarrow,

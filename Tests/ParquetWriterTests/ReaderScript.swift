@@ -1,3 +1,6 @@
+import Foundation
+import TestSupport
+
 /// The Python side of ``IndependentReaderTests``: reads each file with pyarrow, DuckDB and
 /// fastparquet and prints, as JSON, every value each reader saw, pyarrow's row-group metadata and
 /// statistics, and the footer as fastparquet's own Thrift parser decoded it. Integers travel as
@@ -180,3 +183,10 @@ for path in sys.argv[1:]:
                     "fastparquet": attempt(read_fastparquet, path)}
 json.dump(result, sys.stdout)
 """#
+
+extension ReaderPython {
+    /// Runs ``readerScript`` over `files` and returns its JSON, keyed by file path.
+    static func read(_ files: [String], in directory: URL) throws -> [String: Any] {
+        try run(script: readerScript, named: "read_parquet.py", arguments: files, in: directory)
+    }
+}

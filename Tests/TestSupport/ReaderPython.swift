@@ -1,10 +1,13 @@
 import Foundation
 
 /// Finds and runs the Python that has the independent Parquet readers installed
-/// (scripts/install-parquet-readers.sh).
-enum ReaderPython {
+/// (scripts/install-parquet-readers.sh): pyarrow, DuckDB and fastparquet, so no test checks our
+/// Parquet files with our own reader.
+///
+/// Shared by the writer's unit tests and the integration tests (one copy, in TestSupport).
+public enum ReaderPython {
     /// `PARQUET_READERS_PYTHON`, else the venv the install script creates.
-    static var path: String? {
+    public static var path: String? {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["PARQUET_READERS_PYTHON"], !explicit.isEmpty {
             return FileManager.default.isExecutableFile(atPath: explicit) ? explicit : nil
@@ -16,19 +19,21 @@ enum ReaderPython {
     }
 
     /// Under CI the readers must be there: the test runs (and fails) instead of being skipped.
-    static var isCI: Bool {
-        let value = ProcessInfo.processInfo.environment["CI"] ?? ""
+    public static var isCI: Bool {
+        let value = (ProcessInfo.processInfo.environment["CI"] ?? "").lowercased()
         return !value.isEmpty && value != "false" && value != "0"
     }
 
-    static var shouldRun: Bool { path != nil || isCI }
+    /// Whether a suite needing the readers runs: with the venv, or under CI (where a missing
+    /// venv is installed, and a failed install fails the test instead of skipping it).
+    public static var shouldRun: Bool { path != nil || isCI }
 
-    enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible {
         case missing
         case failed(status: Int32, stderr: String)
         case notJSON(String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .missing:
                 "no Python with pyarrow/duckdb/fastparquet: run scripts/install-parquet-readers.sh "
@@ -41,7 +46,7 @@ enum ReaderPython {
 
     /// Under CI a missing venv is installed by scripts/install-parquet-readers.sh (from PyPI), so
     /// a fresh CI machine runs the readers rather than skipping them.
-    static func installIfCI() throws {
+    public static func installIfCI() throws {
         guard path == nil, isCI else { return }
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -57,17 +62,18 @@ enum ReaderPython {
         }
     }
 
-    /// Runs the reader script over `files` and returns its JSON, keyed by file path.
-    static func read(_ files: [String], in directory: URL) throws -> [String: Any] {
+    /// Writes `script` into `directory` as `name`, runs it with `arguments`, and returns the
+    /// JSON object it printed. Its stderr goes to a file (a full pipe would hang the reader).
+    public static func run(script: String, named name: String, arguments: [String], in directory: URL) throws -> [String: Any] {
         try installIfCI()
         guard let python = path else { throw Failure.missing }
-        let script = directory.appendingPathComponent("read_parquet.py")
-        try Data(readerScript.utf8).write(to: script)
-        let errors = directory.appendingPathComponent("reader-stderr.txt")
+        let scriptFile = directory.appendingPathComponent(name)
+        try Data(script.utf8).write(to: scriptFile)
+        let errors = directory.appendingPathComponent(name + ".stderr.txt")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path] + files
+        process.arguments = [scriptFile.path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errors)
