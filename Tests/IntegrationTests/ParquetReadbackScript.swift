@@ -1,3 +1,5 @@
+import TestSupport
+
 /// The Python side of ``ParquetExportTests``: reads exported Parquet files with pyarrow, DuckDB
 /// and fastparquet, compares every cell each reader saw with the values PostgreSQL gave for the
 /// window (written by the test into the spec file), and prints one JSON document: per reader the
@@ -118,17 +120,10 @@ def read_pyarrow(path):
         columns[name] = col.to_pylist()
     return table.column_names, types, columns, table.num_rows
 
+\#(ReaderPython.duckDBScan)
+
 def read_duckdb(path):
-    import duckdb
-    con = duckdb.connect()
-    described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
-    names = [row[0] for row in described]
-    types = {row[0]: row[1] for row in described}
-    selects = []
-    for name in names:
-        quoted = '"' + name.replace('"', '""') + '"'
-        selects.append("epoch_us(" + quoted + ")" if types[name].startswith("TIMESTAMP") else quoted)
-    rows = con.execute("SELECT " + ", ".join(selects) + " FROM read_parquet(?)", [path]).fetchall()
+    names, types, rows = duckdb_scan(path)
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
     return names, types, columns, len(rows)
 

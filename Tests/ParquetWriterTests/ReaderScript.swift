@@ -88,20 +88,10 @@ def read_pyarrow(path):
     return {"num_rows": md.num_rows, "created_by": md.created_by, "format_version": md.format_version,
             "types": types, "columns": columns, "row_groups": groups, "schema": schema}
 
+\#(ReaderPython.duckDBScan)
+
 def read_duckdb(path):
-    import duckdb
-    con = duckdb.connect()
-    described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
-    names = [row[0] for row in described]
-    types = {row[0]: row[1] for row in described}
-    selects = []
-    for name in names:
-        quoted = '"' + name.replace('"', '""') + '"'
-        if types[name].startswith("TIMESTAMP"):
-            selects.append("epoch_us(" + quoted + ")")
-        else:
-            selects.append(quoted)
-    rows = con.execute("SELECT " + ", ".join(selects) + " FROM read_parquet(?)", [path]).fetchall()
+    names, types, rows = duckdb_scan(path)
     columns = {}
     for index, name in enumerate(names):
         if types[name].startswith("TIMESTAMP"):

@@ -28,6 +28,23 @@ public enum ReaderPython {
     /// venv is installed, and a failed install fails the test instead of skipping it).
     public static var shouldRun: Bool { path != nil || isCI }
 
+    /// Python for both reader scripts: DuckDB's view of a file as (column names, DuckDB types,
+    /// rows), timestamps as epoch microseconds so no time zone conversion comes between.
+    public static let duckDBScan = #"""
+    def duckdb_scan(path):
+        import duckdb
+        con = duckdb.connect()
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
+        names = [row[0] for row in described]
+        types = {row[0]: row[1] for row in described}
+        selects = []
+        for name in names:
+            quoted = '"' + name.replace('"', '""') + '"'
+            selects.append("epoch_us(" + quoted + ")" if types[name].startswith("TIMESTAMP") else quoted)
+        rows = con.execute("SELECT " + ", ".join(selects) + " FROM read_parquet(?)", [path]).fetchall()
+        return names, types, rows
+    """#
+
     public enum Failure: Error, CustomStringConvertible {
         case missing
         case failed(status: Int32, stderr: String)
