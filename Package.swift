@@ -74,8 +74,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // Parquet encoder: exported rows -> ParquetWriter files (DESIGN §5a: the column types read
-        // from PostgreSQL, GZIP/ZSTD page codecs, rollover at row-group boundaries). The columnar
-        // counterpart of the text encoders in ExporterEncoder.
+        // from PostgreSQL, GZIP/ZSTD page codecs over ExporterCompressor, rollover at row-group
+        // boundaries). The columnar counterpart of the text encoders in ExporterEncoder.
         .target(
             name: "ParquetEncoder",
             dependencies: [
@@ -83,9 +83,7 @@ let package = Package(
                 "ExporterEncoder",
                 "ExporterCompressor",
                 "ParquetWriter",
-                "CZstd",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strict
         ),

@@ -67,24 +67,10 @@ public struct ZstdCompressor: Compressor {
     }
 
     /// `bytes` as one zstd frame, compressed at once on the calling thread (single-threaded,
-    /// with the content size in the frame header and no checksum), as Parquet's ZSTD codec
-    /// stores a page. Blocking: about a millisecond per 256 KiB at level 3, so a caller on the
-    /// cooperative pool should only hand it page-sized inputs. `ZSTD_compress` makes and frees
-    /// a whole context (over a MiB of tables at level 3) per call: the Parquet wiring should
-    /// keep one `ZSTD_CCtx` per file writer and call `ZSTD_compressCCtx` instead.
+    /// with the content size in the frame header and no checksum). Makes a context per call:
+    /// for many buffers keep a ``ZstdFrameCompressor``.
     public static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) throws(ZstdError) -> [UInt8] {
-        guard levels.contains(level) else { throw .invalidLevel(level) }
-        let bound = ZSTD_compressBound(bytes.count)
-        if ZSTD_isError(bound) != 0 { throw .compressionFailed(zstdError: zstdErrorName(bound)) }
-        var result = 0
-        let compressed = bytes.withUnsafeBytes { source in
-            [UInt8](unsafeUninitializedCapacity: bound) { destination, initialized in
-                result = ZSTD_compress(destination.baseAddress, bound, source.baseAddress, source.count, level)
-                initialized = ZSTD_isError(result) != 0 ? 0 : result
-            }
-        }
-        if ZSTD_isError(result) != 0 { throw .compressionFailed(zstdError: zstdErrorName(result)) }
-        return compressed
+        try ZstdFrameCompressor(level: level).compress(bytes)
     }
 }
 

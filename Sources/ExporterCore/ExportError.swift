@@ -13,6 +13,9 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     case s3(code: String, message: String)
     /// The network failed before S3 answered.
     case network(String)
+    /// A row could not be written in the connection's format: a value the file's column type
+    /// cannot hold (the message names the column and the type, never the value).
+    case encoding(String)
     /// The daemon was stopping and the run was abandoned.
     case shutdown(String)
     /// A bug or an unexpected state.
@@ -26,6 +29,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .database: "database"
         case .s3(let code, _): "s3:\(code)"
         case .network: "network"
+        case .encoding: "encoding"
         case .shutdown: "shutdown"
         case .internal: "internal"
         }
@@ -41,6 +45,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .database(let message): message
         case .s3(let code, let message): "S3 \(code): \(message)"
         case .network(let message): message
+        case .encoding(let message): message
         case .shutdown(let message): message
         case .internal(let message): message
         }

@@ -6,6 +6,8 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable, Hashable {
     case json
     /// One JSON object per line.
     case ndjson
+    /// Apache Parquet, typed columns (DESIGN §5a); compressed inside the file, page by page.
+    case parquet
 
     public var fileExtension: String { rawValue }
 
@@ -15,7 +17,23 @@ public enum ExportFormat: String, Sendable, CaseIterable, Codable, Hashable {
         case .csv: "text/csv"
         case .json: "application/json"
         case .ndjson: "application/x-ndjson"
+        case .parquet: "application/vnd.apache.parquet"
         }
+    }
+
+    /// Whether `compression` wraps the whole file (a `.gz`/`.zst` suffix and a
+    /// Content-Encoding), as for the text formats; Parquet compresses each page inside the file
+    /// instead, so its objects are plain `.parquet` that every engine opens directly.
+    public var compressesWholeFile: Bool { self != .parquet }
+
+    /// The suffix after the extension for `compression`: none for Parquet.
+    public func fileSuffix(_ compression: CompressionSetting) -> String {
+        compressesWholeFile ? compression.fileSuffix : ""
+    }
+
+    /// The Content-Encoding stored with an object of this format: none for Parquet.
+    public func contentEncoding(_ compression: CompressionSetting) -> String? {
+        compressesWholeFile ? compression.contentEncoding : nil
     }
 }
 

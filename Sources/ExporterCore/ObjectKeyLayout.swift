@@ -24,7 +24,7 @@ public struct ObjectKeyLayout: Sendable, Hashable {
                         compression: CompressionSetting, part: Int? = nil) -> String {
         var key = stem(entity: entity, window: window)
         if let part { key += "_part-" + String(format4: Int64(part)) }
-        return key + "." + format.fileExtension + compression.fileSuffix
+        return key + "." + format.fileExtension + format.fileSuffix(compression)
     }
 
     /// The key of the manifest written after all data objects.

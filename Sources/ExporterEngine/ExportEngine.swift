@@ -72,12 +72,11 @@ public struct ExportEngine: Sendable {
     let makeSink: SinkFactory
     private let logger: Logger
     private let batchSize: Int
-    private let gzipLevel: Int32
-    private let zstdLevel: Int32
+    private let files: ExportFileOptions
 
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
-                batchSize: Int = ExporterSettings.defaultFetchRows, gzipLevel: Int32 = 6,
-                zstdLevel: Int32 = Int32(ExporterSettings.defaultZstdLevel), worker: String = RunHistory.defaultWorker) {
+                batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
+                worker: String = RunHistory.defaultWorker) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
         self.history = RunHistory(client: postgres, logger: logger, worker: worker)
@@ -85,8 +84,7 @@ public struct ExportEngine: Sendable {
         self.makeSink = makeSink
         self.logger = logger
         self.batchSize = batchSize
-        self.gzipLevel = gzipLevel
-        self.zstdLevel = zstdLevel
+        self.files = files
     }
 
     /// The production sink: S3 through a shared HTTP client.
@@ -330,7 +328,7 @@ public struct ExportEngine: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let job = ExportJob(key: key, settings: settings, source: source, sink: sink, logger: logger,
-                            batchSize: batchSize, gzipLevel: gzipLevel, zstdLevel: zstdLevel)
+                            batchSize: batchSize, files: files)
         do {
             let outcome = try await job.run(runID: runID)
             try await history.succeed(runID, of: key, outcome)
@@ -372,6 +370,7 @@ public struct ExportEngine: Sendable {
             case .database(let m): return .database("\(context): \(m)")
             case .network(let m): return .network("\(context): \(m)")
             case .s3(let code, let m): return .s3(code: code, message: "\(context): \(m)")
+            case .encoding(let m): return .encoding("\(context): \(m)")
             case .internal(let m): return .internal("\(context): \(m)")
             default: return error
             }

@@ -5,6 +5,8 @@ import ExporterRunHistory
 import ExporterSink
 import ExporterSource
 import Foundation
+import ParquetEncoder
+import PostgresNIO
 import Logging
 import NIOCore
 import AsyncAlgorithms
@@ -21,8 +23,7 @@ struct ExportJob {
     let sink: any ObjectSink
     let logger: Logger
     let batchSize: Int
-    let gzipLevel: Int32
-    let zstdLevel: Int32
+    let files: ExportFileOptions
 
     /// Runs the export and returns its figures; on any failure, what was uploaded is aborted or
     /// deleted and the error is thrown.
@@ -34,19 +35,31 @@ struct ExportJob {
     /// export, the plain key after a rollover or the reverse, another format's file).
     func run(runID: Int64) async throws -> RunOutcome {
         let columns = key.entity.columns
+        let decoder = PostgresFieldDecoder()
+        let maxFileBytes = settings.maxFileSizeMB * 1024 * 1024
+        func text(_ encoder: some RowEncoder) -> some FileEncoder<PostgresRow> {
+            TextFileEncoder(encoder: encoder, decoder: decoder, maxFileBytes: maxFileBytes)
+        }
         // One specialised pipeline per format: the encoder's calls per cell are direct.
         switch settings.format {
-        case .csv: return try await run(runID: runID, encoder: CSVRowEncoder(columns: columns))
-        case .json: return try await run(runID: runID, encoder: JSONRowEncoder(columns: columns, style: .array))
-        case .ndjson: return try await run(runID: runID, encoder: JSONRowEncoder(columns: columns, style: .lines))
+        case .csv: return try await run(runID: runID, encoder: text(CSVRowEncoder(columns: columns)))
+        case .json: return try await run(runID: runID, encoder: text(JSONRowEncoder(columns: columns, style: .array)))
+        case .ndjson: return try await run(runID: runID, encoder: text(JSONRowEncoder(columns: columns, style: .lines)))
+        case .parquet:
+            let codec = try ParquetPageCodecs.codec(for: settings.compression, gzipLevel: files.gzipLevel,
+                                                    zstdLevel: files.zstdLevel)
+            let configuration = ParquetFileEncoder<PostgresFieldDecoder>.Configuration(
+                codec: codec, rowGroupBytes: files.parquetRowGroupBytes, maxFileBytes: maxFileBytes,
+                createdBy: files.parquetCreatedBy)
+            return try await run(runID: runID, encoder: ParquetFileEncoder(decoder: decoder, configuration: configuration))
         }
     }
 
-    private func run(runID: Int64, encoder: some RowEncoder) async throws -> RunOutcome {
+    private func run(runID: Int64, encoder rows: some FileEncoder<PostgresRow>) async throws -> RunOutcome {
         let entity = key.entity
         let layout = settings.keyLayout
         let attributes = ObjectAttributes(
-            contentType: settings.format.contentType, contentEncoding: settings.compression.contentEncoding,
+            contentType: settings.format.contentType, contentEncoding: settings.format.contentEncoding(settings.compression),
             encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
         func dataKey(part: Int?) -> String {
             layout.dataKey(entity: entity, window: key.window, format: settings.format,
@@ -65,9 +78,6 @@ struct ExportJob {
         // stand beside new parts, or list parts this run is about to overwrite.
         try await sink.delete(key: manifestKey)
 
-        let rows = RowBatchEncoder(
-            encoder: encoder,
-            maxFileBytes: settings.maxFileSizeMB * 1024 * 1024)
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
             compressor: try makeCompressor())
@@ -82,12 +92,14 @@ struct ExportJob {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [source, batchSize] in
                     do {
-                        try await source.read(query, batchSize: batchSize, onRow: { row in try rows.consume(row) },
+                        try await source.read(query, batchSize: batchSize,
+                                              onColumns: rows.needsSourceColumns ? { try rows.begin(columns: $0) } : nil,
+                                              onRow: { row in try rows.consume(row) },
                                               afterBatch: { _ in
                                                   await batches.send(rows.takeSegments())
                                                   try Task.checkCancellation()
                                               })
-                        await batches.send(rows.finish())
+                        await batches.send(try rows.finish())
                         batches.finish()
                     } catch {
                         batches.fail(error)
@@ -127,12 +139,14 @@ struct ExportJob {
 }
 
 extension ExportJob {
-    /// The connection's `compression`, at the daemon's level for it.
-    func makeCompressor() throws -> any Compressor {
+    /// What wraps the whole file for the connection's `compression`, at the daemon's level for
+    /// it; nothing for `none`, nor for Parquet, whose pages are compressed inside the file.
+    func makeCompressor() throws -> (any Compressor)? {
+        guard settings.format.compressesWholeFile else { return nil }
         switch settings.compression {
-        case .gzip: try GzipCompressor(level: gzipLevel)
-        case .zstd: try ZstdCompressor(level: zstdLevel)
-        case .none: IdentityCompressor()
+        case .gzip: return try GzipCompressor(level: files.gzipLevel)
+        case .zstd: return try ZstdCompressor(level: files.zstdLevel)
+        case .none: return nil
         }
     }
 }
@@ -150,7 +164,8 @@ private final class FileWriter {
     private let sink: any ObjectSink
     private let attributes: ObjectAttributes
     private let dataKey: (Int?) -> String
-    private var compressor: any Compressor
+    /// Nil when the encoded bytes are stored as they are (they then go straight to the upload).
+    private var compressor: (any Compressor)?
     private var upload: any ObjectUpload
     private var compressed = ByteBuffer()
     private var rowsInFile: Int64 = 0
@@ -159,7 +174,8 @@ private final class FileWriter {
     /// Every key this export made visible, renamed ones included: what a failure must delete.
     private(set) var writtenKeys: [String] = []
 
-    init(sink: any ObjectSink, attributes: ObjectAttributes, dataKey: @escaping (Int?) -> String, compressor: any Compressor) {
+    init(sink: any ObjectSink, attributes: ObjectAttributes, dataKey: @escaping (Int?) -> String,
+         compressor: (any Compressor)?) {
         self.sink = sink
         self.attributes = attributes
         self.dataKey = dataKey
@@ -171,10 +187,14 @@ private final class FileWriter {
         for var segment in segments {
             bytesRaw += Int64(segment.bytes.readableBytes)
             rowsInFile += Int64(segment.rows)
-            try await compressor.compress(&segment.bytes, into: &compressed)
-            try await upload.write(&compressed)
-            // Reuse the buffer's storage for the next segment instead of growing it.
-            compressed.clear()
+            if compressor != nil {
+                try await compressor?.compress(&segment.bytes, into: &compressed)
+                try await upload.write(&compressed)
+                // Reuse the buffer's storage for the next segment instead of growing it.
+                compressed.clear()
+            } else {
+                try await upload.write(&segment.bytes)
+            }
             guard segment.endsFile else { continue }
             try await closeFile()
             if files.count == 1 {
@@ -190,9 +210,11 @@ private final class FileWriter {
     }
 
     func closeFile() async throws {
-        try await compressor.finish(into: &compressed)
-        try await upload.write(&compressed)
-        compressed.clear()
+        if compressor != nil {
+            try await compressor?.finish(into: &compressed)
+            try await upload.write(&compressed)
+            compressed.clear()
+        }
         let stored = try await upload.finish()
         files.append(File(rows: rowsInFile, stored: stored))
         writtenKeys.append(stored.key)

@@ -21,20 +21,31 @@ public struct EntityQuery: Sendable, Hashable {
     /// key (window column, then the primary key `id`) so the cursor never skips or repeats a row.
     public var selectSQL: String {
         let columns = entity.columns.map(Self.quoted).joined(separator: ", ")
+        let windowColumn = Self.quoted(entity.windowColumn)
+        return "SELECT \(columns) \(fromSQL) ORDER BY \(windowColumn), \"id\""
+    }
+
+    /// The window's rows, without an order: `FROM ... WHERE ...` with the same four parameters.
+    public var fromSQL: String {
         let table = Self.quoted(entity.table)
         let windowColumn = Self.quoted(entity.windowColumn)
-        return "SELECT \(columns) FROM \(table) WHERE \"tenant_id\" = $1 AND \"environment_id\" = $2 "
-            + "AND \(windowColumn) >= $3 AND \(windowColumn) < $4 ORDER BY \(windowColumn), \"id\""
+        return "FROM \(table) WHERE \"tenant_id\" = $1 AND \"environment_id\" = $2 "
+            + "AND \(windowColumn) >= $3 AND \(windowColumn) < $4"
     }
 
     /// `selectSQL` with its four parameters bound; `prefix` wraps it (DECLARE … CURSOR FOR, a count).
     public func query(_ prefix: String = "", suffix: String = "") -> PostgresQuery {
+        bound(prefix + selectSQL + suffix)
+    }
+
+    /// `sql`, which uses `$1`...`$4` as ``fromSQL`` does, with the four parameters bound.
+    public func bound(_ sql: String) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: 4)
         bindings.append(tenantID)
         bindings.append(environmentID)
         bindings.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
         bindings.append(Date(timeIntervalSince1970: TimeInterval(window.end)))
-        return PostgresQuery(unsafeSQL: prefix + selectSQL + suffix, binds: bindings)
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
     /// SQL identifier quoting; the names come from ``EntityType``, never from input.

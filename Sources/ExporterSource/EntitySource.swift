@@ -25,15 +25,21 @@ public struct EntitySource: Sendable {
     /// Reads every row of `query`.
     /// - Parameters:
     ///   - batchSize: rows per FETCH.
+    ///   - onColumns: when given, called before the first row with the columns' declared types
+    ///     (``SourceColumn``), read in the same snapshot as the rows (a typed format needs them).
     ///   - onRow: called for each row, on the event loop, in order.
     ///   - afterBatch: called after each FETCH with its row count (also after the last, empty one).
     nonisolated(nonsending) public func read(
         _ query: EntityQuery,
         batchSize: Int = ExporterSettings.defaultFetchRows,
+        onColumns: (([SourceColumn]) throws -> Void)? = nil,
         onRow: @escaping @Sendable (PostgresRow) throws -> Void,
         afterBatch: (Int) async throws -> Void
     ) async throws {
         try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger) { connection in
+            if let onColumns {
+                try onColumns(try await SourceColumnReader(query: query, logger: logger).read(on: connection))
+            }
             _ = try await connection.queryUnlessClosed(query.query("DECLARE export_rows NO SCROLL CURSOR FOR "), logger: logger)
             let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
             while true {

@@ -64,8 +64,8 @@ enum Runtime {
         }
         return ExportEngine(
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
-            batchSize: settings.fetchRows, gzipLevel: Int32(settings.gzipLevel),
-            zstdLevel: Int32(settings.zstdLevel))
+            batchSize: settings.fetchRows,
+            files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit))
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.

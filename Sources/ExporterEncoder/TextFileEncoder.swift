@@ -1,49 +1,43 @@
 import ExporterCore
-import ExporterEncoder
-import ExporterSource
 import NIOCore
-import PostgresNIO
 
-/// Encodes the rows of one FETCH on the database connection's event loop, where PostgresNIO
-/// delivers them, into one buffer per batch, and cuts that output into files at row boundaries
-/// when a file would exceed its size limit (`max_file_size_mb`).
+/// The ``FileEncoder`` of the text formats (CSV, JSON, NDJSON): encodes the rows of one batch,
+/// as the source delivers them, into one buffer per batch, and cuts that output into files at
+/// row boundaries when a file would exceed its size limit (`max_file_size_mb`).
 ///
 /// The limit applies to the uncompressed bytes of a file, which a reader has to handle after
 /// gunzip; the stored (gzipped) object is never larger than that. A single row larger than the
 /// limit gets a file of its own: an export never fails for size.
 ///
-/// Generic over the encoder, so each row's cells go through specialised, direct calls; each row
+/// Generic over the row encoder and the decoder, so each row's cells go through specialised,
+/// direct calls; each row
 /// is written through one ``RawByteWriter``, and the class's state is two stored properties,
 /// so a row costs a few dynamic exclusivity checks instead of several per cell (measured at
 /// about a sixth of an export's CPU before).
 ///
-/// Concurrency: `consume` runs on the event loop during a FETCH; `takeSegments`/`finish` run in
-/// the export task after that FETCH's future has completed. The future's completion orders the
-/// two, so the state is never touched from two threads at once (hence `@unchecked Sendable`).
-final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
+/// Concurrency: see ``FileEncoder``; the ordering it describes is why this class is
+/// `@unchecked Sendable`.
+public final class TextFileEncoder<Encoder: RowEncoder, Decoder: FieldDecoding>: FileEncoder, @unchecked Sendable {
     private var output: Output
     private var codec: RowCodec
 
-    init(encoder: Encoder, maxFileBytes: Int) {
-        codec = RowCodec(encoder: encoder)
+    public init(encoder: Encoder, decoder: Decoder, maxFileBytes: Int) {
+        codec = RowCodec(encoder: encoder, decoder: decoder)
         output = Output(maxFileBytes: maxFileBytes)
         output.write { codec.encoder.startFile(into: &$0) }
     }
 
-    var totalRows: Int64 { output.totalRows }
+    public var totalRows: Int64 { output.totalRows }
 
-    /// Encodes one row. Called on the event loop.
-    func consume(_ row: PostgresRow) throws {
+    public func consume(_ row: Decoder.Row) throws {
         try output.consume(row, codec: &codec)
     }
 
-    /// The output of the batch that just ended. Called in the export task.
-    func takeSegments() -> [EncodedSegment] {
+    public func takeSegments() -> [EncodedSegment] {
         output.takeSegments()
     }
 
-    /// Closes the last file. Called in the export task after the last batch.
-    func finish() -> [EncodedSegment] {
+    public func finish() -> [EncodedSegment] {
         output.write { codec.encoder.finishFile(into: &$0) }
         return output.takeSegments()
     }
@@ -51,17 +45,18 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
     /// Turns one row's cells into the encoder's bytes.
     private struct RowCodec {
         var encoder: Encoder
-        var decoder = PostgresFieldDecoder()
+        var decoder: Decoder
 
-        mutating func encode(_ row: PostgresRow, into out: inout RawByteWriter) throws {
+        mutating func encode(_ row: Decoder.Row, into out: inout RawByteWriter) throws {
+            try Self.encode(row, encoder: &encoder, decoder: &decoder, into: &out)
+        }
+
+        /// Static, so the closure reaches the encoder and the decoder as two separate variables
+        /// (a closure over `self` would be an overlapping access to it).
+        private static func encode(_ row: Decoder.Row, encoder: inout Encoder, decoder: inout Decoder,
+                                   into out: inout RawByteWriter) throws {
             encoder.beginRow(into: &out)
-            for cell in row {
-                let value: FieldValue
-                do {
-                    value = try decoder.decode(cell)
-                } catch let error as PostgresFieldDecoder.UnsupportedValue {
-                    throw ExportError.database("\(error)")
-                }
+            try decoder.forEachField(of: row) { value in
                 encoder.writeField(value, into: &out)
             }
             encoder.endRow(into: &out)
@@ -96,7 +91,7 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
             buffer.writeWithRawByteWriter(body)
         }
 
-        mutating func consume(_ row: PostgresRow, codec: inout RowCodec) throws {
+        mutating func consume(_ row: Decoder.Row, codec: inout RowCodec) throws {
             if clearBeforeNextRow {
                 buffer.clear()
                 segmentStart = 0
@@ -122,7 +117,7 @@ final class RowBatchEncoder<Encoder: RowEncoder>: @unchecked Sendable {
 
         /// Writes one row into space reserved for it; a row that does not fit is written again
         /// into four times the space, from the encoder's state before the row.
-        private mutating func encode(_ row: PostgresRow, codec: inout RowCodec) throws {
+        private mutating func encode(_ row: Decoder.Row, codec: inout RowCodec) throws {
             var reserve = 16 * 1024
             while true {
                 let before = codec.encoder

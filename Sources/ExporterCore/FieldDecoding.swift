@@ -1,0 +1,12 @@
+/// Reads the cells of one source row as ``FieldValue``s, in column order.
+///
+/// The seam between where rows come from (PostgreSQL's wire format today) and the encoders:
+/// an encoder holds its decoder and asks it for a row's cells one at a time, so no row is ever
+/// materialised as an array and each value can be a slice of the source's own buffer.
+public protocol FieldDecoding {
+    associatedtype Row
+    /// Calls `body` with each cell of `row`, in column order. A value may share storage with the
+    /// decoder's scratch buffer: `body` must use it before returning. A text encoder may read
+    /// the same row twice (when it did not fit its reserved space), so this must not consume it.
+    mutating func forEachField(of row: Row, _ body: (FieldValue) throws -> Void) throws
+}
