@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ElementTree
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
 MIB = 1024 * 1024
+NOTES_HEADING = "## Notes"
 VARIANTS = ["exporter-zstd", "duckdb-zstd", "exporter-gzip", "duckdb-gzip", "duckdb-default"]
 LABELS = {
     "exporter-zstd": "exporter, parquet zstd",
@@ -90,7 +91,7 @@ def objects(prefix):
 
 
 def run(command, env=None):
-    """Runs a command; returns (wall seconds, its peak RSS in bytes, its stdout).
+    """Runs a command; returns (wall seconds, CPU seconds, its peak RSS in bytes, its stdout).
 
     The child's stdout goes to a file, not a pipe, so that wait4 can reap it and report its own
     ru_maxrss. On Linux a child's peak RSS starts from this process's at fork: this harness keeps
@@ -106,7 +107,7 @@ def run(command, env=None):
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if process.returncode != 0:
         sys.exit(f"bench/parquet: command failed ({process.returncode}): {command[:3]}\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss * 1024, stdout
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stdout
 
 
 def duckdb_env():
@@ -125,8 +126,8 @@ def duckdb(*arguments):
 
 
 class Sample:
-    def __init__(self, wall, rss, size, key):
-        self.wall, self.rss, self.size, self.key = wall, rss, size, key
+    def __init__(self, wall, cpu, rss, size, key):
+        self.wall, self.cpu, self.rss, self.size, self.key = wall, cpu, rss, size, key
 
 
 def export(variant, tenant, rows, attempt):
@@ -135,10 +136,10 @@ def export(variant, tenant, rows, attempt):
     prefix = f"{variant}-{rows}/run-{attempt}"
     if side == "exporter":
         connection = configure_connection(tenant, codec, prefix)
-        wall, rss, _ = run([os.environ["BIN"], "sync", "--connection", connection, "--entity", "feature_usage",
+        wall, cpu, rss, _ = run([os.environ["BIN"], "sync", "--connection", connection, "--entity", "feature_usage",
                             "--from", "2026-11-20", "--to", "2026-11-21"])
     else:
-        wall, rss, written = run(duckdb("export", tenant, codec, f"s3://{BUCKET}/{prefix}/feature_usage.parquet"),
+        wall, cpu, rss, written = run(duckdb("export", tenant, codec, f"s3://{BUCKET}/{prefix}/feature_usage.parquet"),
                                  env=duckdb_env())
         if int(written) != rows:
             sys.exit(f"bench/parquet: DuckDB wrote {written.strip()} rows, expected {rows}")
@@ -148,11 +149,11 @@ def export(variant, tenant, rows, attempt):
     (key, size), = found.items()
     if not key.endswith(".parquet"):
         sys.exit(f"bench/parquet: {key} does not end in .parquet")
-    return Sample(wall, rss, size, key)
+    return Sample(wall, cpu, rss, size, key)
 
 
 def inspect(key):
-    _, _, printed = run(duckdb("inspect", f"s3://{BUCKET}/{key}"), env=duckdb_env())
+    _, _, _, printed = run(duckdb("inspect", f"s3://{BUCKET}/{key}"), env=duckdb_env())
     return json.loads(printed)
 
 
@@ -187,7 +188,8 @@ def ratio_line(codec, medians):
         return None
     time_ratio = exporter[0] / reference[0]
     size_ratio = exporter[2] / reference[2]
-    return (f"| {codec.upper()}: exporter / DuckDB | {time_ratio:.2f}x | {exporter[1] / reference[1]:.2f}x | "
+    return (f"| {codec.upper()}: exporter / DuckDB | {time_ratio:.2f}x | {exporter[3] / reference[3]:.2f}x | "
+            f"{exporter[1] / reference[1]:.2f}x | "
             f"{100 * size_ratio:.1f}% |")
 
 
@@ -211,7 +213,7 @@ def main():
     lines.append("Command: `bench/parquet.sh " + " ".join(sys.argv[1:]) + "`")
     lines.append("")
 
-    _, idle_rss, _ = run(duckdb("idle"), env=duckdb_env())
+    _, _, idle_rss, _ = run(duckdb("idle"), env=duckdb_env())
     # The table holds this window's rows only while the variants run (the --rss-sizes seeds come
     # after): postgres_scan reads the whole table by ctid ranges and filters in DuckDB, so other
     # tenants' rows would slow DuckDB down, not the exporter (whose query uses the index).
@@ -228,26 +230,27 @@ def main():
     lines.append(f"{args.rows:,} feature_usage rows (one daily window) to moto S3; medians of {args.runs} runs, "
                  f"interleaved; {os.cpu_count()} cores, load average {load[0]:.2f} before the runs")
     lines.append("")
-    lines.append("| variant | wall s | (min-max) | peak RSS MiB | bytes | row groups | codec |")
-    lines.append("|---|---:|---:|---:|---:|---:|---|")
+    lines.append("| variant | wall s | (min-max) | CPU s | peak RSS MiB | bytes | row groups | codec |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
     shapes = {}
     for variant in variants:
         runs = samples[variant]
         wall = statistics.median(s.wall for s in runs)
+        cpu = statistics.median(s.cpu for s in runs)
         rss = statistics.median(s.rss for s in runs)
         size = statistics.median(s.size for s in runs)
-        medians[variant] = (wall, rss, size)
+        medians[variant] = (wall, rss, size, cpu)
         shape = inspect(runs[-1].key)
         shapes[variant] = shape
         if shape["rows"] != args.rows:
             sys.exit(f"bench/parquet: {runs[-1].key} reads back {shape['rows']} rows, expected {args.rows}")
         lines.append(f"| {LABELS[variant]} | {wall:.2f} | {min(s.wall for s in runs):.2f}-{max(s.wall for s in runs):.2f} "
-                     f"| {rss / MIB:.1f} | {int(size):,} | {shape['row_groups']} | {'/'.join(shape['codecs'])} |")
+                     f"| {cpu:.2f} | {rss / MIB:.1f} | {int(size):,} | {shape['row_groups']} | {'/'.join(shape['codecs'])} |")
     lines.append("")
     ratios = [line for line in (ratio_line("zstd", medians), ratio_line("gzip", medians)) if line]
     if ratios:
-        lines.append("| same codec | wall time (target <= 1.25x) | peak RSS | bytes (target <= 110% at ZSTD) |")
-        lines.append("|---|---:|---:|---:|")
+        lines.append("| same codec | wall time (target <= 1.25x) | CPU time | peak RSS | bytes (target <= 110% at ZSTD) |")
+        lines.append("|---|---:|---:|---:|---:|")
         lines.extend(ratios)
         lines.append("")
     lines.append(f"DuckDB's peak RSS includes its Python host: that process idle, with DuckDB and both extensions "
@@ -272,8 +275,8 @@ def main():
         lines.append("")
         lines.append("Exporter peak RSS by window size (parquet zstd, to moto, one run each; target <= 64 MiB, flat):")
         lines.append("")
-        lines.append("| rows | wall s | rows/s | peak RSS MiB | bytes |")
-        lines.append("|---:|---:|---:|---:|---:|")
+        lines.append("| rows | wall s | rows/s | CPU s | peak RSS MiB | bytes |")
+        lines.append("|---:|---:|---:|---:|---:|---:|")
         for rows in rss_sizes:
             size_tenant = tenant if rows == args.rows else seed(rows)
             log(f"peak RSS at {rows:,} rows")
@@ -281,14 +284,21 @@ def main():
             shape = inspect(sample.key)
             if shape["rows"] != rows:
                 sys.exit(f"bench/parquet: {sample.key} reads back {shape['rows']} rows, expected {rows}")
-            lines.append(f"| {rows:,} | {sample.wall:.2f} | {rows / sample.wall:,.0f} | {sample.rss / MIB:.1f} | "
+            lines.append(f"| {rows:,} | {sample.wall:.2f} | {rows / sample.wall:,.0f} | {sample.cpu:.2f} | {sample.rss / MIB:.1f} | "
                          f"{sample.size:,} |")
 
     text = "\n".join(lines) + "\n"
     print()
     print(text)
+    # A "## Notes" section written by hand under the figures survives a new run.
+    notes = ""
+    if os.path.exists(args.output):
+        with open(args.output) as previous:
+            kept = previous.read()
+        if NOTES_HEADING in kept:
+            notes = "\n" + kept[kept.index(NOTES_HEADING):]
     with open(args.output, "w") as output:
-        output.write("# Parquet: the exporter against DuckDB 1.4.4 (bench/parquet.sh)\n\n" + text)
+        output.write("# Parquet: the exporter against DuckDB 1.4.4 (bench/parquet.sh)\n\n" + text + notes)
     log(f"written to {os.path.relpath(args.output, ROOT)}")
 
 

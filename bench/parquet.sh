@@ -9,9 +9,10 @@
 #   COPY (SELECT <DESIGN §2 columns> FROM postgres_scan(...) WHERE tenant/env/window
 #         ORDER BY "timestamp", id) TO 's3://...' (FORMAT parquet, COMPRESSION zstd | gzip | <none>)
 # with DuckDB's default codec (snappy) too. Each variant runs --runs times (default 3),
-# interleaved; the medians are printed side by side (wall time, peak RSS, object bytes) with the
-# exporter/DuckDB ratios at the same codec, every object is read back by DuckDB (row count,
-# codec, column types), and the table is written to bench/results/parquet.md. While the
+# interleaved; the medians are printed side by side (wall time, CPU time of the process and its
+# threads, peak RSS, object bytes) with the exporter/DuckDB ratios at the same codec, every
+# object is read back by DuckDB (row count, codec, column types), and the table is written to
+# bench/results/parquet.md (a hand-written "## Notes" section under it survives). While the
 # variants run, feature_usage holds that window's rows alone: postgres_scan reads a table whole
 # (ctid ranges, filtered in DuckDB), so other tenants' rows would slow DuckDB, not the exporter.
 # --rss-sizes 1000000,10000000 adds the exporter's peak RSS (Parquet, zstd) at each size, one run
