@@ -227,7 +227,8 @@ def main():
             samples[variant].append(export(variant, tenant, args.rows, attempt))
 
     medians = {}
-    lines.append(f"{args.rows:,} feature_usage rows (one daily window) to moto S3; medians of {args.runs} runs, "
+    lines.append(f"{args.rows:,} feature_usage rows (one daily window) to moto S3; "
+                 f"{'one run' if args.runs == 1 else f'medians of {args.runs} runs'}, "
                  f"interleaved; {os.cpu_count()} cores, load average {load[0]:.2f} before the runs")
     lines.append("")
     lines.append("| variant | wall s | (min-max) | CPU s | peak RSS MiB | bytes | row groups | codec |")
