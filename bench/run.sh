@@ -4,8 +4,19 @@
 # for the reference pipeline into a private virtualenv, then runs bench/bench.py, which prints
 # the table and writes bench/results/latest.md. `bench/run.sh --help` lists the options
 # (--rows, --runs, --rss-sizes, --idle-seconds).
+#
+# bench/run.sh parquet|zstd|memory|profile [ARGS...] runs bench/NAME.sh ARGS instead (each starts
+# its own services), so every benchmark is reachable as `make bench BENCH_ARGS="NAME ARGS"`, e.g.
+# `make bench BENCH_ARGS=parquet` (the exporter's Parquet against DuckDB 1.4.4).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+case "${1:-}" in
+  parquet | zstd | memory | profile)
+    name="$1"
+    shift
+    exec "bench/$name.sh" "$@"
+    ;;
+esac
 if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
   exec scripts/with-services.sh "$0" "$@"
 fi
