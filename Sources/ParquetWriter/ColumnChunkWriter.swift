@@ -74,7 +74,10 @@ struct ColumnChunkWriter: Sendable {
     /// Finished data pages, encoded but not yet compressed: the row group compresses all its
     /// pages at once, on several threads, when it closes (``ParquetFileWriter/closeRowGroup()``).
     private var dataPages: [PendingPage] = []
+    /// What ``dataPages`` hold: compressed bodies where compressed, else uncompressed ones.
     private var dataPagesBytes = 0
+    /// The part of ``dataPagesBytes`` still uncompressed.
+    private(set) var uncompressedPageBytes = 0
     private var numValues: Int64 = 0
     private var nullCount: Int64 = 0
     private var dictionaryDataPageCount: Int32 = 0
@@ -347,9 +350,33 @@ struct ColumnChunkWriter: Sendable {
         // An exactly sized copy: the scratch body is reused for the next page.
         dataPages.append(PendingPage(header: header, body: Array(body)))
         dataPagesBytes += body.count
+        uncompressedPageBytes += body.count
         numValues += Int64(levels.count)
         if encoding == .rleDictionary { dictionaryDataPageCount += 1 } else { plainDataPageCount += 1 }
         output.scratch = body
+    }
+
+    /// The bodies of the finished pages not compressed yet, in order, for a batch compression.
+    mutating func takeUncompressedBodies() -> [[UInt8]] {
+        var bodies: [[UInt8]] = []
+        for index in dataPages.indices where dataPages[index].compressed == nil {
+            bodies.append(dataPages[index].body)
+            dataPages[index].body = []
+        }
+        return bodies
+    }
+
+    /// Stores the compressed forms of the bodies ``takeUncompressedBodies()`` took, found in
+    /// `compressed` from `start` on; returns where the next chunk's start.
+    mutating func store(compressed: [[UInt8]], from start: Int) -> Int {
+        var next = start
+        for index in dataPages.indices where dataPages[index].compressed == nil {
+            dataPages[index].compressed = compressed[next]
+            dataPagesBytes += compressed[next].count - dataPages[index].uncompressedSize
+            next += 1
+        }
+        uncompressedPageBytes = 0
+        return next
     }
 
     // MARK: Closing
@@ -469,6 +496,7 @@ struct ColumnChunkWriter: Sendable {
         wantsRowGroupClose = false
         dataPages = []
         dataPagesBytes = 0
+        uncompressedPageBytes = 0
         numValues = 0
         nullCount = 0
         dictionaryDataPageCount = 0

@@ -158,9 +158,31 @@ public struct ParquetFileWriter: Sendable {
         cursor = 0
         rowsInGroup += 1
         rowCount += 1
-        let overBudget = rowsInGroup % Self.rowsPerBudgetCheck == 0 && bufferedBytes >= options.rowGroupBytes
+        var overBudget = false
+        if rowsInGroup % Self.rowsPerBudgetCheck == 0 {
+            try compressPendingPages()
+            overBudget = bufferedBytes >= options.rowGroupBytes
+        }
         if rowsInGroup >= options.maxRowsPerRowGroup || closeAfterRow || overBudget {
             try closeRowGroup()
+        }
+    }
+
+    /// Once the pages cut but not compressed pass ``ParquetWriterOptions/compressionBatchBytes``, compresses them all, in
+    /// parallel, and keeps only their compressed forms: so a row group holds its finished pages
+    /// compressed (its byte budget then buys several times the rows) while compression still runs
+    /// on every core, a batch of pages at a time.
+    private mutating func compressPendingPages() throws(ParquetWriterError) {
+        var pending = 0
+        for index in chunks.indices { pending += chunks[index].uncompressedPageBytes }
+        guard pending >= options.compressionBatchBytes else { return }
+        var bodies: [[UInt8]] = []
+        for index in chunks.indices { bodies.append(contentsOf: chunks[index].takeUncompressedBodies()) }
+        let compressed = try PageCompression.compress(bodies, codec: output.codec)
+        bodies = []
+        var next = compressed.startIndex
+        for index in chunks.indices {
+            next = chunks[index].store(compressed: compressed, from: next)
         }
     }
 
@@ -196,14 +218,16 @@ public struct ParquetFileWriter: Sendable {
         var sealed: [SealedChunk] = []
         sealed.reserveCapacity(chunks.count)
         for index in chunks.indices { sealed.append(try chunks[index].seal(output: &output)) }
-        // Every page of the row group at once, in parallel; then laid out in column order.
-        let compressed = try PageCompression.compress(sealed.flatMap { $0.pages.map(\.body) }, codec: output.codec)
-        for index in sealed.indices { sealed[index].dropBodies() }
-        var next = 0
+        // The pages not compressed yet, all at once, in parallel; then laid out in column order.
+        let compressed = try PageCompression.compress(sealed.flatMap(\.uncompressedBodies), codec: output.codec)
+        var next = compressed.startIndex
+        for index in sealed.indices {
+            let count = sealed[index].uncompressedBodies.count
+            sealed[index].store(compressed: compressed[next..<(next + count)])
+            next += count
+        }
         for chunk in sealed {
-            let bodies = compressed[next..<(next + chunk.pages.count)]
-            next += chunk.pages.count
-            let (parts, chunkMeta) = try chunk.layout(compressed: bodies, at: offset)
+            let (parts, chunkMeta) = try chunk.layout(at: offset)
             offset += chunkMeta.totalCompressedSize
             uncompressed += chunkMeta.totalUncompressedSize
             segment.parts.append(contentsOf: parts)

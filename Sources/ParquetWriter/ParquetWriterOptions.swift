@@ -14,6 +14,10 @@ public struct ParquetWriterOptions: Sendable {
     public var maxRowsPerRowGroup: Int
     /// A column chunk's dictionary stops growing here; later values of the chunk are PLAIN.
     public var dictionaryByteLimit: Int
+    /// Finished pages are compressed (all cores, one batch) once this many bytes of them wait
+    /// uncompressed, and the rest at the row group's close. The pages' bytes do not depend on it;
+    /// a row group held compressed takes more rows within ``rowGroupBytes``.
+    public var compressionBatchBytes: Int
     /// String statistics longer than this are truncated and marked inexact.
     public var statisticsTruncateLength: Int
     /// Extra footer metadata.
@@ -26,6 +30,7 @@ public struct ParquetWriterOptions: Sendable {
         rowGroupBytes: Int = 16 << 20,
         maxRowsPerRowGroup: Int = 1 << 20,
         dictionaryByteLimit: Int = 1 << 20,
+        compressionBatchBytes: Int = 4 << 20,
         statisticsTruncateLength: Int = 64,
         keyValueMetadata: [KeyValue] = []
     ) {
@@ -35,6 +40,7 @@ public struct ParquetWriterOptions: Sendable {
         self.rowGroupBytes = rowGroupBytes
         self.maxRowsPerRowGroup = maxRowsPerRowGroup
         self.dictionaryByteLimit = dictionaryByteLimit
+        self.compressionBatchBytes = compressionBatchBytes
         self.statisticsTruncateLength = statisticsTruncateLength
         self.keyValueMetadata = keyValueMetadata
     }

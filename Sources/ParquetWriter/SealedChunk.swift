@@ -5,9 +5,17 @@ struct SealedChunk: Sendable {
     /// The dictionary page (when ``hasDictionary``), then the data pages, uncompressed.
     var pages: [PendingPage]
 
-    /// Drops the uncompressed bodies once their compressed forms exist (sizes are kept).
-    mutating func dropBodies() {
-        for index in pages.indices { pages[index].body = [] }
+    /// The bodies of the pages not compressed yet, in order.
+    var uncompressedBodies: [[UInt8]] { pages.compactMap { $0.compressed == nil ? $0.body : nil } }
+
+    /// Stores the compressed forms of ``uncompressedBodies`` (in their order) and drops the bodies.
+    mutating func store(compressed: ArraySlice<[UInt8]>) {
+        var next = compressed.startIndex
+        for index in pages.indices where pages[index].compressed == nil {
+            pages[index].compressed = compressed[next]
+            pages[index].body = []
+            next += 1
+        }
     }
     let hasDictionary: Bool
     /// Everything but the sizes and offsets, which follow from the compressed pages.
@@ -15,16 +23,17 @@ struct SealedChunk: Sendable {
 
     /// The chunk's bytes at file offset `start`, each page its header (sizes filled in) then its
     /// compressed body, and its complete metadata.
-    /// - Parameter compressed: the compressed body of each of ``pages``, in order.
-    func layout(compressed: ArraySlice<[UInt8]>, at start: Int64)
-        throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData)
-    {
+    /// Every page must be compressed (``store(compressed:)``) first.
+    func layout(at start: Int64) throws(ParquetWriterError) -> (parts: [[UInt8]], metaData: ColumnMetaData) {
         var parts: [[UInt8]] = []
         parts.reserveCapacity(pages.count * 2)
         var firstPageBytes = 0
         var uncompressedTotal: Int64 = 0
         var compressedTotal: Int64 = 0
-        for (page, body) in zip(pages, compressed) {
+        for page in pages {
+            guard let body = page.compressed else {
+                throw .compressionFailed(codec: metaData.codec, message: "a page of column \(columnName) was not compressed")
+            }
             guard body.count <= Int(Int32.max) else { throw .valueTooLarge(column: columnName, bytes: body.count) }
             var header = page.header
             header.uncompressedPageSize = Int32(page.uncompressedSize)

@@ -1,4 +1,5 @@
 @testable import ParquetWriter
+import Synchronization
 import Testing
 
 /// The streaming writer's contract: file framing, segments, row-group budgets, dictionary
@@ -72,6 +73,37 @@ struct ParquetFileWriterTests {
         #expect(closed >= 2)
         _ = try writer.finish()
         #expect(writer.fileMetaData.rowGroups.reduce(0) { $0 + $1.numRows } == 20_000)
+    }
+
+    /// Pages compressed in batches while a row group fills (and so held compressed) give the
+    /// very bytes of pages compressed only at its close: batches change what is held, not the
+    /// pages. (One row group here: a group's budget counts what it holds, so with smaller held
+    /// pages it would take more rows.)
+    @Test func compressionBatchesLeaveThePagesUnchanged() throws {
+        func write(batchBytes: Int) throws -> (file: [UInt8], callsBeforeFinish: Int) {
+            var tuned = options
+            tuned.pageSizeBytes = 4 << 10
+            tuned.compressionBatchBytes = batchBytes
+            let codec = CountingPageCodec()
+            var writer = try ParquetFileWriter(
+                columns: [ParquetColumn(name: "n", type: .int64), ParquetColumn(name: "s", type: .string),
+                          ParquetColumn(name: "id", type: .string)],
+                codec: codec, options: tuned)
+            for i in 0..<30_000 {
+                try writer.append(Int64(i * 7))
+                try writer.append("group-\(i % 13)")
+                if i % 5 == 0 { try writer.appendNull() } else { try writer.append("id-\(i)-\(i * 31)") }
+                try writer.endRow()
+                #expect(writer.takeSegment() == nil)
+            }
+            let calls = codec.calls
+            return (try writer.finish().bytes, calls)
+        }
+        let atClose = try write(batchBytes: Int.max)
+        let batched = try write(batchBytes: 8 << 10)
+        #expect(atClose.callsBeforeFinish == 0)
+        #expect(batched.callsBeforeFinish > 10, "pages were compressed while the row group filled")
+        #expect(batched.file == atClose.file)
     }
 
     @Test func aFullDictionaryFallsBackToPlainForTheWholeChunkAndFile() throws {
@@ -207,5 +239,16 @@ struct ParquetFileWriterTests {
     @Test func createdByFollowsTheSpecForm() {
         #expect(ParquetWriterOptions.createdBy(application: "flexprice-exporter", version: "1.2.3", build: "abc")
             == "flexprice-exporter version 1.2.3 (build abc)")
+    }
+}
+
+/// A GZIP-labelled codec that stores pages as they are and counts its calls (from any thread).
+final class CountingPageCodec: PageCodec {
+    private let count = Mutex(0)
+    var calls: Int { count.withLock { $0 } }
+    var codec: CompressionCodec { .gzip }
+    func compress(_ page: [UInt8]) -> [UInt8] {
+        count.withLock { $0 += 1 }
+        return page
     }
 }
