@@ -69,6 +69,8 @@ struct ColumnChunkWriter: Sendable {
     private var dictionaryPolicy: DictionaryPolicy
     /// Whether values still go to the dictionary: everything but `.off` (one state, not two).
     private var dictionaryEnabled: Bool { dictionaryPolicy != .off }
+    /// What the chunk's dictionary-encoded values would take PLAIN (4-byte length + bytes each).
+    private var plainBytesOfValues = 0
     /// A committed dictionary reached its limit: the writer closes the row group after this row.
     private(set) var wantsRowGroupClose = false
     /// Finished data pages, encoded but not yet compressed: the row group compresses all its
@@ -175,10 +177,12 @@ struct ColumnChunkWriter: Sendable {
             let committed = dictionaryPolicy == .committed
             switch dictionary.intern(value, byteLimit: committed ? Int.max : limits.dictionaryByteLimit) {
             case .existing(let index):
+                plainBytesOfValues += 4 + value.count
                 definitionLevels.append(1)
                 dictionaryIndices.append(index)
                 return
             case .inserted(let index):
+                plainBytesOfValues += 4 + value.count
                 definitionLevels.append(1)
                 dictionaryIndices.append(index)
                 noteBytes(value)
@@ -356,6 +360,14 @@ struct ColumnChunkWriter: Sendable {
         output.scratch = body
     }
 
+    /// Whether the dictionary and its bit-packed indices are smaller than the same values PLAIN
+    /// (parquet-mr's `isCompressionSatisfying`: dictionary + encoded indices < raw values).
+    private var dictionaryPays: Bool {
+        let bitWidth = RLEHybridEncoder.bitWidth(forMaxValue: UInt32(max(dictionary.count - 1, 0)))
+        let encodedIndices = (dictionaryIndices.count * bitWidth + 7) / 8
+        return dictionary.plainBytes.count + encodedIndices < plainBytesOfValues
+    }
+
     /// The bodies of the finished pages not compressed yet, in order, for a batch compression.
     mutating func takeUncompressedBodies() -> [[UInt8]] {
         var bodies: [[UInt8]] = []
@@ -386,6 +398,12 @@ struct ColumnChunkWriter: Sendable {
     /// writer is then empty, ready for the next row group; ``SealedChunk/layout(compressed:at:)``
     /// places the compressed pages in the file.
     mutating func seal(output: inout PageOutput) throws(ParquetWriterError) -> SealedChunk {
+        if dictionaryPolicy == .trying && !dictionaryIndices.isEmpty && !dictionaryPays {
+            // The file's first chunk with values decides, and a dictionary that saves nothing
+            // (ids, hashes: nearly every value distinct) would bind every later row group to
+            // close when it fills: PLAIN for the file instead, as parquet-mr decides it.
+            try fallBackToPlain(output: &output)
+        }
         if dictionaryEnabled && !dictionaryIndices.isEmpty {
             try writeDictionaryPages(output: &output)
         } else if dictionaryEnabled {
@@ -493,6 +511,7 @@ struct ColumnChunkWriter: Sendable {
     private mutating func reset() {
         if dictionaryPolicy == .trying && dictionaryDataPageCount > 0 { dictionaryPolicy = .committed }
         dictionary.removeAll()
+        plainBytesOfValues = 0
         wantsRowGroupClose = false
         dataPages = []
         dataPagesBytes = 0

@@ -126,6 +126,30 @@ struct ParquetFileWriterTests {
         }
     }
 
+    /// A first chunk whose dictionary saves nothing (every value distinct: an id) makes the
+    /// column PLAIN for the file, so later row groups are not cut each time such a dictionary
+    /// fills; a repetitive column beside it keeps its dictionary.
+    @Test func aDictionaryThatSavesNothingIsDroppedForTheFile() throws {
+        var writer = try ParquetFileWriter(
+            columns: [ParquetColumn(name: "id", type: .string), ParquetColumn(name: "kind", type: .string)],
+            options: options)
+        for i in 0..<3_000 {
+            try writer.append("id_\(100_000 + i)")
+            try writer.append(i % 3 == 0 ? "usage" : "api")
+            try writer.endRow()
+            if i == 999 || i == 1_999 { try writer.closeRowGroup() }
+        }
+        _ = try writer.finish()
+        let groups = writer.fileMetaData.rowGroups
+        #expect(groups.map(\.numRows) == [1_000, 1_000, 1_000])
+        for group in groups {
+            #expect(group.columns[0].metaData.dictionaryPageOffset == nil)
+            #expect(group.columns[0].metaData.encodings == [.plain, .rle])
+            #expect(group.columns[1].metaData.dictionaryPageOffset != nil)
+            #expect(group.columns[1].metaData.encodings == [.plain, .rle, .rleDictionary])
+        }
+    }
+
     @Test func aCommittedDictionaryClosesTheRowGroupWhenFull() throws {
         var tight = options
         tight.dictionaryByteLimit = 1_000
