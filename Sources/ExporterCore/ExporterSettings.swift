@@ -38,7 +38,7 @@ public struct ExporterSettings: Sendable {
     /// EXPORTER_PARQUET_ROW_GROUP_MB: a Parquet row group closes once its encoded pages reach
     /// this size and goes straight into the upload; memory grows with it (about twice this per
     /// export in flight). 16 keeps an export near 64 MiB; engines read larger groups faster.
-    public static let defaultParquetRowGroupMB = 16
+    public static let defaultParquetRowGroupMB = 6
     public var parquetRowGroupMB: Int = defaultParquetRowGroupMB
     /// EXPORTER_SINK_DIRECTORY: write every object to `<dir>/<bucket>/<key>` instead of S3.
     /// For benchmarks and development; the daemon's own setting, never a connection's.

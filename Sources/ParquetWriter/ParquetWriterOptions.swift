@@ -30,7 +30,7 @@ public struct ParquetWriterOptions: Sendable {
         rowGroupBytes: Int = 16 << 20,
         maxRowsPerRowGroup: Int = 1 << 20,
         dictionaryByteLimit: Int = 1 << 20,
-        compressionBatchBytes: Int = 4 << 20,
+        compressionBatchBytes: Int = 2 << 20,
         statisticsTruncateLength: Int = 64,
         keyValueMetadata: [KeyValue] = []
     ) {

@@ -155,7 +155,7 @@ struct ParquetFileEncoderTests {
         #expect(throws: (any Error).self) { try GzipPageCodec(level: 10) }
     }
 
-    @Test func zstdPagesAreOneFrameEachWithAReusedContext() throws {
+    @Test func zstdPagesAreOneFrameEach() throws {
         let codec = try ZstdPageCodec(level: 3)
         #expect(codec.codec == .zstd)
         for text in ["first page ", "second, different page "] {
