@@ -35,9 +35,10 @@ public struct ExporterSettings: Sendable {
     /// no measurable loss of speed against 10,000 (issue 6).
     public static let defaultFetchRows = 5_000
     public var fetchRows: Int = defaultFetchRows
-    /// EXPORTER_PARQUET_ROW_GROUP_MB: a Parquet row group closes once its encoded pages reach
-    /// this size and goes straight into the upload; memory grows with it (about twice this per
-    /// export in flight). 16 keeps an export near 64 MiB; engines read larger groups faster.
+    /// EXPORTER_PARQUET_ROW_GROUP_MB: a Parquet row group closes once what it holds reaches this
+    /// size and goes straight into the upload; memory grows with it (about 1.1 MiB per MiB per
+    /// export in flight). 6 keeps an export within 64 MiB (issue 12); engines read larger groups
+    /// somewhat faster.
     public static let defaultParquetRowGroupMB = 6
     public var parquetRowGroupMB: Int = defaultParquetRowGroupMB
     /// EXPORTER_SINK_DIRECTORY: write every object to `<dir>/<bucket>/<key>` instead of S3.
