@@ -195,6 +195,9 @@ public struct ParquetFileWriter: Sendable {
         return total
     }
 
+    /// Whether ``takeSegment()`` has a segment: checked after each row, so a single test.
+    public var hasSegment: Bool { !ready.isEmpty }
+
     /// The next finished segment (a closed row group, the first one preceded by the magic).
     public mutating func takeSegment() -> ParquetSegment? {
         ready.isEmpty ? nil : ready.removeFirst()
