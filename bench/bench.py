@@ -15,9 +15,7 @@ Measurements:
   f. SIGUSR1 to the start of the run it forces
 """
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -26,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from machine import describe as describe_machine, version
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ["EXPORTER_BIN"]
@@ -355,21 +355,8 @@ def measure_signal(secrets, directory, samples=5):
 
 
 def machine():
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
-    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
-
-    def version(command):
-        try:
-            return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
-        except (OSError, IndexError):
-            return "unknown"
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    return [
-        f"{os.cpu_count()} x {cpu}, {memory:,} MiB RAM, Linux {platform.release()}",
-        version(["swift", "--version"]) + " (release build)",
-        version(["psql", "--version"]) + ", " + version(["gzip", "--version"]) + ", " + version([AWS, "--version"]),
-        f"commit {commit or 'unknown'}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-    ]
+    return describe_machine(ROOT, version(["psql", "--version"]) + ", " + version(["gzip", "--version"]) + ", "
+                            + version([AWS, "--version"]))
 
 
 def mib(value):

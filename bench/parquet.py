@@ -11,10 +11,8 @@ duckdb-zstd, duckdb-gzip (COPY ... COMPRESSION zstd | gzip), duckdb-default (no 
 option: DuckDB's default, snappy). All to moto, one object per export, a fresh key per run.
 """
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,8 @@ import time
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
+
+from machine import describe as describe_machine, version
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
@@ -158,28 +158,15 @@ def inspect(key):
 
 
 def machine():
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
-    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
-
-    def version(command):
-        try:
-            return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
-        except (OSError, IndexError):
-            return "unknown"
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     # moto_server as scripts/with-services.sh finds it: on PATH, or in its venv.
     moto_python = os.path.join(os.environ.get("EXPORTER_MOTO_VENV") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flexprice-exporter/moto-venv"), "bin/python")
     if not os.path.exists(moto_python):
         moto_python = sys.executable
     duckdb_version = version([os.environ["BENCH_DUCKDB_PYTHON"], "-c", "import duckdb; print('DuckDB', duckdb.__version__)"])
-    return [
-        f"{os.cpu_count()} x {cpu}, {memory:,} MiB RAM, Linux {platform.release()}",
-        version(["swift", "--version"]) + f" ({os.environ.get('BENCH_CONFIGURATION', 'release')} build)",
-        version(["psql", "--version"]) + f", {duckdb_version} (PyPI, extensions postgres_scanner and httpfs from the "
-        "duckdb-ext-* wheels, loaded offline), moto " + version([moto_python, "-c", "import moto; print(moto.__version__)"]),
-        f"commit {commit or 'unknown'}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-    ]
+    tools = (version(["psql", "--version"]) + f", {duckdb_version} (PyPI, extensions postgres_scanner and httpfs from the "
+             "duckdb-ext-* wheels, loaded offline), moto " + version([moto_python, "-c", "import moto; print(moto.__version__)"]))
+    return describe_machine(ROOT, tools, os.environ.get("BENCH_CONFIGURATION", "release"))
 
 
 def ratio_line(codec, medians):

@@ -1,0 +1,26 @@
+"""The machine facts every benchmark's result starts with: bench.py and parquet.py share them."""
+import datetime
+import os
+import platform
+import subprocess
+
+
+def version(command):
+    """The first line a tool prints for its version, or "unknown"."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def describe(root, tools, configuration="release"):
+    """Hardware, Swift, `tools` (one line of versions), and the commit with the time."""
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+    memory = next((int(line.split()[1]) // 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    commit = subprocess.run(["git", "-C", root, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"{os.cpu_count()} x {cpu}, {memory:,} MiB RAM, Linux {platform.release()}",
+        version(["swift", "--version"]) + f" ({configuration} build)",
+        tools,
+        f"commit {commit or 'unknown'}, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+    ]
