@@ -38,7 +38,6 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
     }
 
     private let configuration: Configuration
-    private var columns: [ParquetColumn] = []
     /// What each row touches, in one stored property: a row is one dynamic exclusivity check on
     /// this class, not one per field (measured at 13% of the export's CPU with one per field).
     private var row: RowState
@@ -53,6 +52,8 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
     private struct RowState {
         var decoder: Decoder
         var writer: ParquetFileWriter?
+        /// The file's columns (names for error messages, and the next file's schema).
+        var columns: [ParquetColumn] = []
         /// Each column's type, without its name: no reference counting per cell.
         var types: [ParquetColumnType] = []
         /// Text rendered for a STRING column from a typed value (a timestamp written as text).
@@ -70,8 +71,8 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     /// Fixes the file's schema from the declared types (``ParquetSchemaMapping``).
     public func begin(columns source: [SourceColumn]) throws {
-        columns = ParquetSchemaMapping.parquetColumns(for: source)
-        row.types = columns.map(\.type)
+        row.columns = ParquetSchemaMapping.parquetColumns(for: source)
+        row.types = row.columns.map(\.type)
         row.writer = try encoding { () throws(ParquetWriterError) in try makeWriter() }
     }
 
@@ -79,7 +80,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
         if rollBeforeNextRow { try rollOver() }
         let closedGroup: Bool
         do {
-            closedGroup = try Self.write(source, state: &row, columns: columns)
+            closedGroup = try Self.write(source, state: &row)
         } catch NoWriter.noWriter {
             throw notBegun
         } catch {
@@ -125,7 +126,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     private func makeWriter() throws(ParquetWriterError) -> ParquetFileWriter {
         try ParquetFileWriter(
-            columns: columns, codec: configuration.codec,
+            columns: row.columns, codec: configuration.codec,
             options: ParquetWriterOptions(createdBy: configuration.createdBy, rowGroupBytes: configuration.rowGroupBudget))
     }
 
@@ -185,10 +186,10 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     /// One row, cell by cell, straight from the decoder into the column builders; returns
     /// whether it closed a row group (a segment is then ready).
-    private static func write(_ source: Decoder.Row, state: inout RowState, columns: [ParquetColumn]) throws -> Bool {
+    private static func write(_ source: Decoder.Row, state: inout RowState) throws -> Bool {
         guard state.writer != nil else { throw NoWriter.noWriter }
         try write(source, to: &state.writer!, decoder: &state.decoder, types: state.types, scratch: &state.scratch,
-                  columns: columns)
+                  columns: state.columns)
         state.rowsSinceCollect += 1
         return state.writer!.hasSegment
     }

@@ -149,15 +149,7 @@ struct ColumnChunkWriter: Sendable {
             noteInteger(narrow)
         default:
             ParquetDecimal.appendBigEndian(value, to: &plainValues)
-            if !hasValue {
-                minWide = value
-                maxWide = value
-                hasValue = true
-            } else if value < minWide {
-                minWide = value
-            } else if value > maxWide {
-                maxWide = value
-            }
+            Self.note(value, min: &minWide, max: &maxWide, hasValue: &hasValue)
         }
     }
 
@@ -201,14 +193,20 @@ struct ColumnChunkWriter: Sendable {
 
     @inline(__always)
     private mutating func noteInteger(_ value: Int64) {
+        Self.note(value, min: &minInteger, max: &maxInteger, hasValue: &hasValue)
+    }
+
+    /// Widens the chunk's bounds to `value` (the first value sets both).
+    @inline(__always)
+    private static func note<T: Comparable>(_ value: T, min: inout T, max: inout T, hasValue: inout Bool) {
         if !hasValue {
-            minInteger = value
-            maxInteger = value
+            min = value
+            max = value
             hasValue = true
-        } else if value < minInteger {
-            minInteger = value
-        } else if value > maxInteger {
-            maxInteger = value
+        } else if value < min {
+            min = value
+        } else if value > max {
+            max = value
         }
     }
 

@@ -35,14 +35,7 @@ struct GzipCompressorTests {
 
     @Test func aFileAfterAFileStartsAFreshMember() async throws {
         var compressor = try GzipCompressor(pieceBytes: 64)
-        var files: [ByteBuffer] = []
-        for text in [String(repeating: "first file ", count: 50), "second"] {
-            var out = ByteBuffer()
-            var input = ByteBuffer(string: text)
-            try await compressor.compress(&input, into: &out)
-            try await compressor.finish(into: &out)
-            files.append(out)
-        }
+        var files = try await compressEachAsAFile(&compressor, [String(repeating: "first file ", count: 50), "second"])
         #expect(String(buffer: try files[0].decompress(with: .gzip)) == String(repeating: "first file ", count: 50))
         #expect(String(buffer: try files[1].decompress(with: .gzip)) == "second")
     }

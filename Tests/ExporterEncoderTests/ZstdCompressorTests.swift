@@ -103,14 +103,7 @@ struct ZstdCompressorTests {
 
     @Test func aFileAfterAFileStartsAFreshFrame() async throws {
         var compressor = try ZstdCompressor(workers: 2)
-        var files: [ByteBuffer] = []
-        for text in [String(repeating: "first file ", count: 50), "second"] {
-            var out = ByteBuffer()
-            var input = ByteBuffer(string: text)
-            try await compressor.compress(&input, into: &out)
-            try await compressor.finish(into: &out)
-            files.append(out)
-        }
+        let files = try await compressEachAsAFile(&compressor, [String(repeating: "first file ", count: 50), "second"])
         #expect(try ZstdTool.decompress(files[0]) == Array(String(repeating: "first file ", count: 50).utf8))
         #expect(try ZstdTool.decompress(files[1]) == Array("second".utf8))
         // The second frame is exactly what a fresh compressor makes of the same file.

@@ -187,6 +187,8 @@ def stat_value(value, physical):
         return {"int": str(micros_of(value))}
     return {"other": repr(value)}
 
+\#(ReaderPython.pyarrowChunkEntry)
+
 def pyarrow_metadata(path):
     import pyarrow.parquet as pq
     md = pq.ParquetFile(path).metadata
@@ -196,13 +198,8 @@ def pyarrow_metadata(path):
         chunks = []
         for c in range(rg.num_columns):
             cc = rg.column(c)
-            st = cc.statistics
-            entry = {"path": cc.path_in_schema, "physical_type": cc.physical_type, "num_values": cc.num_values,
-                     "compression": cc.compression, "encodings": list(cc.encodings),
-                     "has_dictionary_page": cc.has_dictionary_page}
+            entry, st = pyarrow_chunk_entry(cc)
             if st is not None:
-                entry["null_count"] = st.null_count if st.has_null_count else None
-                entry["has_min_max"] = st.has_min_max
                 if st.has_min_max:
                     # Raw bounds for the physical types; the logical value for a DECIMAL.
                     if st.logical_type is not None and str(st.logical_type).startswith("Decimal"):

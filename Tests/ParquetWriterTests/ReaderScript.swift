@@ -58,18 +58,13 @@ def read_pyarrow(path):
         chunks = []
         for c in range(rg.num_columns):
             cc = rg.column(c)
-            st = cc.statistics
-            entry = {
-                "path": cc.path_in_schema, "physical_type": cc.physical_type, "num_values": cc.num_values,
-                "compression": cc.compression, "encodings": list(cc.encodings),
-                "has_dictionary_page": cc.has_dictionary_page,
+            entry, st = pyarrow_chunk_entry(cc)
+            entry.update({
                 "dictionary_page_offset": cc.dictionary_page_offset, "data_page_offset": cc.data_page_offset,
                 "total_compressed_size": cc.total_compressed_size,
                 "total_uncompressed_size": cc.total_uncompressed_size,
-            }
+            })
             if st is not None:
-                entry["null_count"] = st.null_count if st.has_null_count else None
-                entry["has_min_max"] = st.has_min_max
                 if st.has_min_max:
                     entry["min_raw"] = norm(st.min_raw)
                     entry["max_raw"] = norm(st.max_raw)
@@ -89,6 +84,8 @@ def read_pyarrow(path):
             "types": types, "columns": columns, "row_groups": groups, "schema": schema}
 
 \#(ReaderPython.duckDBScan)
+
+\#(ReaderPython.pyarrowChunkEntry)
 
 def read_duckdb(path):
     names, types, rows = duckdb_scan(path)

@@ -28,6 +28,20 @@ public enum ReaderPython {
     /// venv is installed, and a failed install fails the test instead of skipping it).
     public static var shouldRun: Bool { path != nil || isCI }
 
+    /// Python for both reader scripts: pyarrow's metadata of one column chunk as a dict (codec,
+    /// encodings, dictionary page, null count), for each script to add the bounds it checks.
+    public static let pyarrowChunkEntry = #"""
+    def pyarrow_chunk_entry(cc):
+        st = cc.statistics
+        entry = {"path": cc.path_in_schema, "physical_type": cc.physical_type, "num_values": cc.num_values,
+                 "compression": cc.compression, "encodings": list(cc.encodings),
+                 "has_dictionary_page": cc.has_dictionary_page}
+        if st is not None:
+            entry["null_count"] = st.null_count if st.has_null_count else None
+            entry["has_min_max"] = st.has_min_max
+        return entry, st
+    """#
+
     /// Python for both reader scripts: DuckDB's view of a file as (column names, DuckDB types,
     /// rows), timestamps as epoch microseconds so no time zone conversion comes between.
     public static let duckDBScan = #"""
