@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""DuckDB's side of bench/parquet.sh: one export of a feature_usage window to S3 as Parquet.
+"""DuckDB's side of the benchmarks (bench/parquet.py, bench/bench.py): one export of a
+feature_usage window, as Parquet or as CSV, to S3 or to a local file.
 
 Run by the bench-only virtualenv's python (bench/install-duckdb.sh: PyPI duckdb 1.4.4 and the
 duckdb-ext-postgres / duckdb-ext-httpfs wheels of the same version), one process per export, so
@@ -7,9 +8,10 @@ that its wall time and peak RSS are those of a user running this COPY. The exten
 from the wheels' folder through `extension_directory`, with auto-install and auto-load off:
 DuckDB never reaches the network for them.
 
-    duckdb_export.py export TENANT CODEC S3_URL
-        CODEC: zstd, gzip, snappy, or default (no COMPRESSION option: DuckDB's own default).
-        Prints the rows COPY wrote.
+    duckdb_export.py export FORMAT TENANT CODEC TARGET
+        FORMAT parquet: CODEC zstd, gzip, snappy, or default (no COMPRESSION option: DuckDB's
+        own default, snappy). FORMAT csv (with a header line): CODEC gzip or none.
+        TARGET: an s3:// URL or a local path. Prints the rows COPY wrote.
     duckdb_export.py inspect S3_URL
         Prints, as JSON, what DuckDB reads in a Parquet object: rows, page codecs, and each
         column's physical type and the type DuckDB reads it as, to check and compare both sides' files.
@@ -56,10 +58,14 @@ def connect():
     return con
 
 
-def export(tenant, codec, url):
-    if codec not in ("zstd", "gzip", "snappy", "default"):
-        sys.exit(f"duckdb_export: unknown codec {codec!r}")
-    options = "FORMAT parquet" + ("" if codec == "default" else f", COMPRESSION {codec}")
+CODECS = {"parquet": ("zstd", "gzip", "snappy", "default"), "csv": ("gzip", "none")}
+
+
+def export(file_format, tenant, codec, target):
+    if codec not in CODECS.get(file_format, ()):
+        sys.exit(f"duckdb_export: unknown format {file_format!r} or codec {codec!r}")
+    options = f"FORMAT {file_format}" + (", HEADER" if file_format == "csv" else "")
+    options += "" if codec == "default" else f", COMPRESSION {codec}"
     written = connect().execute(f"""
         COPY (
             SELECT {COLUMNS}
@@ -67,7 +73,7 @@ def export(tenant, codec, url):
             WHERE tenant_id = {literal(tenant)} AND environment_id = 'env_bench'
               AND "timestamp" >= TIMESTAMPTZ '{WINDOW_START}' AND "timestamp" < TIMESTAMPTZ '{WINDOW_END}'
             ORDER BY "timestamp", id
-        ) TO {literal(url)} ({options})""").fetchone()[0]
+        ) TO {literal(target)} ({options})""").fetchone()[0]
     print(written)
 
 
@@ -87,8 +93,8 @@ def inspect(url):
 
 def main():
     match sys.argv[1:]:
-        case ["export", tenant, codec, url]:
-            export(tenant, codec, url)
+        case ["export", file_format, tenant, codec, target]:
+            export(file_format, tenant, codec, target)
         case ["inspect", url]:
             inspect(url)
         case ["idle"]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/install-duckdb.sh: installs DuckDB 1.4.4 and its postgres and httpfs extensions, as PyPI
-# wheels, into a private virtualenv for bench/parquet.sh (the reference Parquet export), and
+# wheels, into a private virtualenv for bench/parquet.sh and bench/run.sh (the reference Parquet and
+# csv.gz exports; bench/lib.sh duckdb_setup runs it), and
 # prints the extension directory those wheels fill (DuckDB's `extension_directory`, so DuckDB
 # loads them offline and never downloads an extension at run time).
 #

@@ -1,4 +1,4 @@
-# bench/lib.sh: what the shell benchmarks (memory.sh, zstd.sh) share; sourced, not run.
+# bench/lib.sh: what the shell benchmarks (run.sh, memory.sh, zstd.sh, parquet.sh) share; sourced, not run.
 # Expects the repository root as the working directory and with-services.sh's variables.
 
 # bench_setup CONFIGURATION: builds the exporter (release or debug) and sets BIN; exports the
@@ -32,4 +32,13 @@ SELECT :'tenant' || '_' || lpad(g::text, 9, '0'), :'tenant', 'env_bench', 'ext_c
 FROM generate_series(1, :rows) AS g;
 ANALYZE feature_usage;
 SQL
+}
+
+# duckdb_setup: installs DuckDB 1.4.4 and its postgres and httpfs extension wheels
+# (bench/install-duckdb.sh, a no-op once done) and exports what bench/duckdb_reference.py reads:
+# BENCH_DUCKDB_EXTENSIONS (the wheels' extension directory) and BENCH_DUCKDB_PYTHON.
+duckdb_setup() {
+  BENCH_DUCKDB_EXTENSIONS="$(bench/install-duckdb.sh)"
+  BENCH_DUCKDB_PYTHON="${BENCH_DUCKDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/duckdb-bench-venv}/bin/python"
+  export BENCH_DUCKDB_EXTENSIONS BENCH_DUCKDB_PYTHON
 }

@@ -3,6 +3,7 @@ import datetime
 import os
 import platform
 import subprocess
+import sys
 
 
 def version(command):
@@ -11,6 +12,15 @@ def version(command):
         return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
     except (OSError, IndexError):
         return "unknown"
+
+
+def moto_version():
+    """"moto X.Y.Z" of the moto_server scripts/with-services.sh runs: on PATH, or in its venv."""
+    moto_python = os.path.join(os.environ.get("EXPORTER_MOTO_VENV") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flexprice-exporter/moto-venv"), "bin/python")
+    if not os.path.exists(moto_python):
+        moto_python = sys.executable
+    return "moto " + version([moto_python, "-c", "import moto; print(moto.__version__)"])
 
 
 def describe(root, tools, configuration="release"):

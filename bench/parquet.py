@@ -16,13 +16,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 
-from machine import describe as describe_machine, version
+import duckdb_reference
+from machine import describe as describe_machine, moto_version, version
+from measure import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
@@ -91,38 +91,9 @@ def objects(prefix):
 
 
 def run(command, env=None):
-    """Runs a command; returns (wall seconds, CPU seconds, its peak RSS in bytes, its stdout).
-
-    The child's stdout goes to a file, not a pipe, so that wait4 can reap it and report its own
-    ru_maxrss. On Linux a child's peak RSS starts from this process's at fork: this harness keeps
-    no data, so it stays far below every figure it measures."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as work:
-        start = time.monotonic()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, cwd=work)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.monotonic() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if process.returncode != 0:
-        sys.exit(f"bench/parquet: command failed ({process.returncode}): {command[:3]}\n{stderr[-3000:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stdout
-
-
-def duckdb_env():
-    env = dict(os.environ)
-    env.update({
-        "BENCH_PG_DSN": "host={PGHOST} port={PGPORT} user={PGUSER} password={PGPASSWORD} dbname={PGDATABASE}".format(**os.environ),
-        "BENCH_S3_ENDPOINT": os.environ["EXPORTER_TEST_S3_ENDPOINT"],
-        "BENCH_S3_KEY_ID": "AKIABENCHEXAMPLE",
-        "BENCH_S3_SECRET": "benchSecretKeyExample",
-    })
-    return env
-
-
-def duckdb(*arguments):
-    return [os.environ["BENCH_DUCKDB_PYTHON"], os.path.join(ROOT, "bench/duckdb_export.py"), *arguments]
+    """Runs a command (bench/measure.py); returns (wall seconds, CPU seconds, peak RSS bytes, stdout)."""
+    sample = measure(command, env=env, label="bench/parquet")
+    return sample.wall, sample.cpu, sample.rss, sample.stdout
 
 
 class Sample:
@@ -139,8 +110,9 @@ def export(variant, tenant, rows, attempt):
         wall, cpu, rss, _ = run([os.environ["BIN"], "sync", "--connection", connection, "--entity", "feature_usage",
                             "--from", "2026-11-20", "--to", "2026-11-21"])
     else:
-        wall, cpu, rss, written = run(duckdb("export", tenant, codec, f"s3://{BUCKET}/{prefix}/feature_usage.parquet"),
-                                 env=duckdb_env())
+        wall, cpu, rss, written = run(duckdb_reference.command("export", "parquet", tenant, codec,
+                                                               f"s3://{BUCKET}/{prefix}/feature_usage.parquet"),
+                                      env=duckdb_reference.env())
         if int(written) != rows:
             sys.exit(f"bench/parquet: DuckDB wrote {written.strip()} rows, expected {rows}")
     found = objects(prefix)
@@ -153,19 +125,12 @@ def export(variant, tenant, rows, attempt):
 
 
 def inspect(key):
-    _, _, _, printed = run(duckdb("inspect", f"s3://{BUCKET}/{key}"), env=duckdb_env())
+    _, _, _, printed = run(duckdb_reference.command("inspect", f"s3://{BUCKET}/{key}"), env=duckdb_reference.env())
     return json.loads(printed)
 
 
 def machine():
-    # moto_server as scripts/with-services.sh finds it: on PATH, or in its venv.
-    moto_python = os.path.join(os.environ.get("EXPORTER_MOTO_VENV") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flexprice-exporter/moto-venv"), "bin/python")
-    if not os.path.exists(moto_python):
-        moto_python = sys.executable
-    duckdb_version = version([os.environ["BENCH_DUCKDB_PYTHON"], "-c", "import duckdb; print('DuckDB', duckdb.__version__)"])
-    tools = (version(["psql", "--version"]) + f", {duckdb_version} (PyPI, extensions postgres_scanner and httpfs from the "
-             "duckdb-ext-* wheels, loaded offline), moto " + version([moto_python, "-c", "import moto; print(moto.__version__)"]))
+    tools = f"{version(['psql', '--version'])}, {duckdb_reference.describe()}, {moto_version()}"
     return describe_machine(ROOT, tools, os.environ.get("BENCH_CONFIGURATION", "release"))
 
 
@@ -200,7 +165,7 @@ def main():
     lines.append("Command: `bench/parquet.sh " + " ".join(sys.argv[1:]) + "`")
     lines.append("")
 
-    _, _, idle_rss, _ = run(duckdb("idle"), env=duckdb_env())
+    _, _, idle_rss, _ = run(duckdb_reference.command("idle"), env=duckdb_reference.env())
     # The table holds this window's rows only while the variants run (the --rss-sizes seeds come
     # after): postgres_scan reads the whole table by ctid ranges and filters in DuckDB, so other
     # tenants' rows would slow DuckDB down, not the exporter (whose query uses the index).

@@ -33,13 +33,11 @@ if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
   exec scripts/with-services.sh "$0" "$@"
 fi
 
-BENCH_DUCKDB_EXTENSIONS="$(bench/install-duckdb.sh)"
-BENCH_DUCKDB_PYTHON="${BENCH_DUCKDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/duckdb-bench-venv}/bin/python"
-
 source bench/lib.sh
+duckdb_setup
 bench_setup "${BENCH_CONFIGURATION:-release}"
 curl -fsS -X PUT "$EXPORTER_TEST_S3_ENDPOINT/flexprice-bench" >/dev/null
 
-export BIN ak sk BENCH_DUCKDB_EXTENSIONS BENCH_DUCKDB_PYTHON
+export BIN ak sk
 export BENCH_CONFIGURATION="${BENCH_CONFIGURATION:-release}"
 exec python3 bench/parquet.py "$@"
