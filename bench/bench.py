@@ -1,20 +1,31 @@
 #!/usr/bin/env python3
-"""The exporter against what a user would script instead, side by side (issue 6).
+"""The exporter against what a user would script instead, side by side (issues 6 and 13).
 
 Run through `bench/run.sh` (or `make bench`), which starts PostgreSQL and moto, builds the
-release binary and installs the AWS CLI. Every figure is the median of --runs runs, exporter
-and reference interleaved. Prints a table and writes it to bench/results/latest.md.
+release binary (or takes EXPORTER_BIN), installs the AWS CLI and DuckDB 1.4.4. Every timed
+figure is the median of --runs runs, all variants interleaved within each run. Prints the
+targets table (figure | exporter | reference | ratio | target | met), the variants behind it
+and the machine, as Markdown, and writes the same text to --output (bench/results/latest.md).
 
-Measurements:
-  a. `sync` of one daily window of N feature_usage rows to S3 (moto), CSV + gzip, against
-     psql \\copy | gzip -6 | aws s3 cp - s3://...
+Measurements (one daily window of --rows feature_usage rows; the table holds no other rows
+while they run, since DuckDB's postgres_scan reads the whole table and filters itself):
+  a. `sync` to S3 (moto), CSV + gzip, against psql \\copy | gzip -6 | aws s3 cp - s3://...
+     and against DuckDB: COPY (SELECT ... FROM postgres_scan(...)) TO 's3://...csv.gz'
+     (FORMAT csv, HEADER, COMPRESSION gzip)
   b. the same to a local directory (EXPORTER_SINK_DIRECTORY) against psql \\copy | gzip -6 > file
-  c. the exporter's peak RSS at each --rss-sizes size (S3 sink)
+     and DuckDB's COPY to a local .csv.gz
+  cpu. client CPU (user + system, wait4) of `sync` with compression none to a local directory,
+     against psql \\copy (...) TO STDOUT (FORMAT binary) > /dev/null, the floor of reading
+  parquet. `sync` with format parquet (--parquet-codec) to S3 against DuckDB's COPY ... (FORMAT
+     parquet, COMPRESSION the same codec) to S3 (bench/parquet.sh compares more variants)
+  c. the exporter's peak RSS at each --rss-sizes size (S3 sink, CSV + gzip), and the largest
+     size's against the smallest's
   d. an idle daemon with 1,000 active connections and nothing due: RSS and CPU over --idle-seconds
   e. one pass over 200 connections x 6 entities of small due windows: wall time and runs/s
   f. SIGUSR1 to the start of the run it forces
 """
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -25,7 +36,9 @@ import sys
 import tempfile
 import time
 
-from machine import describe as describe_machine, version
+import duckdb_reference
+from machine import describe as describe_machine, moto_version, version
+from measure import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.environ["EXPORTER_BIN"]
@@ -82,20 +95,6 @@ def encrypt(text):
                           env=exporter_env()).stdout.strip()
 
 
-def timed(command, env=None, shell=False):
-    """Runs a command; returns (seconds, peak RSS in bytes of the largest process it ran)."""
-    start = time.monotonic()
-    process = subprocess.Popen(command, env=env, shell=shell, executable="/bin/bash" if shell else None,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.monotonic() - start
-    stderr = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: command failed ({os.waitstatus_to_exitcode(status)}): {command}\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss * 1024
-
-
 def prepare_database(name):
     """A database with the FlexPrice schema and the exporter's tables."""
     if name != "flexprice":
@@ -110,9 +109,11 @@ def create_bucket(bucket):
     subprocess.run(["curl", "-fsS", "-X", "PUT", f"{S3}/{bucket}", "-o", "/dev/null"], check=True)
 
 
-def sync_config(prefix, entities="[\"feature_usage\"]", bucket=BUCKET):
-    return ('{"s3": {"bucket": "%s", "region": "us-east-1", "endpoint_url": "%s", "key_prefix": "%s", '
-            '"sync_active": true, "max_file_size_mb": 100000, "entity_types": %s}}' % (bucket, S3, prefix, entities))
+def sync_config(prefix, entities=("feature_usage",), bucket=BUCKET, **options):
+    """A connection's sync_config JSON; OPTIONS adds keys such as format and compression."""
+    s3 = {"bucket": bucket, "region": "us-east-1", "endpoint_url": S3, "key_prefix": prefix, "sync_active": True,
+          "max_file_size_mb": 100000, "entity_types": list(entities), **options}
+    return json.dumps({"s3": s3})
 
 
 class Secrets:
@@ -147,12 +148,24 @@ def seed_usage(rows, secrets):
             FROM generate_series(1, :rows) AS g;
             ANALYZE feature_usage;
             """, variables={"tenant": tenant, "rows": rows})
-    psql("""
-        DELETE FROM connections WHERE id = 'conn_' || :'tenant';
-        INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
-        VALUES ('conn_' || :'tenant', :'tenant', 'env_bench', 'bench', 's3', 'published', :'secrets', :'config');
-        """, variables={"tenant": tenant, "secrets": secrets.json, "config": sync_config(tenant)})
+    add_connection(tenant, f"conn_{tenant}", secrets, tenant)
     return tenant
+
+
+def add_connection(tenant, connection, secrets, prefix, **options):
+    """(Re)creates CONNECTION for TENANT: objects under PREFIX, OPTIONS in its sync_config."""
+    psql("""
+        DELETE FROM connections WHERE id = :'id';
+        INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
+        VALUES (:'id', :'tenant', 'env_bench', 'bench', 's3', 'published', :'secrets', :'config');
+        """, variables={"id": connection, "tenant": tenant, "secrets": secrets.json,
+                        "config": sync_config(prefix, **options)})
+    return connection
+
+
+def keep_only(tenant):
+    """Deletes every other tenant's feature_usage rows (postgres_scan reads the table whole)."""
+    psql("DELETE FROM feature_usage WHERE tenant_id <> :'tenant'; VACUUM ANALYZE feature_usage;", variables={"tenant": tenant})
 
 
 def raw_bytes(connection):
@@ -160,41 +173,91 @@ def raw_bytes(connection):
                     variables={"c": connection}, capture=True))
 
 
-def copy_command(tenant):
+def copy_command(tenant, options="WITH CSV HEADER"):
     query = (f"SELECT {USAGE_COLUMNS} FROM feature_usage WHERE tenant_id = '{tenant}' AND environment_id = 'env_bench' "
              f"AND \"timestamp\" >= '{DAY}' AND \"timestamp\" < '{NEXT_DAY}' ORDER BY \"timestamp\", id")
-    return "psql -X -q -c " + sh_quote(f"\\copy ({query}) TO STDOUT WITH CSV HEADER")
+    return "psql -X -q -c " + sh_quote(f"\\copy ({query}) TO STDOUT {options}")
 
 
 def sh_quote(text):
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def measure_throughput(tenant, rows, runs, sink_dir):
-    """(a) and (b): medians of exporter and reference, interleaved."""
-    connection = f"conn_{tenant}"
-    sync = [BIN, "sync", "--connection", connection, "--entity", "feature_usage", "--from", DAY, "--to", NEXT_DAY]
+class Variant:
+    """One command of the interleaved runs: its figure, side (exporter or reference) and label."""
+
+    def __init__(self, figure, side, label, command, env=None, shell=False, before=None, check=None):
+        self.figure, self.side, self.label = figure, side, label
+        self.command, self.env, self.shell, self.before, self.check = command, env, shell, before, check
+        self.samples = []
+
+
+def variants(tenant, rows, secrets, work, parquet_codec):
+    """Every command the targets table compares, in the order of one interleaved run."""
+    sync = [BIN, "sync", "--entity", "feature_usage", "--from", DAY, "--to", NEXT_DAY, "--connection"]
+    csv_connection = f"conn_{tenant}"
+    none_connection = add_connection(tenant, f"conn_{tenant}_none", secrets, f"{tenant}-none", compression="none")
+    parquet_connection = add_connection(tenant, f"conn_{tenant}_parquet", secrets, f"{tenant}-parquet",
+                                        format="parquet", compression=parquet_codec)
     aws_env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIABENCHEXAMPLE", AWS_SECRET_ACCESS_KEY="benchSecretKeyExample",
                    AWS_DEFAULT_REGION="us-east-1")
-    reference_file = os.path.join(sink_dir, "reference.csv.gz")
-    s3_reference = (f"set -o pipefail; {copy_command(tenant)} | gzip -6 | {sh_quote(AWS)} --endpoint-url {S3} "
-                    f"s3 cp - s3://{BUCKET}/reference/{tenant}.csv.gz --only-show-errors")
-    local_reference = f"set -o pipefail; {copy_command(tenant)} | gzip -6 > {sh_quote(reference_file)}"
-    figures = {"s3": ([], []), "local": ([], [])}
+    local_sink = os.path.join(work, "sink")
+    duckdb_file = os.path.join(work, "duckdb.csv.gz")
+    reference_file = os.path.join(work, "reference.csv.gz")
+
+    def duckdb(file_format, codec, target):
+        def check(sample):
+            if int(sample.stdout) != rows:
+                sys.exit(f"bench: DuckDB wrote {sample.stdout.strip()} rows to {target}, expected {rows}")
+        return dict(command=duckdb_reference.command("export", file_format, tenant, codec, target),
+                    env=duckdb_reference.env(), check=check)
+
+    def remove(path):
+        return lambda: os.path.exists(path) and os.remove(path)
+
+    return [
+        Variant("s3", "exporter", "sync, csv gzip, to moto", sync + [csv_connection], env=exporter_env()),
+        Variant("s3", "psql", "psql \\copy \\| gzip -6 \\| aws s3 cp -",
+                f"set -o pipefail; {copy_command(tenant)} | gzip -6 | {sh_quote(AWS)} --endpoint-url {S3} "
+                f"s3 cp - s3://{BUCKET}/reference/{tenant}.csv.gz --only-show-errors", env=aws_env, shell=True),
+        Variant("s3", "duckdb", "DuckDB 1.4.4 COPY (FORMAT csv, HEADER, COMPRESSION gzip) to moto",
+                **duckdb("csv", "gzip", f"s3://{BUCKET}/duckdb/{tenant}.csv.gz")),
+        Variant("local", "exporter", "sync, csv gzip, to a local directory", sync + [csv_connection],
+                env=exporter_env(EXPORTER_SINK_DIRECTORY=local_sink)),
+        Variant("local", "psql", "psql \\copy \\| gzip -6 > file",
+                f"set -o pipefail; {copy_command(tenant)} | gzip -6 > {sh_quote(reference_file)}", shell=True),
+        Variant("local", "duckdb", "DuckDB 1.4.4 COPY (FORMAT csv, HEADER, COMPRESSION gzip) to a local file",
+                before=remove(duckdb_file), **duckdb("csv", "gzip", duckdb_file)),
+        Variant("cpu", "exporter", "sync, csv, compression none, to a local directory", sync + [none_connection],
+                env=exporter_env(EXPORTER_SINK_DIRECTORY=local_sink)),
+        Variant("cpu", "psql", "psql \\copy (FORMAT binary) > /dev/null",
+                f"set -o pipefail; {copy_command(tenant, '(FORMAT binary)')} > /dev/null", shell=True),
+        Variant("parquet", "exporter", f"sync, parquet {parquet_codec}, to moto", sync + [parquet_connection],
+                env=exporter_env()),
+        Variant("parquet", "duckdb", f"DuckDB 1.4.4 postgres_scan -> COPY (FORMAT parquet, COMPRESSION {parquet_codec}) to moto",
+                **duckdb("parquet", parquet_codec, f"s3://{BUCKET}/duckdb/{tenant}.parquet")),
+    ]
+
+
+def measure_interleaved(all_variants, rows, runs):
+    """Runs every variant once per run, in order, RUNS times; fills each variant's samples."""
     for i in range(runs):
-        log(f"{rows:,} rows: run {i + 1} of {runs}")
-        figures["s3"][0].append(timed(sync, env=exporter_env()))
-        figures["s3"][1].append(timed(s3_reference, env=aws_env, shell=True))
-        figures["local"][0].append(timed(sync, env=exporter_env(EXPORTER_SINK_DIRECTORY=sink_dir)))
-        figures["local"][1].append(timed(local_reference, shell=True))
-    raw = raw_bytes(connection)
-    exported = os.path.join(sink_dir, BUCKET, tenant)
-    stored = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(exported) for f in fs if f.endswith(".gz"))
-    return figures, raw, stored, os.path.getsize(reference_file)
+        for variant in all_variants:
+            log(f"{rows:,} rows: run {i + 1} of {runs}, {variant.figure}/{variant.side}")
+            if variant.before:
+                variant.before()
+            sample = measure(variant.command, env=variant.env, shell=variant.shell)
+            if variant.check:
+                variant.check(sample)
+            variant.samples.append(sample)
 
 
-def median(samples, index):
-    return statistics.median(sample[index] for sample in samples)
+def stored_bytes(directory, suffix):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(directory) for f in fs if f.endswith(suffix))
+
+
+def median(samples, attribute):
+    return statistics.median(getattr(sample, attribute) for sample in samples)
 
 
 class NotifySocket:
@@ -252,7 +315,7 @@ def seed_connections(database, count, secrets, entities, prefix, succeeded_yeste
             """, database=database, variables={"count": count})
 
 
-ALL_ENTITIES = '["feature_usage", "customer", "invoice", "price", "subscription", "credit_note"]'
+ALL_ENTITIES = ("feature_usage", "customer", "invoice", "price", "subscription", "credit_note")
 
 
 def start_daemon(database, directory, **settings):
@@ -319,7 +382,8 @@ def measure_pass(secrets):
     prepare_database("bench_pass")
     seed_connections("bench_pass", 200, secrets, ALL_ENTITIES, "pass/", succeeded_yesterday=False)
     seed_small_windows("bench_pass", 200)
-    seconds, rss = timed([BIN, "sync"], env=exporter_env("bench_pass", EXPORTER_GRACE_SECONDS=0))
+    sample = measure([BIN, "sync"], env=exporter_env("bench_pass", EXPORTER_GRACE_SECONDS=0))
+    seconds, rss = sample.wall, sample.rss
     succeeded = int(psql("SELECT count(*) FROM export_runs WHERE status = 'succeeded'", database="bench_pass", capture=True))
     total = int(psql("SELECT count(*) FROM export_runs", database="bench_pass", capture=True))
     return {"seconds": seconds, "runs": succeeded, "all_runs": total, "rss": rss}
@@ -329,7 +393,7 @@ def measure_signal(secrets, directory, samples=5):
     """(f) SIGUSR1 to the start of the forced run (export_runs.started_at)."""
     log("SIGUSR1 latency")
     prepare_database("bench_signal")
-    seed_connections("bench_signal", 1, secrets, '["invoice"]', "signal/", succeeded_yesterday=True)
+    seed_connections("bench_signal", 1, secrets, ("invoice",), "signal/", succeeded_yesterday=True)
     process, _ = start_daemon("bench_signal", directory, EXPORTER_TICK_SECONDS=3600)
     time.sleep(2)
     latencies = []
@@ -355,21 +419,75 @@ def measure_signal(secrets, directory, samples=5):
 
 
 def machine():
-    return describe_machine(ROOT, version(["psql", "--version"]) + ", " + version(["gzip", "--version"]) + ", "
-                            + version([AWS, "--version"]))
+    return describe_machine(ROOT, ", ".join([version(["psql", "--version"]), version(["gzip", "--version"]),
+                                             version([AWS, "--version"]), duckdb_reference.describe(), moto_version()]))
 
 
 def mib(value):
     return f"{value / MIB:.1f}"
 
 
+def met(condition):
+    return "yes" if condition else "no"
+
+
+def targets_table(by_key, rows, rss, codec):
+    """The issue 13 targets: figure | exporter | reference | ratio | target | met."""
+    def timed_row(figure, reference, text, target):
+        exporter, other = by_key[(figure, "exporter")], by_key[(figure, reference)]
+        seconds, reference_seconds = median(exporter.samples, "wall"), median(other.samples, "wall")
+        ratio = seconds / reference_seconds
+        judged = f"<= {target}" if target else "(reference row)"
+        return (f"| {text} | {seconds:.2f} s | {reference_seconds:.2f} s | {ratio:.2f} | {judged} | "
+                f"{met(ratio <= target) if target else '-'} |")
+
+    cpu_exporter, cpu_floor = by_key[("cpu", "exporter")], by_key[("cpu", "psql")]
+    cpu, floor = median(cpu_exporter.samples, "cpu"), median(cpu_floor.samples, "cpu")
+    lines = [
+        "| figure | exporter | reference | ratio | target | met |",
+        "|---|---:|---:|---:|---|---|",
+        timed_row("s3", "psql", f"{rows:,} rows csv.gz to moto / `psql \\copy \\| gzip -6 \\| aws s3 cp -`", 1.0),
+        timed_row("s3", "duckdb", f"{rows:,} rows csv.gz to moto / DuckDB 1.4.4 postgres_scan -> csv.gz", None),
+        timed_row("local", "psql", f"same to a local file / `psql \\copy \\| gzip -6 > file`", 1.0),
+        timed_row("local", "duckdb", f"same to a local file / DuckDB 1.4.4 postgres_scan -> local csv.gz", None),
+        f"| client CPU reading + encoding {rows:,} rows, compression none, local sink / `psql \\copy (FORMAT binary) "
+        f"> /dev/null` | {cpu:.2f} CPU-s | {floor:.2f} CPU-s | {cpu / floor:.2f} | exporter <= 1.0 CPU-s | {met(cpu <= 1.0)} |",
+        timed_row("parquet", "duckdb", f"Parquet ({codec}) {rows:,} rows to moto / DuckDB 1.4.4 postgres_scan -> parquet", 1.0),
+    ]
+    if rss:
+        smallest, largest = min(rss), max(rss)
+        peak = max(rss.values())
+        lines.append(f"| peak RSS (sync csv.gz to moto), largest of {', '.join(f'{n:,}' for n in sorted(rss))} rows | "
+                     f"{mib(peak)} MiB | - | - | <= 64 MiB | {met(peak <= 64 * MIB)} |")
+        if largest != smallest:
+            growth = rss[largest] / rss[smallest]
+            lines.append(f"| peak RSS at {largest:,} rows / at {smallest:,} rows | {mib(rss[largest])} MiB | "
+                         f"{mib(rss[smallest])} MiB | {growth:.2f} | within 10% (0.90-1.10) | {met(abs(growth - 1) <= 0.10)} |")
+    return lines
+
+
+def variants_table(all_variants, runs):
+    """Every variant behind the targets: medians of wall and CPU time, the largest peak RSS."""
+    lines = [f"| figure | side | command | wall s (median of {runs}) | min-max | CPU s | peak RSS MiB |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for variant in all_variants:
+        walls = [sample.wall for sample in variant.samples]
+        lines.append(f"| {variant.figure} | {variant.side} | {variant.label} | {statistics.median(walls):.2f} | "
+                     f"{min(walls):.2f}-{max(walls):.2f} | {median(variant.samples, 'cpu'):.2f} | "
+                     f"{mib(max(sample.rss for sample in variant.samples))} |")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the throughput window (a, b)")
-    parser.add_argument("--runs", type=int, default=5, help="runs per figure; the median is reported")
-    parser.add_argument("--rss-sizes", default="100000,1000000,10000000", help="sizes for the peak-RSS figure (c)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the compared window [1000000]")
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs of every variant; medians reported [5]")
+    parser.add_argument("--rss-sizes", default="1000000,10000000",
+                        help="sizes for the peak-RSS figure (c); the largest is set against the smallest [1000000,10000000]")
+    parser.add_argument("--parquet-codec", default="zstd", choices=["zstd", "gzip"], help="page codec of both Parquet exports [zstd]")
     parser.add_argument("--idle-seconds", type=int, default=60)
-    parser.add_argument("--output", default=os.path.join(ROOT, "bench/results/latest.md"))
+    parser.add_argument("--output", default=os.path.join(ROOT, "bench/results/latest.md"),
+                        help="the Markdown report is written here (and printed) [bench/results/latest.md]")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="flexprice-bench.")
@@ -377,63 +495,63 @@ def main():
         prepare_database("flexprice")
         create_bucket(BUCKET)
         secrets = Secrets()
-        lines = []
 
         tenant = seed_usage(args.rows, secrets)
-        figures, raw, stored, reference_stored = measure_throughput(tenant, args.rows, args.runs, work)
-        table = ["| measurement | rows | exporter s | reference s | ratio | exporter rows/s | exporter MB/s | "
-                 "exporter peak RSS MiB | reference peak RSS MiB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        ratios = {}
-        for name, label in (("s3", "a. to S3 (moto): sync vs psql \\copy \\| gzip -6 \\| aws s3 cp"),
-                            ("local", "b. to a local file: sync vs psql \\copy \\| gzip -6 > file")):
-            exporter, reference = figures[name]
-            seconds, reference_seconds = median(exporter, 0), median(reference, 0)
-            ratios[name] = seconds / reference_seconds
-            table.append(f"| {label} | {args.rows:,} | {seconds:.2f} | {reference_seconds:.2f} | {ratios[name]:.2f} | "
-                         f"{args.rows / seconds:,.0f} | {raw / seconds / 1e6:.1f} | {mib(max(s[1] for s in exporter))} | "
-                         f"{mib(max(s[1] for s in reference))} |")
-        lines += table
-        lines.append("")
-        lines.append(f"CSV {raw / 1e6:.1f} MB uncompressed; gzip: exporter {stored / 1e6:.1f} MB, reference "
-                     f"{reference_stored / 1e6:.1f} MB. Medians of {args.runs} runs, exporter and reference interleaved.")
+        keep_only(tenant)
+        load = os.getloadavg()
+        all_variants = variants(tenant, args.rows, secrets, work, args.parquet_codec)
+        measure_interleaved(all_variants, args.rows, args.runs)
+        by_key = {(variant.figure, variant.side): variant for variant in all_variants}
+        raw = raw_bytes(f"conn_{tenant}")
+        stored = stored_bytes(os.path.join(work, "sink", BUCKET, tenant), ".gz")
+        reference_stored = os.path.getsize(os.path.join(work, "reference.csv.gz"))
+        duckdb_stored = os.path.getsize(os.path.join(work, "duckdb.csv.gz"))
 
-        rss_rows = ["", "| c. exporter peak RSS (sync to S3) | rows | seconds | rows/s | peak RSS MiB |", "|---|---:|---:|---:|---:|"]
+        rss_rows = ["| c. exporter peak RSS (sync csv.gz to moto) | rows | seconds | rows/s | peak RSS MiB |",
+                    "|---|---:|---:|---:|---:|"]
         rss = {}
-        for size in [int(s) for s in args.rss_sizes.split(",") if s]:
-            size_tenant = seed_usage(size, secrets)
+        for size in sorted(int(s) for s in args.rss_sizes.split(",") if s):
             if size == args.rows:
-                samples = figures["s3"][0]
-                seconds, peak = median(samples, 0), max(s[1] for s in samples)
+                samples = by_key[("s3", "exporter")].samples
+                seconds, peak = median(samples, "wall"), max(sample.rss for sample in samples)
             else:
+                size_tenant = seed_usage(size, secrets)
                 log(f"peak RSS at {size:,} rows")
-                seconds, peak = timed([BIN, "sync", "--connection", f"conn_{size_tenant}", "--entity", "feature_usage",
-                                       "--from", DAY, "--to", NEXT_DAY], env=exporter_env())
+                sample = measure([BIN, "sync", "--connection", f"conn_{size_tenant}", "--entity", "feature_usage",
+                                  "--from", DAY, "--to", NEXT_DAY], env=exporter_env())
+                seconds, peak = sample.wall, sample.rss
             rss[size] = peak
             rss_rows.append(f"| | {size:,} | {seconds:.2f} | {size / seconds:,.0f} | {mib(peak)} |")
-        lines += rss_rows
 
         idle = measure_idle(secrets, args.idle_seconds, work)
         one_pass = measure_pass(secrets)
         latencies = measure_signal(secrets, work)
-        smallest, largest = min(rss), max(rss)
-        growth = rss[largest] / rss[smallest] - 1
+        pass_rate = one_pass["runs"] / one_pass["seconds"]
+        lines = ["## Targets (issue 13)", ""]
+        lines += targets_table(by_key, args.rows, rss, args.parquet_codec)
+        lines += ["", f"Medians of {args.runs} runs, every variant interleaved within each run; load average "
+                  f"{load[0]:.2f} before the runs. CPU is user + system of the client processes (wait4: the exporter; "
+                  "psql, gzip and aws together for a pipeline; DuckDB with its Python host).",
+                  "", "## Variants", ""]
+        lines += variants_table(all_variants, args.runs)
+        lines += ["", f"CSV {raw / 1e6:.1f} MB uncompressed; gzip: exporter {stored / 1e6:.1f} MB, psql | gzip -6 "
+                  f"{reference_stored / 1e6:.1f} MB, DuckDB {duckdb_stored / 1e6:.1f} MB.", ""]
+        lines += rss_rows
         lines += [
+            "",
+            "## Daemon (issue 6)",
             "",
             "| measurement | figure | target | met |",
             "|---|---|---|---|",
-            f"| a. S3 time ratio exporter / reference | {ratios['s3']:.2f} | <= 1.0 | {'yes' if ratios['s3'] <= 1.0 else 'no'} |",
-            f"| b. local time ratio exporter / reference | {ratios['local']:.2f} | <= 1.0 | {'yes' if ratios['local'] <= 1.0 else 'no'} |",
-            f"| c. peak RSS, largest size | {mib(max(rss.values()))} MiB | <= 64 MiB | {'yes' if max(rss.values()) <= 64 * MIB else 'no'} |",
-            f"| c. peak RSS {largest:,} vs {smallest:,} rows | {growth * 100:+.1f}% | within 10% | {'yes' if abs(growth) <= 0.10 else 'no'} |",
-            f"| d. idle daemon, 1,000 connections, {idle['seconds']:.0f} s: RSS | {mib(idle['rss'])} MiB | <= 40 MiB | {'yes' if idle['rss'] <= 40 * MIB else 'no'} |",
-            f"| d. idle daemon: CPU ({idle['runs']} runs started) | {idle['cpu_percent']:.2f}% | <= 1% | {'yes' if idle['cpu_percent'] <= 1 else 'no'} |",
-            f"| e. one pass, 200 connections x 6 entities | {one_pass['runs']} of {one_pass['all_runs']} runs succeeded in {one_pass['seconds']:.2f} s = {one_pass['runs'] / one_pass['seconds']:.1f} runs/s (peak RSS {mib(one_pass['rss'])} MiB) | >= 20 runs/s | {'yes' if one_pass['runs'] / one_pass['seconds'] >= 20 else 'no'} |",
-            f"| f. SIGUSR1 to the run's start, median of {len(latencies)} | {statistics.median(latencies) * 1000:.0f} ms (max {max(latencies) * 1000:.0f} ms) | <= 1 s | {'yes' if statistics.median(latencies) <= 1 else 'no'} |",
+            f"| d. idle daemon, 1,000 connections, {idle['seconds']:.0f} s: RSS | {mib(idle['rss'])} MiB | <= 40 MiB | {met(idle['rss'] <= 40 * MIB)} |",
+            f"| d. idle daemon: CPU ({idle['runs']} runs started) | {idle['cpu_percent']:.2f}% | <= 1% | {met(idle['cpu_percent'] <= 1)} |",
+            f"| e. one pass, 200 connections x 6 entities | {one_pass['runs']} of {one_pass['all_runs']} runs succeeded in {one_pass['seconds']:.2f} s = {pass_rate:.1f} runs/s (peak RSS {mib(one_pass['rss'])} MiB) | >= 20 runs/s | {met(pass_rate >= 20)} |",
+            f"| f. SIGUSR1 to the run's start, median of {len(latencies)} | {statistics.median(latencies) * 1000:.0f} ms (max {max(latencies) * 1000:.0f} ms) | <= 1 s | {met(statistics.median(latencies) <= 1)} |",
         ]
         report = "\n".join(["# flexprice-exporter benchmark", "", "Machine:", ""] + [f"- {m}" for m in machine()] + ["",
                             "Command: `make bench` (`bench/run.sh " + " ".join(sys.argv[1:]) + "`)", ""] + lines) + "\n"
         print(report)
-        os.makedirs(os.path.dirname(args.output), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
         with open(args.output, "w") as output:
             output.write(report)
         log(f"written to {args.output}")

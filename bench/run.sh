@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# bench/run.sh [bench.py options]: the benchmark of issue 6 (`make bench`). Starts a throwaway
-# PostgreSQL and moto (scripts/with-services.sh), builds the release binary, installs the AWS CLI
-# for the reference pipeline into a private virtualenv, then runs bench/bench.py, which prints
-# the table and writes bench/results/latest.md. `bench/run.sh --help` lists the options
-# (--rows, --runs, --rss-sizes, --idle-seconds).
+# bench/run.sh [bench.py options]: the benchmark of issues 6 and 13 (`make bench`). Starts a
+# throwaway PostgreSQL and moto (scripts/with-services.sh), builds the release binary (unless
+# EXPORTER_BIN names one already built), installs the AWS CLI for the reference pipeline and
+# DuckDB 1.4.4 (bench/lib.sh duckdb_setup) into private virtualenvs, then runs bench/bench.py,
+# which prints the targets table with the machine, as Markdown, and writes it to
+# bench/results/latest.md (--output elsewhere). `bench/run.sh --help` lists the options
+# (--rows, --runs, --rss-sizes, --parquet-codec, --idle-seconds, --output).
 #
 # bench/run.sh parquet|zstd|memory|profile [ARGS...] runs bench/NAME.sh ARGS instead (each starts
 # its own services), so every benchmark is reachable as `make bench BENCH_ARGS="NAME ARGS"`, e.g.
@@ -29,7 +31,13 @@ if [[ ! -x "$AWS_VENV/bin/aws" ]]; then
 fi
 command -v gzip >/dev/null || { echo "bench: gzip is missing" >&2; exit 1; }
 
-swift build -c release --product flexprice-exporter >&2
-EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+source bench/lib.sh
+duckdb_setup
+
+if [[ -z "${EXPORTER_BIN:-}" ]]; then
+  swift build -c release --product flexprice-exporter >&2
+  EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+fi
+[[ -x "$EXPORTER_BIN" ]] || { echo "bench: $EXPORTER_BIN is not an executable" >&2; exit 1; }
 export EXPORTER_BIN BENCH_AWS="$AWS_VENV/bin/aws"
 exec python3 bench/bench.py "$@"
