@@ -1,13 +1,18 @@
 # bench/lib.sh: what the shell benchmarks (run.sh, memory.sh, zstd.sh, parquet.sh) share; sourced, not run.
 # Expects the repository root as the working directory and with-services.sh's variables.
 
-# bench_setup CONFIGURATION: builds the exporter (release or debug) and sets BIN; exports the
-# database settings; loads the FlexPrice schema and migrates; sets ak and sk to FlexPrice
-# ciphertexts of a bench key pair for encrypted_secret_data.
+# bench_setup CONFIGURATION: builds the exporter (release or debug) and sets BIN, or takes
+# EXPORTER_BIN when set (a binary already built, as bench/run.sh does); exports the database
+# settings; loads the FlexPrice schema and migrates; sets ak and sk to FlexPrice ciphertexts of a
+# bench key pair for encrypted_secret_data.
 bench_setup() {
   local configuration="$1"
-  swift build -c "$configuration" --product flexprice-exporter >&2
-  BIN="$(swift build -c "$configuration" --show-bin-path)/flexprice-exporter"
+  if [[ -n "${EXPORTER_BIN:-}" ]]; then
+    BIN="$EXPORTER_BIN"
+  else
+    swift build -c "$configuration" --product flexprice-exporter >&2
+    BIN="$(swift build -c "$configuration" --show-bin-path)/flexprice-exporter"
+  fi
   export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning
   psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql >/dev/null
   "$BIN" migrate >/dev/null

@@ -24,12 +24,16 @@ class Sample:
         self.wall, self.cpu, self.rss, self.stdout = wall, cpu, rss, stdout
 
 
-def measure(command, env=None, shell=False, label="bench"):
-    """Runs COMMAND to completion and returns its Sample; exits with its stderr when it fails."""
+def measure(command, env=None, shell=False, label="bench", stdin=None, stdout=None):
+    """Runs COMMAND to completion and returns its Sample; exits with its stderr when it fails.
+
+    STDIN and STDOUT, open files, feed and take the child's streams (its Sample's stdout is then
+    empty); by default it reads nothing and its output is captured."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as work:
         start = time.monotonic()
         process = subprocess.Popen(command, env=env, shell=shell, executable="/bin/bash" if shell else None,
-                                   stdout=out, stderr=err, cwd=work)
+                                   stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                   stdout=stdout if stdout is not None else out, stderr=err, cwd=work)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.monotonic() - start
         process.returncode = os.waitstatus_to_exitcode(status)

@@ -3,6 +3,9 @@
 # daily window with `flexprice-exporter sync` (CSV + gzip, to moto) and prints, per size, the
 # wall time and the exporter's peak RSS, next to `psql \copy ... | gzip -6 > file` as a reference.
 # Target (issue 3): peak RSS <= 64 MiB at every size, the largest within 10% of the smallest.
+# `make bench` measures the same (bench.py --rss-sizes, default 1000000,10000000: S3 sink, CSV +
+# gzip) and shows it in its targets table, the largest size's peak RSS over the smallest's as a
+# ratio; this script is the quick look at peak RSS alone.
 # BENCH_CONFIGURATION=debug measures a debug build (default: release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,16 +21,14 @@ bench_setup "$configuration"
 curl -fsS -X PUT "$EXPORTER_TEST_S3_ENDPOINT/flexprice-bench" >/dev/null
 columns="id, tenant_id, environment_id, external_customer_id, customer_id, subscription_id, sub_line_item_id, price_id, meter_id, feature_id, period_id, event_name, source, \"timestamp\", ingested_at, qty_total, properties, unique_hash"
 
-# Runs a command and prints "seconds peak-rss-kib" of it and its children.
+# Runs a command and prints "seconds peak-rss-kib" of it and its children (bench/measure.py).
 measure() {
   python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-start = time.monotonic()
-code = subprocess.run(sys.argv[1:], stdout=sys.stderr).returncode
-elapsed = time.monotonic() - start
-if code != 0:
-    sys.exit(f"command failed with exit code {code}: {sys.argv[1:]}")
-print(f"{elapsed:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+import sys
+sys.path.insert(0, "bench")
+from measure import measure
+sample = measure(sys.argv[1:], label="bench/memory")
+print(f"{sample.wall:.2f} {sample.rss // 1024}")
 PY
 }
 

@@ -3,6 +3,7 @@
 # throwaway PostgreSQL and moto, seeds ROWS feature_usage rows (default 1,000,000) as bench.py
 # does, runs the release binary's `sync` of that window into a local directory under
 # `perf record -g`, and prints the CPU share of each thread and the event loop's top symbols.
+# EXPORTER_BIN names a binary already built (default: build the release binary).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ -z "${EXPORTER_TEST_DATABASE_URL:-}" ]]; then
@@ -11,8 +12,10 @@ fi
 command -v perf >/dev/null || { echo "profile: perf is missing (Debian: linux-perf)" >&2; exit 1; }
 ROWS="${1:-1000000}"
 
-swift build -c release --product flexprice-exporter >&2
-EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+if [[ -z "${EXPORTER_BIN:-}" ]]; then
+  swift build -c release --product flexprice-exporter >&2
+  EXPORTER_BIN="$(swift build -c release --show-bin-path)/flexprice-exporter"
+fi
 export EXPORTER_BIN BENCH_AWS=unused
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT

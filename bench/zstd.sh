@@ -36,21 +36,18 @@ SQL
 work="$(mktemp -d /tmp/flexprice-bench-zstd.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 BIN="$BIN" TENANT="$tenant" WORK="$work" ROWS="$rows" RUNS="$runs" python3 - <<'PY'
-import os, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys
+sys.path.insert(0, "bench")
+from measure import measure
 
 BIN, TENANT, WORK = os.environ["BIN"], os.environ["TENANT"], os.environ["WORK"]
 ROWS, RUNS = int(os.environ["ROWS"]), int(os.environ["RUNS"])
 MIB = 1024 * 1024
 
-def run(command, stdin=None, stdout=subprocess.DEVNULL, env=None):
-    """(wall s, CPU s of the process and its threads, peak RSS bytes)."""
-    start = time.monotonic()
-    process = subprocess.Popen(command, stdin=stdin, stdout=stdout, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench/zstd: failed ({os.waitstatus_to_exitcode(status)}): {command}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+def run(command, stdin=None, stdout=None, env=None):
+    """(wall s, CPU s of the process and its threads, peak RSS bytes): bench/measure.py."""
+    sample = measure(command, env=env, label="bench/zstd", stdin=stdin, stdout=stdout)
+    return sample.wall, sample.cpu, sample.rss
 
 def export_file(compression):
     folder = os.path.join(WORK, "flexprice-bench", compression)
