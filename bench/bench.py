@@ -37,6 +37,7 @@ import tempfile
 import time
 
 import duckdb_reference
+import report
 from machine import describe as describe_machine, moto_version, version
 from measure import measure
 
@@ -529,7 +530,7 @@ def main():
         pass_rate = one_pass["runs"] / one_pass["seconds"]
         lines = ["## Targets (issue 13)", ""]
         lines += targets_table(by_key, args.rows, rss, args.parquet_codec)
-        lines += ["", f"Medians of {args.runs} runs, every variant interleaved within each run; load average "
+        lines += ["", f"{'One run' if args.runs == 1 else f'Medians of {args.runs} runs'}, every variant interleaved within each run; load average "
                   f"{load[0]:.2f} before the runs. CPU is user + system of the client processes (wait4: the exporter; "
                   "psql, gzip and aws together for a pipeline; DuckDB with its Python host).",
                   "", "## Variants", ""]
@@ -548,13 +549,11 @@ def main():
             f"| e. one pass, 200 connections x 6 entities | {one_pass['runs']} of {one_pass['all_runs']} runs succeeded in {one_pass['seconds']:.2f} s = {pass_rate:.1f} runs/s (peak RSS {mib(one_pass['rss'])} MiB) | >= 20 runs/s | {met(pass_rate >= 20)} |",
             f"| f. SIGUSR1 to the run's start, median of {len(latencies)} | {statistics.median(latencies) * 1000:.0f} ms (max {max(latencies) * 1000:.0f} ms) | <= 1 s | {met(statistics.median(latencies) <= 1)} |",
         ]
-        report = "\n".join(["# flexprice-exporter benchmark", "", "Machine:", ""] + [f"- {m}" for m in machine()] + ["",
+        text = "\n".join(["# flexprice-exporter benchmark", "", "Machine:", ""] + [f"- {m}" for m in machine()] + ["",
                             "Command: `make bench` (`bench/run.sh " + " ".join(sys.argv[1:]) + "`)", ""] + lines) + "\n"
-        print(report)
-        os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-        with open(args.output, "w") as output:
-            output.write(report)
-        log(f"written to {args.output}")
+        print(text)
+        report.write(args.output, text)
+        log(f"written to {args.output} (a \"## Notes\" section under the figures is kept)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

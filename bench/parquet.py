@@ -21,13 +21,13 @@ import urllib.request
 import xml.etree.ElementTree as ElementTree
 
 import duckdb_reference
+import report
 from machine import describe as describe_machine, moto_version, version
 from measure import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
 MIB = 1024 * 1024
-NOTES_HEADING = "## Notes"
 VARIANTS = ["exporter-zstd", "duckdb-zstd", "exporter-gzip", "duckdb-gzip", "duckdb-default"]
 LABELS = {
     "exporter-zstd": "exporter, parquet zstd",
@@ -243,15 +243,7 @@ def main():
     text = "\n".join(lines) + "\n"
     print()
     print(text)
-    # A "## Notes" section written by hand under the figures survives a new run.
-    notes = ""
-    if os.path.exists(args.output):
-        with open(args.output) as previous:
-            kept = previous.read()
-        if NOTES_HEADING in kept:
-            notes = "\n" + kept[kept.index(NOTES_HEADING):]
-    with open(args.output, "w") as output:
-        output.write("# Parquet: the exporter against DuckDB 1.4.4 (bench/parquet.sh)\n\n" + text + notes)
+    report.write(args.output, "# Parquet: the exporter against DuckDB 1.4.4 (bench/parquet.sh)\n\n" + text)
     log(f"written to {os.path.relpath(args.output, ROOT)}")
 
 
