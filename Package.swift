@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The pipeline, one target per stage:
-/// source (PostgreSQL rows) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
+/// source (PostgreSQL rows, libpq binary COPY) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
 /// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -20,11 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
-        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
         // Tests only: an independent RFC 4180 reader to check our CSV with.
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
@@ -48,12 +46,31 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Source: FlexPrice's connections and entity rows from PostgreSQL.
+        // libpq's C API (libpq-dev, installed by scripts/install-deps.sh); only ExporterDatabase imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // Database: the one PostgreSQL client (libpq on a thread per connection, a pool, bound
+        // statements, binary COPY out, typed errors). Nothing else talks to PostgreSQL.
+        .target(
+            name: "ExporterDatabase",
+            dependencies: [
+                "ExporterCore",
+                "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Source: FlexPrice's connections and entity rows (binary COPY) from PostgreSQL.
         .target(
             name: "ExporterSource",
             dependencies: [
                 "ExporterCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ExporterDatabase",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -121,8 +138,7 @@ let package = Package(
             name: "ExporterRunHistory",
             dependencies: [
                 "ExporterCore",
-                "ExporterSource",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ExporterDatabase",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -139,8 +155,7 @@ let package = Package(
                 "ExporterSink",
                 "ExporterRunHistory",
                 "ExporterScheduler",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "ExporterDatabase",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -155,12 +170,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Scheduler: which windows are due, and the Dispatch timer that drives passes.
+        // Scheduler: which windows are due, and the Dispatch timer that drives passes. Pure: it
+        // links no database code (the run history's facts reach it as core values).
         .target(
             name: "ExporterScheduler",
             dependencies: [
                 "ExporterCore",
-                "ExporterRunHistory",
             ],
             swiftSettings: strict
         ),
@@ -173,7 +188,7 @@ let package = Package(
                 "ExporterScheduler",
                 "ExporterRunHistory",
                 "ExporterSystem",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ExporterDatabase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -185,6 +200,7 @@ let package = Package(
             name: "FlexpriceExporterCLI",
             dependencies: [
                 "ExporterCore",
+                "ExporterDatabase",
                 "ExporterSource",
                 "ExporterEngine",
                 "ExporterDaemon",
@@ -244,6 +260,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ExporterDatabaseTests",
+            dependencies: ["ExporterDatabase", "ExporterCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ExporterSystemTests",
             dependencies: ["ExporterSystem", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
@@ -262,7 +283,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterSink", "ExporterRunHistory", "TestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ExporterDatabase",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CSV", package: "CSV.swift"),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # install-deps.sh: installs what the tests and the demo need besides Swift, when missing:
-# PostgreSQL 15 server binaries, moto's S3 server, curl and python3, and libzstd's headers
-# (libzstd-dev: `swift build` needs them for the CZstd target behind `compression: zstd`) with
-# the `zstd` command line tool (the tests decode our .zst objects with it, an independent reader).
+# PostgreSQL 15 server binaries, moto's S3 server, curl and python3, libpq's headers (libpq-dev:
+# `swift build` needs them for the CLibPQ target, the exporter's one PostgreSQL client), and
+# libzstd's headers (libzstd-dev: the CZstd target behind `compression: zstd`) with the `zstd`
+# command line tool (the tests decode our .zst objects with it, an independent reader).
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
@@ -18,8 +19,10 @@ have_postgres() { [[ -x "$PG_BIN_15/initdb" ]] || compgen -G '/usr/lib/postgresq
 have_moto() { command -v moto_server >/dev/null || [[ -x "$MOTO_VENV/bin/moto_server" ]]; }
 # The header and the pkg-config file SwiftPM's `pkgConfig: "libzstd"` reads both come with libzstd-dev.
 have_zstd_dev() { [[ -f /usr/include/zstd.h ]] && pkg-config --exists libzstd 2>/dev/null; }
+# The same for `pkgConfig: "libpq"`: libpq-fe.h and libpq.pc come with libpq-dev.
+have_libpq_dev() { pkg-config --exists libpq 2>/dev/null; }
 
-if have_postgres && have_moto && have_zstd_dev && command -v zstd >/dev/null \
+if have_postgres && have_moto && have_zstd_dev && have_libpq_dev && command -v zstd >/dev/null \
   && command -v curl >/dev/null && command -v python3 >/dev/null; then
   exit 0
 fi
@@ -49,6 +52,7 @@ command -v python3 >/dev/null || apt_install python3
 command -v openssl >/dev/null || apt_install openssl
 command -v pkg-config >/dev/null || apt_install pkg-config
 have_zstd_dev || apt_install libzstd-dev
+have_libpq_dev || apt_install libpq-dev
 command -v zstd >/dev/null || apt_install zstd
 
 if [[ ! -x "$PG_BIN_15/initdb" ]]; then

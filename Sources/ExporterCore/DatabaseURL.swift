@@ -1,72 +1,70 @@
 import Foundation
 
-/// `DATABASE_URL`, a libpq-style URL: `postgres://user:password@host:port/database?sslmode=...`.
+/// `DATABASE_URL` as the operator wrote it: a libpq connection string, either a URI
+/// (`postgres://user:password@host1:5432,host2:5432/db?target_session_attrs=read-write`) or
+/// keyword=value pairs (`host=db port=5432 dbname=flexprice passfile=/etc/exporter/pgpass`).
+///
+/// It is handed to libpq unchanged, so every form psql accepts works here too (several hosts,
+/// `service`, `passfile`, `sslmode` up to verify-full, `target_session_attrs`, ...). libpq itself
+/// validates it when the exporter connects. `overrides` are extra keyword=value settings applied
+/// after the string (libpq keeps the last value of a repeated keyword), so tests and tools can
+/// point the same settings at another database without rewriting the operator's text.
 ///
 /// Its `description` redacts the password, so the URL can be logged as configured.
+/// Connection strings: https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING
 public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
-    public enum SSLMode: String, Sendable, CaseIterable {
-        case disable
-        case require
-        case verifyFull = "verify-full"
+    /// The text as configured.
+    public let connectionString: String
+    /// keyword=value settings that win over the string's own (applied in order).
+    public private(set) var overrides: [Override]
+
+    public struct Override: Sendable, Hashable {
+        public let keyword: String
+        public let value: String
     }
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String
-    public var sslMode: SSLMode
-    /// `sslrootcert`: a CA bundle to verify the server with (verify-full).
-    public var sslRootCert: String?
-
-    public init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String,
-                sslMode: SSLMode = .disable, sslRootCert: String? = nil) {
-        self.host = host
-        self.port = port
-        self.username = username
-        self.password = password
-        self.database = database
-        self.sslMode = sslMode
-        self.sslRootCert = sslRootCert
+    public init(_ connectionString: String) {
+        self.connectionString = connectionString
+        self.overrides = []
     }
 
-    /// Parses the URL; the error names the part that is wrong and never echoes the password.
+    /// Accepts any non-empty text; libpq says what is wrong with it at the first connection.
     public static func parse(_ text: String) throws(SettingsError) -> DatabaseURL {
-        func bad(_ problem: String) -> SettingsError { .invalid(name: "DATABASE_URL", problem: problem) }
-        guard let components = URLComponents(string: text) else { throw bad("is not a URL") }
-        guard let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql" else {
-            throw bad("must start with postgres:// or postgresql://")
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw .invalid(name: "DATABASE_URL", problem: "is empty; use postgres://user@host/db or host=... dbname=...")
         }
-        guard let host = components.host, !host.isEmpty else { throw bad("has no host") }
-        let port = components.port ?? 5432
-        guard (1...65_535).contains(port) else { throw bad("has an invalid port") }
-        guard let user = components.user, !user.isEmpty else { throw bad("has no user name") }
-        var database = components.path
-        if database.hasPrefix("/") { database.removeFirst() }
-        guard !database.isEmpty else { throw bad("has no database name (the path after the host)") }
-        var sslMode = SSLMode.disable
-        var rootCert: String?
-        for item in components.queryItems ?? [] {
-            switch item.name {
-            case "sslmode":
-                guard let value = item.value, let mode = SSLMode(rawValue: value) else {
-                    throw bad("has sslmode=\(item.value ?? ""); use disable, require or verify-full")
-                }
-                sslMode = mode
-            case "sslrootcert":
-                rootCert = item.value
-            default:
-                throw bad("has an unsupported parameter \(item.name); supported: sslmode, sslrootcert")
-            }
-        }
-        return DatabaseURL(host: host, port: port, username: user.removingPercentEncoding ?? user,
-                           password: components.password.map { $0.removingPercentEncoding ?? $0 },
-                           database: database.removingPercentEncoding ?? database,
-                           sslMode: sslMode, sslRootCert: rootCert)
+        return DatabaseURL(trimmed)
+    }
+
+    /// The same URL with `keyword=value` applied after it (`dbname`, `sslmode`, `password`, ...).
+    public func setting(_ keyword: String, to value: String) -> DatabaseURL {
+        var copy = self
+        copy.overrides.removeAll { $0.keyword == keyword }
+        copy.overrides.append(Override(keyword: keyword, value: value))
+        return copy
+    }
+
+    /// The value an override sets, if any.
+    public func override(_ keyword: String) -> String? {
+        overrides.last { $0.keyword == keyword }?.value
     }
 
     public var description: String {
-        let auth = password == nil ? username : "\(username):***"
-        return "postgres://\(auth)@\(host):\(port)/\(database)?sslmode=\(sslMode.rawValue)"
+        let shown = overrides.map { $0.keyword == "password" ? "password=***" : "\($0.keyword)=\($0.value)" }
+        return ([Self.redacting(connectionString)] + shown).joined(separator: " ")
+    }
+
+    /// `text` with every password a connection string can carry replaced by `***`: the
+    /// `user:password@` of a URI, a `password=` query parameter, and a `password=` keyword
+    /// (bare or single-quoted). For error messages that may echo the string (libpq's parse
+    /// errors do).
+    public static func redacting(_ text: String) -> String {
+        var out = text
+        // URI user info: scheme://user:password@host
+        out = out.replacing(#/(postgres(?:ql)?://[^:@/\s]*):[^@\s]*@/#) { "\($0.output.1):***@" }
+        // password= as a URI query parameter or as a keyword (quoted with '...' and \' escapes).
+        out = out.replacing(#/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^&\s]*)/#.ignoresCase()) { "\($0.output.1)***" }
+        return out
     }
 }

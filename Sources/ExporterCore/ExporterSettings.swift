@@ -30,7 +30,7 @@ public struct ExporterSettings: Sendable {
     /// up to 128 MiB, per worker thread, do not fit an exporter's memory.
     public var zstdLevel: Int = defaultZstdLevel
     public static let defaultZstdLevel = 3
-    /// EXPORTER_FETCH_ROWS: rows per cursor FETCH; memory grows with it. Two batches are held
+    /// EXPORTER_FETCH_ROWS: rows read between two hand-overs to the upload; memory grows with it. Two batches are held
     /// (one read, one compressed): 5,000 keeps a 1M-row export under 64 MiB of peak RSS with
     /// no measurable loss of speed against 10,000 (issue 6).
     public static let defaultFetchRows = 5_000

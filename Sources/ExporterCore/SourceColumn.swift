@@ -26,14 +26,18 @@ public struct SourceColumn: Sendable, Hashable {
 
     public let name: String
     public let type: DeclaredType
+    /// PostgreSQL's name of the column's base type (`pg_type.typname`: `int8`, `timestamptz`,
+    /// `numeric`, ...): which binary format the source sends the values in.
+    public let typeName: String?
     /// The window holds a value the typed form cannot hold: a numeric `NaN`, or a timestamp of
     /// `infinity`/`-infinity`. Such a column is written as text for that window, never as a
     /// float or a made-up instant.
     public let holdsSpecialValues: Bool
 
-    public init(name: String, type: DeclaredType, holdsSpecialValues: Bool = false) {
+    public init(name: String, type: DeclaredType, typeName: String? = nil, holdsSpecialValues: Bool = false) {
         self.name = name
         self.type = type
+        self.typeName = typeName
         self.holdsSpecialValues = holdsSpecialValues
     }
 }

@@ -192,7 +192,7 @@ public final class ExporterDaemon: Service, Sendable {
         while true {
             do {
                 if let url = current.withLock({ $0.databaseURL }) {
-                    try await DatabaseProbe.check(url, logger: logger)
+                    try await DatabaseProbe.check(url)
                 }
                 try await history.migrations.run()
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }

@@ -8,15 +8,17 @@ import ExporterCore
 /// and cut a file between row groups. The writing stage sees only segments either way.
 ///
 /// Concurrency: `begin` and `consume` run where the source delivers rows (the database
-/// connection's event loop); `takeSegments` and `finish` run in the export task once the batch
+/// connection's own thread); `takeSegments` and `finish` run in the export task once the batch
 /// that produced the rows has completed. That completion orders the calls, so implementations
 /// are classes whose state is never touched from two threads at once.
 public protocol FileEncoder<Row>: AnyObject, Sendable {
     associatedtype Row
-    /// Whether the encoder needs the columns' declared types (``begin(columns:)``) before the
-    /// first row: a typed format does, and the source then reads them from its catalog.
+    /// Whether the encoder needs to know which columns of this window hold values their declared
+    /// type cannot (``SourceColumn/holdsSpecialValues``): a typed format does, and the source
+    /// then makes one pass over the window to find out.
     var needsSourceColumns: Bool { get }
     /// The entity's columns as the source declares them, in export order, before any row.
+    /// Implementations hand them to their decoder (``FieldDecoding/prepare(columns:)``).
     func begin(columns: [SourceColumn]) throws
     /// Rows consumed so far.
     var totalRows: Int64 { get }
@@ -29,7 +31,6 @@ public protocol FileEncoder<Row>: AnyObject, Sendable {
 }
 
 extension FileEncoder {
-    /// Text formats write what the decoder renders and need no declared types.
+    /// Text formats write what the decoder renders, special values included.
     public var needsSourceColumns: Bool { false }
-    public func begin(columns: [SourceColumn]) throws {}
 }

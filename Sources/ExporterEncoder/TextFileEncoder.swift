@@ -29,6 +29,10 @@ public final class TextFileEncoder<Encoder: RowEncoder, Decoder: FieldDecoding>:
 
     public var totalRows: Int64 { output.totalRows }
 
+    public func begin(columns: [SourceColumn]) throws {
+        try codec.decoder.prepare(columns: columns)
+    }
+
     public func consume(_ row: Decoder.Row) throws {
         try output.consume(row, codec: &codec)
     }

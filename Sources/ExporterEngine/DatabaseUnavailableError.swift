@@ -1,21 +1,43 @@
 import ExporterCore
+import ExporterDatabase
 
-/// The database could not be reached or refused the connection (down, wrong host or port,
-/// wrong password, no such database): the CLI exits 69 (EX_UNAVAILABLE), apart from 1, which
-/// means a run failed.
+/// The database could not be used: it cannot be reached (down, wrong host or port), or it
+/// refused the session (wrong password, unknown role or database), or libpq cannot read
+/// DATABASE_URL. The CLI exits 69 (EX_UNAVAILABLE) for the first, 78 (EX_CONFIG) for the others,
+/// which only a change of configuration fixes.
 ///
-/// The message names the database by its redacted URL (host, port, user and database; never
-/// the password) and gives PostgreSQL's or the network's reason.
+/// The message names the database by its redacted URL and gives libpq's or the server's reason;
+/// never the password.
 public struct DatabaseUnavailableError: Error, Sendable, Equatable, CustomStringConvertible {
     public let url: DatabaseURL
     public let reason: String
+    /// The configuration is wrong (a refused login, a URL libpq cannot parse), not the network.
+    public let isConfigurationProblem: Bool
 
-    public init(url: DatabaseURL, reason: String) {
+    public init(url: DatabaseURL, reason: String, isConfigurationProblem: Bool = false) {
         self.url = url
         self.reason = reason
+        self.isConfigurationProblem = isConfigurationProblem
     }
 
     public var description: String {
-        "cannot connect to the database \(url) (host \(url.host), port \(url.port)): \(reason)"
+        isConfigurationProblem
+            ? "DATABASE_URL (\(url)) is not usable: \(reason)"
+            : "cannot connect to the database \(url): \(reason)"
+    }
+}
+
+/// Connects once, directly, to tell a reachable database from an unreachable one with the real
+/// reason: commands and the daemon's start-up check need an answer, not a wait.
+public enum DatabaseProbe {
+    /// - Throws: ``DatabaseUnavailableError``.
+    public static func check(_ url: DatabaseURL, timeout: Duration = .seconds(10)) async throws {
+        do {
+            let connection = try await DatabaseConnection.connect(url, connectTimeoutSeconds: Int(max(1, timeout.components.seconds)))
+            await connection.close()
+        } catch let error as DatabaseError {
+            let configuration = error.kind == .loginRefused || error.kind == .invalidConnectionString
+            throw DatabaseUnavailableError(url: url, reason: error.description, isConfigurationProblem: configuration)
+        }
     }
 }

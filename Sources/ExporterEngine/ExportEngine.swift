@@ -6,7 +6,7 @@ import ExporterSink
 import ExporterSource
 import Foundation
 import Logging
-import PostgresNIO
+import ExporterDatabase
 import SigV4
 
 /// What happened to one (connection, entity, window).
@@ -68,6 +68,8 @@ public struct ExportEngine: Sendable {
     public let catalog: ConnectionCatalog
     public let source: EntitySource
     public let history: RunHistory
+    /// Where runs are recorded: `history` itself unless the caller adds a mirror.
+    let recorder: any RunRecorder
     let secretBox: SecretBox
     let makeSink: SinkFactory
     private let logger: Logger
@@ -76,10 +78,11 @@ public struct ExportEngine: Sendable {
 
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
                 batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
-                worker: String = RunHistory.defaultWorker) {
+                worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
         self.history = RunHistory(client: postgres, logger: logger, worker: worker)
+        self.recorder = recorder ?? history
         self.secretBox = secretBox
         self.makeSink = makeSink
         self.logger = logger
@@ -289,7 +292,7 @@ public struct ExportEngine: Sendable {
         for entity in entities {
             let runKey = key(connection, entity, interval, windows(entity))
             do {
-                try await history.recordFailure(runKey, trigger: trigger, error: error)
+                try await recorder.recordFailure(runKey, trigger: trigger, error: error)
             } catch {
                 logger.error("could not record a failed run", metadata: ["error": "\(error)"])
             }
@@ -307,7 +310,7 @@ public struct ExportEngine: Sendable {
         }
         let runID: Int64
         do {
-            switch try await history.begin(key, trigger: trigger) {
+            switch try await recorder.begin(key, trigger: trigger) {
             case .started(let id): runID = id
             case .alreadySucceeded: return RunReport(key: key, runID: nil, result: .skipped(.alreadySucceeded))
             case .runningElsewhere(let holder):
@@ -331,7 +334,7 @@ public struct ExportEngine: Sendable {
                             batchSize: batchSize, files: files)
         do {
             let outcome = try await job.run(runID: runID)
-            try await history.succeed(runID, of: key, outcome)
+            try await recorder.succeed(runID, of: key, outcome)
             var done = metadata
             done["rows"] = "\(outcome.rowCount)"
             done["bytes"] = "\(outcome.bytesUploaded)"
@@ -344,8 +347,8 @@ public struct ExportEngine: Sendable {
             do {
                 // A cancelled run (shutdown deadline) must still be recorded: the update runs
                 // in an unstructured task, which does not inherit the cancellation.
-                let history = self.history
-                try await Task { try await history.fail(runID, failure) }.value
+                let recorder = self.recorder
+                try await Task { try await recorder.fail(runID, failure) }.value
             } catch {
                 logger.error("could not record a failed run", metadata: ["run": "\(runID)", "error": "\(error)"])
             }
@@ -374,8 +377,8 @@ public struct ExportEngine: Sendable {
             case .internal(let m): return .internal("\(context): \(m)")
             default: return error
             }
-        case is PSQLError:
-            return .database("\(context): \(PostgresErrorText.describe(error))")
+        case let error as DatabaseError:
+            return .database("\(context): \(error)")
         case is CancellationError:
             return .shutdown("\(context): the run was cancelled")
         default:

@@ -6,15 +6,14 @@ import ExporterSink
 import ExporterSource
 import Foundation
 import ParquetEncoder
-import PostgresNIO
 import Logging
 import NIOCore
 import AsyncAlgorithms
 
 /// One export: a connection's entity in one window, through the whole pipeline:
-/// source (cursor batches) -> encoder -> compressor -> sink (S3 upload) -> manifest.
+/// source (binary COPY, in batches) -> encoder -> compressor -> sink (S3 upload) -> manifest.
 ///
-/// Memory is bounded by two FETCH batches (one read, one compressed) plus two upload parts (one
+/// Memory is bounded by two batches of rows (one read, one compressed) plus two upload parts (one
 /// filling, one in flight), whatever the window's size.
 struct ExportJob {
     let key: RunKey
@@ -35,9 +34,9 @@ struct ExportJob {
     /// export, the plain key after a rollover or the reverse, another format's file).
     func run(runID: Int64) async throws -> RunOutcome {
         let columns = key.entity.columns
-        let decoder = PostgresFieldDecoder()
+        let decoder = BinaryFieldDecoder()
         let maxFileBytes = settings.maxFileSizeMB * 1024 * 1024
-        func text(_ encoder: some RowEncoder) -> some FileEncoder<PostgresRow> {
+        func text(_ encoder: some RowEncoder) -> some FileEncoder<ByteBuffer> {
             TextFileEncoder(encoder: encoder, decoder: decoder, maxFileBytes: maxFileBytes)
         }
         // One specialised pipeline per format: the encoder's calls per cell are direct.
@@ -48,14 +47,14 @@ struct ExportJob {
         case .parquet:
             let codec = try ParquetPageCodecs.codec(for: settings.compression, gzipLevel: files.gzipLevel,
                                                     zstdLevel: files.zstdLevel)
-            let configuration = ParquetFileEncoder<PostgresFieldDecoder>.Configuration(
+            let configuration = ParquetFileEncoder<BinaryFieldDecoder>.Configuration(
                 codec: codec, rowGroupBytes: files.parquetRowGroupBytes, maxFileBytes: maxFileBytes,
                 createdBy: files.parquetCreatedBy)
             return try await run(runID: runID, encoder: ParquetFileEncoder(decoder: decoder, configuration: configuration))
         }
     }
 
-    private func run(runID: Int64, encoder rows: some FileEncoder<PostgresRow>) async throws -> RunOutcome {
+    private func run(runID: Int64, encoder rows: some FileEncoder<ByteBuffer>) async throws -> RunOutcome {
         let entity = key.entity
         let layout = settings.keyLayout
         let attributes = ObjectAttributes(
@@ -83,8 +82,8 @@ struct ExportJob {
             compressor: try makeCompressor())
         let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window)
 
-        // Two stages that overlap: this task's child reads and encodes batch N+1 (the database and
-        // the event loop) while this task compresses and uploads batch N. The channel holds no
+        // Two stages that overlap: this task's child reads and encodes batch N+1 (on the database
+        // connection's thread) while this task compresses and uploads batch N. The channel holds no
         // batch of its own: `send` waits for the writer, which is the back-pressure.
         let batches = AsyncThrowingChannel<[EncodedSegment], any Error>()
         let files: [FileWriter.File]
@@ -92,8 +91,8 @@ struct ExportJob {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { [source, batchSize] in
                     do {
-                        try await source.read(query, batchSize: batchSize,
-                                              onColumns: rows.needsSourceColumns ? { try rows.begin(columns: $0) } : nil,
+                        try await source.read(query, batchSize: batchSize, probeSpecialValues: rows.needsSourceColumns,
+                                              onColumns: { try rows.begin(columns: $0) },
                                               onRow: { row in try rows.consume(row) },
                                               afterBatch: { _ in
                                                   await batches.send(rows.takeSegments())

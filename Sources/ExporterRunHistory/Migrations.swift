@@ -1,7 +1,6 @@
 import ExporterCore
-import ExporterSource
 import Logging
-import PostgresNIO
+import ExporterDatabase
 
 /// Creates and upgrades the tables the exporter owns (`flexprice-exporter migrate`, and `run` and
 /// `sync` at start).
@@ -93,37 +92,39 @@ public struct Migrations: Sendable {
     public func run() async throws -> [Int] {
         var pending: (version: Int, name: String)?
         do {
-            return try await client.transaction(logger: logger) { connection in
+            return try await client.transaction { connection in
                 // A constant key: "flexprice-exporter migrate" as a 64-bit number.
-                _ = try await connection.rowsUnlessClosed("SELECT pg_advisory_xact_lock(7346527306152270160)", logger: logger)
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(7346527306152270160)")
                 // Read first: when every step is applied, nothing is created (not even IF NOT
                 // EXISTS, which needs CREATE rights on the schema all the same).
                 let applied = try await appliedVersions(connection)
                 let steps = Self.steps.filter { !(applied?.contains($0.version) ?? false) }
                 guard let first = steps.first else { return [] }
                 pending = (first.version, first.name)
-                _ = try await connection.rowsUnlessClosed("""
+                _ = try await connection.query("""
                     CREATE TABLE IF NOT EXISTS exporter_migrations (
                         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                    """, logger: logger)
+                    """)
                 var done: [Int] = []
                 for step in steps {
                     pending = (step.version, step.name)
                     for statement in step.sql {
-                        _ = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        _ = try await connection.query(SQL(unsafeSQL: statement))
                     }
-                    _ = try await connection.rowsUnlessClosed(
-                        "INSERT INTO exporter_migrations (version, name) VALUES (\(step.version), \(step.name))", logger: logger)
+                    _ = try await connection.query(
+                        "INSERT INTO exporter_migrations (version, name) VALUES (\(step.version), \(step.name))")
                     logger.info("applied migration", metadata: ["version": "\(step.version)", "name": "\(step.name)"])
                     done.append(step.version)
                 }
                 return done
             }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.insufficientPrivilege {
+        } catch let error as DatabaseError where error.isInsufficientPrivilege {
             let step = pending.map { "applying migration \($0.version) (\($0.name))" } ?? "reading exporter_migrations"
-            throw SchemaError.migrationRefused(step: step, detail: PostgresErrorText.describe(error))
+            throw SchemaError.migrationRefused(step: step, detail: error.description)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
-            throw ExportError.database("migrate failed: \(PostgresErrorText.describe(error))")
+            throw ExportError.database("migrate failed: \(error)")
         }
     }
 
@@ -131,30 +132,20 @@ public struct Migrations: Sendable {
     ///
     /// - Throws: ``SchemaError/missingTable(_:)`` naming the first one missing.
     public func verify() async throws {
-        let missing: [String]
-        do {
-            var binds = PostgresBindings()
-            binds.append(Self.requiredTables)
-            let rows = try await client.rows(PostgresQuery(
-                unsafeSQL: "SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL", binds: binds),
-                logger: logger)
-            missing = try rows.map { try $0.decode(String.self) }
-        } catch {
-            throw ExportError.database("checking the exporter's tables failed: \(PostgresErrorText.describe(error))")
+        let missing = try await ExportError.whileUsingDatabase("checking the exporter's tables") {
+            try await client.query("SELECT name FROM unnest(\(Self.requiredTables)::text[]) AS name WHERE to_regclass(name) IS NULL")
+                .map { try $0.decode(String.self) }
         }
         if let table = Self.requiredTables.first(where: missing.contains) { throw SchemaError.missingTable(table) }
     }
 
-    /// SQLSTATE 42501: the role lacks a privilege (CREATE on the schema, ownership of the table).
-    static let insufficientPrivilege = "42501"
-
     /// The versions recorded in `exporter_migrations`, or nil when that table does not exist yet.
-    private func appliedVersions(_ connection: PostgresConnection) async throws -> Set<Int>? {
-        let exists = try await connection.rowsUnlessClosed(
-            "SELECT to_regclass('exporter_migrations') IS NOT NULL", logger: logger)
+    private func appliedVersions(_ connection: DatabaseConnection) async throws -> Set<Int>? {
+        let exists = try await connection.query(
+            "SELECT to_regclass('exporter_migrations') IS NOT NULL")
         guard try exists.first?.decode(Bool.self) == true else { return nil }
         var applied: Set<Int> = []
-        for row in try await connection.rowsUnlessClosed("SELECT version FROM exporter_migrations", logger: logger) {
+        for row in try await connection.query("SELECT version FROM exporter_migrations") {
             applied.insert(try row.decode(Int.self))
         }
         return applied

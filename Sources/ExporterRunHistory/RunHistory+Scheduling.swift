@@ -1,28 +1,27 @@
 import ExporterCore
-import ExporterSource
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 
 /// The queries the daemon plans and coordinates with (DESIGN §4, §6).
 extension RunHistory {
     /// What the history says about each (connection, entity) of `connectionIDs`.
     public func scheduleStates(connectionIDs: [String]) async throws -> [ExportStream: ScheduleState] {
-        var states: [ExportStream: ScheduleState] = [:]
-        do {
-            for row in try await client.rows("""
+        try await ExportError.whileUsingDatabase("reading export_runs for planning") {
+            var states: [ExportStream: ScheduleState] = [:]
+            for row in try await client.query("""
                 SELECT connection_id, entity_type, max(window_end) FROM export_runs
                 WHERE status = 'succeeded' AND "trigger" <> 'manual' AND connection_id = ANY(\(connectionIDs))
                 GROUP BY connection_id, entity_type
-                """, logger: logger) {
+                """) {
                 let (connection, entity, end) = try row.decode((String, String, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
                 states[ExportStream(connectionID: connection, entity: entity), default: ScheduleState()].lastSuccessEnd = end.seconds
             }
-            for row in try await client.rows("""
+            for row in try await client.query("""
                 SELECT connection_id, entity_type, window_start, count(*)::bigint, max(coalesce(finished_at, started_at))
                 FROM export_runs WHERE status = 'failed' AND connection_id = ANY(\(connectionIDs))
                 GROUP BY connection_id, entity_type, window_start
-                """, logger: logger) {
+                """) {
                 let (connection, entity, start, count, finished) = try row.decode((String, String, Date, Int64, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
                 let stream = ExportStream(connectionID: connection, entity: entity)
@@ -30,15 +29,13 @@ extension RunHistory {
                 states[stream, default: ScheduleState()].failures[start.seconds] =
                     .init(count: Int(count), lastFinishedAt: finished.seconds)
             }
-        } catch {
-            throw ExportError.database("reading export_runs for planning failed: \(PostgresErrorText.describe(error))")
+            return states
         }
-        return states
     }
 
     /// Records that this worker is alive.
     public func heartbeat() async throws {
-        try await run("""
+        try await execute("""
             INSERT INTO exporter_workers (worker) VALUES (\(worker))
             ON CONFLICT (worker) DO UPDATE SET heartbeat_at = now()
             """, what: "the worker heartbeat")
@@ -46,14 +43,14 @@ extension RunHistory {
 
     /// Removes this worker's heartbeat at a clean exit.
     public func unregister() async throws {
-        try await run("DELETE FROM exporter_workers WHERE worker = \(worker)", what: "unregistering the worker")
+        try await execute("DELETE FROM exporter_workers WHERE worker = \(worker)", what: "unregistering the worker")
     }
 
     /// Marks `running` rows of workers whose heartbeat is older than `leaseSeconds` (or that have
     /// none) as `abandoned`, so their windows are planned again. Returns how many.
     @discardableResult
     public func abandonRunsOfDeadWorkers(leaseSeconds: Int) async throws -> Int {
-        let query: PostgresQuery = """
+        let query: SQL = """
             UPDATE export_runs r SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
                 error_message = 'worker ' || r.worker || ' stopped while exporting this window (no heartbeat for '
                     || \(leaseSeconds) || ' s); the window will be exported again'
@@ -62,37 +59,20 @@ extension RunHistory {
                 AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
             RETURNING r.id
             """
-        return try await countReturnedRows(query, what: "abandoning runs of stopped workers")
+        return try await execute(query, what: "abandoning runs of stopped workers").count
     }
 
     /// Deletes runs older than `days`, keeping the latest success of every (connection, entity).
     @discardableResult
     public func prune(olderThanDays days: Int) async throws -> Int {
-        let query: PostgresQuery = """
+        let query: SQL = """
             DELETE FROM export_runs r
             WHERE r.started_at < now() - make_interval(days => \(days)::int) AND r.status <> 'running'
               AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type) id FROM export_runs
                                WHERE status = 'succeeded' ORDER BY connection_id, entity_type, window_end DESC, id DESC)
             RETURNING r.id
             """
-        return try await countReturnedRows(query, what: "pruning export_runs")
-    }
-
-    /// Runs a `... RETURNING id` statement and counts the rows it touched.
-    private func countReturnedRows(_ query: PostgresQuery, what: String) async throws -> Int {
-        do {
-            return try await client.rows(query, logger: logger).count
-        } catch {
-            throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
-        }
-    }
-
-    private func run(_ query: PostgresQuery, what: String) async throws {
-        do {
-            _ = try await client.rows(query, logger: logger)
-        } catch {
-            throw ExportError.database("\(what) failed: \(PostgresErrorText.describe(error))")
-        }
+        return try await execute(query, what: "pruning export_runs").count
     }
 }
 

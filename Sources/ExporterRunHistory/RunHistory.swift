@@ -1,66 +1,11 @@
 import ExporterCore
-import ExporterSource
 import Foundation
 import Logging
-import PostgresNIO
-
-/// What started a run (`export_runs.trigger`).
-public enum RunTrigger: String, Sendable, CaseIterable {
-    case schedule
-    case catchUp = "catch_up"
-    /// A forced pass of the daemon (SIGUSR1).
-    case signal
-    /// A forced pass of `sync --force`.
-    case forced
-    case manual
-}
-
-/// The identity of one export: a connection's entity in one window.
-public struct RunKey: Sendable, Hashable {
-    public let connectionID: String
-    public let tenantID: String
-    public let environmentID: String
-    public let entity: EntityType
-    public let interval: SyncInterval?
-    public let window: ExportWindow
-
-    public init(connectionID: String, tenantID: String, environmentID: String, entity: EntityType,
-                interval: SyncInterval?, window: ExportWindow) {
-        self.connectionID = connectionID
-        self.tenantID = tenantID
-        self.environmentID = environmentID
-        self.entity = entity
-        self.interval = interval
-        self.window = window
-    }
-}
-
-/// The figures of a successful run.
-public struct RunOutcome: Sendable, Hashable {
-    public var rowCount: Int64
-    public var bytesRaw: Int64
-    public var bytesUploaded: Int64
-    public var objectCount: Int
-    public var manifestKey: String
-    public var objectURL: String
-    /// SHA-256 of the data object (of the first part when the export rolled over).
-    public var sha256: String
-
-    public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
-                manifestKey: String, objectURL: String, sha256: String) {
-        self.rowCount = rowCount
-        self.bytesRaw = bytesRaw
-        self.bytesUploaded = bytesUploaded
-        self.objectCount = objectCount
-        self.manifestKey = manifestKey
-        self.objectURL = objectURL
-        self.sha256 = sha256
-    }
-}
+import ExporterDatabase
 
 /// The `export_runs` table (DESIGN §6): every run is recorded, first as `running`, then
 /// `succeeded` or `failed`, so operators monitor the exporter with SQL.
-public struct RunHistory: Sendable {
+public struct RunHistory: RunRecorder {
     let client: DatabasePool
     let logger: Logger
     /// `host:pid`, recorded on every run this process starts.
@@ -99,7 +44,7 @@ public struct RunHistory: Sendable {
         let onlyIfNotDone = trigger == .schedule || trigger == .catchUp
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
-        let insert: PostgresQuery = """
+        let insert: SQL = """
             INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval",
                 window_start, window_end, "trigger", status, attempt, worker)
             SELECT \(key.connectionID), \(key.tenantID), \(key.environmentID), \(key.entity.rawValue),
@@ -113,21 +58,21 @@ public struct RunHistory: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING id
             """
-        let holder: PostgresQuery = """
+        let holder: SQL = """
             SELECT id, worker, started_at FROM export_runs
             WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
               AND window_start = \(start) AND window_end = \(end) AND status = 'running'
             """
-        do {
-            return try await client.transaction(logger: logger) { connection in
+        return try await ExportError.whileUsingDatabase("recording the start of a run in export_runs") {
+            try await client.transaction { connection in
                 try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
                 // A second and third try only follow an abandoned holder, or a holder that
                 // finished between the two statements (a failure is recorded without the lock).
                 for _ in 0..<3 {
-                    if let id = try await connection.rowsUnlessClosed(insert, logger: logger).first?.decode(Int64.self) {
+                    if let id = try await connection.query(insert).first?.decode(Int64.self) {
                         return .started(id)
                     }
-                    guard let row = try await connection.rowsUnlessClosed(holder, logger: logger).first else {
+                    guard let row = try await connection.query(holder).first else {
                         if onlyIfNotDone { return .alreadySucceeded }
                         continue
                     }
@@ -138,37 +83,33 @@ public struct RunHistory: Sendable {
                     }
                     let message = "worker \(holderWorker) stopped while exporting this window (its process no longer "
                         + "exists on this host); abandoned by worker \(worker), which exports the window again"
-                    _ = try await connection.rowsUnlessClosed("""
+                    _ = try await connection.query("""
                         UPDATE export_runs SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
                             error_message = \(message)
                         WHERE id = \(id) AND status = 'running'
-                        """, logger: logger)
+                        """)
                     logger.warning("abandoned the run of a worker that no longer exists; exporting its window again",
                                    metadata: ["run": "\(id)", "worker": "\(holderWorker)"])
                 }
                 throw ExportError.database("the window's running row changed three times while starting a run")
             }
-        } catch {
-            throw ExportError.database("recording the start of a run in export_runs failed: \(PostgresErrorText.describe(error))")
         }
     }
 
     /// Records run `id` (of `key`) as succeeded with its figures.
     public func succeed(_ id: Int64, of key: RunKey, _ outcome: RunOutcome) async throws {
-        let query: PostgresQuery = """
+        let query: SQL = """
             UPDATE export_runs SET status = 'succeeded', finished_at = now(), row_count = \(outcome.rowCount),
                 bytes_raw = \(outcome.bytesRaw), bytes_uploaded = \(outcome.bytesUploaded),
                 object_count = \(outcome.objectCount), manifest_key = \(outcome.manifestKey),
                 object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL
             WHERE id = \(id)
             """
-        do {
-            try await client.transaction(logger: logger) { connection in
+        try await ExportError.whileUsingDatabase("recording a succeeded run in export_runs") {
+            try await client.transaction { connection in
                 try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
-                _ = try await connection.rowsUnlessClosed(query, logger: logger)
+                try await connection.query(query)
             }
-        } catch {
-            throw ExportError.database("recording a succeeded run in export_runs failed: \(PostgresErrorText.describe(error))")
         }
     }
 
@@ -182,32 +123,24 @@ public struct RunHistory: Sendable {
     /// unique index then no longer conflicts): the window would be exported twice. Both
     /// statements hold this transaction lock, so the check sees either the running row (and the
     /// index refuses) or the success.
-    private func lockStream(_ connectionID: String, _ entity: String, on connection: PostgresConnection) async throws {
-        _ = try await connection.rowsUnlessClosed("""
+    private func lockStream(_ connectionID: String, _ entity: String, on connection: DatabaseConnection) async throws {
+        _ = try await connection.query("""
             SELECT pg_advisory_xact_lock(hashtextextended(\(connectionID) || '/' || \(entity), \(Self.streamLockSeed)))
-            """, logger: logger)
+            """)
     }
 
     public func fail(_ id: Int64, _ error: ExportError) async throws {
-        let query: PostgresQuery = """
+        let query: SQL = """
             UPDATE export_runs SET status = 'failed', finished_at = now(), error_code = \(error.code),
                 error_message = \(error.message)
             WHERE id = \(id)
             """
-        try await execute(query, what: "recording a failed run")
+        try await execute(query, what: "recording a failed run in export_runs")
     }
 
-    /// Records a run that failed before it could start (unreadable settings or credentials).
-    public func recordFailure(_ key: RunKey, trigger: RunTrigger, error: ExportError) async throws {
-        guard let id = try await start(key, trigger: trigger) else { return }
-        try await fail(id, error)
-    }
-
-    private func execute(_ query: PostgresQuery, what: String) async throws {
-        do {
-            _ = try await client.rows(query, logger: logger)
-        } catch {
-            throw ExportError.database("\(what) in export_runs failed: \(PostgresErrorText.describe(error))")
-        }
+    /// Runs one statement on its own; returns the rows it returned (`RETURNING`).
+    @discardableResult
+    func execute(_ query: SQL, what: String) async throws -> [DatabaseRow] {
+        try await ExportError.whileUsingDatabase(what) { try await client.query(query) }
     }
 }

@@ -1,7 +1,6 @@
 import ExporterCore
-import ExporterSource
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 
 /// One `export_runs` row as `status` shows it.
 public struct RunRecord: Sendable, Codable, Hashable {
@@ -56,11 +55,11 @@ extension RunHistory {
         } else {
             sql += " ORDER BY id DESC LIMIT \(max(1, limit))"
         }
-        var binds = PostgresBindings()
+        var binds = SQLBindings()
         binds.append(connectionID)
-        var records: [RunRecord] = []
-        do {
-            for row in try await client.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+        return try await ExportError.whileUsingDatabase("reading export_runs") {
+            var records: [RunRecord] = []
+            for row in try await client.query(SQL(unsafeSQL: sql, binds: binds)) {
                 let (id, connection, entity, start, end, trigger, status, attempt, started, finished, rowCount, bytes, manifest, code, message)
                     = try row.decode((Int64, String, String, Date, Date, String, String, Int, Date, Date?, Int64?, Int64?, String?, String?, String?).self)
                 records.append(RunRecord(
@@ -70,10 +69,8 @@ extension RunHistory {
                     durationSeconds: finished.map { ($0.timeIntervalSince(started) * 1000).rounded() / 1000 },
                     rowCount: rowCount, bytesUploaded: bytes, manifestKey: manifest, errorCode: code, errorMessage: message))
             }
-        } catch {
-            throw ExportError.database("reading export_runs failed: \(PostgresErrorText.describe(error))")
+            return records
         }
-        return records
     }
 }
 

@@ -1,5 +1,5 @@
 import ExporterCore
-import ExporterRunHistory
+
 
 /// One export the scheduler wants run.
 public struct PlannedRun: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import ExporterCore
 import Logging
-import PostgresNIO
+import ExporterDatabase
 
 /// Reads the S3 connections FlexPrice stores in its `connections` table (DESIGN §2).
 ///
@@ -19,7 +19,7 @@ public struct ConnectionCatalog: Sendable {
     /// All connections with `provider_type = 's3'` and `status = 'published'`, ordered by id;
     /// with `id`, only that one (whatever its state, so the caller can say why it is not exported).
     public func publishedS3Connections(id: String? = nil) async throws -> [ExportConnection] {
-        let query: PostgresQuery
+        let query: SQL
         if let id {
             query = """
                 SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text
@@ -31,18 +31,16 @@ public struct ConnectionCatalog: Sendable {
                 FROM connections WHERE provider_type = 's3' AND status = 'published' ORDER BY id
                 """
         }
-        var connections: [ExportConnection] = []
-        do {
-            for row in try await client.rows(query, logger: logger) {
+        return try await ExportError.whileUsingDatabase("reading the connections table") {
+            var connections: [ExportConnection] = []
+            for row in try await client.query(query) {
                 let (id, tenant, environment, name, syncConfig, secrets)
                     = try row.decode((String, String, String, String?, String?, String?).self)
                 connections.append(ExportConnection(
                     id: id, tenantID: tenant, environmentID: environment, name: name ?? "",
                     syncConfig: syncConfig, encryptedSecretData: secrets))
             }
-        } catch {
-            throw ExportError.database("reading the connections table failed: \(PostgresErrorText.describe(error))")
+            return connections
         }
-        return connections
     }
 }

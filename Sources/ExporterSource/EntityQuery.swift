@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 
 /// What one export reads: an entity's rows for one tenant and environment in one window.
 public struct EntityQuery: Sendable, Hashable {
@@ -33,19 +33,25 @@ public struct EntityQuery: Sendable, Hashable {
             + "AND \(windowColumn) >= $3 AND \(windowColumn) < $4"
     }
 
-    /// `selectSQL` with its four parameters bound; `prefix` wraps it (DECLARE … CURSOR FOR, a count).
-    public func query(_ prefix: String = "", suffix: String = "") -> PostgresQuery {
+    /// `selectSQL` with its four parameters bound; `prefix` and `suffix` wrap it (COPY, a count).
+    public func query(_ prefix: String = "", suffix: String = "") -> SQL {
         bound(prefix + selectSQL + suffix)
     }
 
+    /// The rows as PostgreSQL's binary COPY stream: one tuple per CopyData message, every value
+    /// in its type's binary send format (https://www.postgresql.org/docs/15/sql-copy.html).
+    public var copySQL: SQL {
+        query("COPY (", suffix: ") TO STDOUT (FORMAT binary)")
+    }
+
     /// `sql`, which uses `$1`...`$4` as ``fromSQL`` does, with the four parameters bound.
-    public func bound(_ sql: String) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: 4)
+    public func bound(_ sql: String) -> SQL {
+        var bindings = SQLBindings()
         bindings.append(tenantID)
         bindings.append(environmentID)
         bindings.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
         bindings.append(Date(timeIntervalSince1970: TimeInterval(window.end)))
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return SQL(unsafeSQL: sql, binds: bindings)
     }
 
     /// SQL identifier quoting; the names come from ``EntityType``, never from input.

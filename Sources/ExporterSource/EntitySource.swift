@@ -1,18 +1,17 @@
 import ExporterCore
-import Foundation
+import ExporterDatabase
 import Logging
 import NIOCore
-import PostgresNIO
 
-/// Streams an entity's rows out of PostgreSQL in bounded batches.
+/// Streams an entity's rows out of PostgreSQL as binary COPY tuples.
 ///
-/// The rows of one export are read through a server-side cursor inside one REPEATABLE READ,
-/// READ ONLY transaction: one snapshot for the whole window, an order on a unique key, and
-/// `FETCH n` batches so memory is bounded by the batch, not the window. Each batch's rows are
-/// handed to `onRow` on the connection's event loop (PostgresNIO's callback API): DESIGN §1
-/// measured a thread hop per row (the async row sequence) at 5x slower. Between batches,
-/// `afterBatch` runs in the calling task, where the encoded bytes are compressed and uploaded;
-/// the next FETCH waits for it, which is the back-pressure.
+/// One REPEATABLE READ, READ ONLY transaction per export: one snapshot for the column types,
+/// the special-value probe and the rows; an order on a unique key; and
+/// `COPY (SELECT ...) TO STDOUT (FORMAT binary)`, which the server streams without a cursor's
+/// round trips. Each tuple reaches `onRow` as a slice of the buffer libpq filled, on the
+/// connection's own thread; after every `batchSize` rows, `afterBatch` runs in the calling task,
+/// where the encoded bytes are compressed and uploaded, and the next rows wait for it: that, and
+/// TCP's flow control behind it, is the back-pressure. Memory stays bounded by the batch.
 public struct EntitySource: Sendable {
     private let client: DatabasePool
     private let logger: Logger
@@ -24,36 +23,55 @@ public struct EntitySource: Sendable {
 
     /// Reads every row of `query`.
     /// - Parameters:
-    ///   - batchSize: rows per FETCH.
-    ///   - onColumns: when given, called before the first row with the columns' declared types
-    ///     (``SourceColumn``), read in the same snapshot as the rows (a typed format needs them).
-    ///   - onRow: called for each row, on the event loop, in order.
-    ///   - afterBatch: called after each FETCH with its row count (also after the last, empty one).
+    ///   - batchSize: rows between two `afterBatch` calls.
+    ///   - probeSpecialValues: find the columns whose window holds `NaN`/`±infinity` (a typed format needs it).
+    ///   - onColumns: called before the first row with the columns' declared types (``SourceColumn``),
+    ///     read in the same snapshot as the rows: the decoder needs them to read the binary values.
+    ///   - onRow: called for each row (one binary COPY tuple), on the connection's thread, in order.
+    ///   - afterBatch: called after each batch with its row count (also after the last, short one).
     nonisolated(nonsending) public func read(
         _ query: EntityQuery,
         batchSize: Int = ExporterSettings.defaultFetchRows,
-        onColumns: (([SourceColumn]) throws -> Void)? = nil,
-        onRow: @escaping @Sendable (PostgresRow) throws -> Void,
+        probeSpecialValues: Bool = false,
+        onColumns: ([SourceColumn]) throws -> Void,
+        onRow: @escaping @Sendable (ByteBuffer) throws -> Void,
         afterBatch: (Int) async throws -> Void
     ) async throws {
-        try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger) { connection in
-            if let onColumns {
-                try onColumns(try await SourceColumnReader(query: query, logger: logger).read(on: connection))
-            }
-            _ = try await connection.queryUnlessClosed(query.query("DECLARE export_rows NO SCROLL CURSOR FOR "), logger: logger)
-            let fetch = PostgresQuery(unsafeSQL: "FETCH FORWARD \(batchSize) FROM export_rows")
-            while true {
-                let metadata = try await connection.queryUnlessClosed(fetch, logger: logger, onRow: onRow)
-                let rows = metadata.rows ?? 0
-                try await afterBatch(rows)
-                if rows < batchSize { break }
-            }
+        try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+            try onColumns(try await SourceColumnReader(query: query, probeSpecialValues: probeSpecialValues).read(on: connection))
+            let stream = CopyStream(onRow: onRow)
+            try await connection.copyOut(query.copySQL, batchMessages: batchSize, onMessage: { message in
+                try stream.read(message)
+            }, afterBatch: afterBatch)
+            try stream.finish()
         }
     }
 
     /// How many rows `query` would export (for `sync --dry-run`).
     public func count(_ query: EntityQuery) async throws -> Int64 {
         let sql = query.query("SELECT count(*)::bigint FROM (", suffix: ") AS rows")
-        return try await client.rows(sql, logger: logger).first?.decode(Int64.self) ?? 0
+        return try await client.query(sql).first?.decode(Int64.self) ?? 0
+    }
+}
+
+/// The parser of one COPY stream, fed on the connection's thread one message after another
+/// (``DatabaseConnection/copyOut(_:batchMessages:onMessage:afterBatch:)`` orders the calls).
+private final class CopyStream: @unchecked Sendable {
+    private var reader = BinaryCopyReader()
+    private let onRow: @Sendable (ByteBuffer) throws -> Void
+
+    init(onRow: @escaping @Sendable (ByteBuffer) throws -> Void) {
+        self.onRow = onRow
+    }
+
+    func read(_ message: ByteBuffer) throws {
+        try reader.read(message, tuple: onRow)
+    }
+
+    /// - Throws: when the stream ended without its trailer (it was cut short).
+    func finish() throws {
+        guard reader.isFinished else {
+            throw ExportError.database("the COPY stream ended without its trailer: the rows are incomplete")
+        }
     }
 }

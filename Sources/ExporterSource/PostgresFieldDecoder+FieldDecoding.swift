@@ -1,5 +1,5 @@
 import ExporterCore
-import PostgresNIO
+import ExporterDatabase
 
 extension PostgresFieldDecoder: FieldDecoding {
     /// A row as PostgresNIO delivers it, cell by cell through ``decode(_:)``.

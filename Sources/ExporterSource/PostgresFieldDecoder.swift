@@ -1,6 +1,6 @@
 import ExporterCore
 import NIOCore
-import PostgresNIO
+import ExporterDatabase
 
 /// Turns PostgreSQL's binary wire values into the contract's types (DESIGN §2), without a
 /// `String` per cell: text is passed through as a slice, numerics are rendered from their

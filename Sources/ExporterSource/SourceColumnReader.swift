@@ -1,32 +1,31 @@
 import ExporterCore
-import Logging
-import PostgresNIO
+import ExporterDatabase
 
-/// Reads an entity's columns as PostgreSQL declares them (``SourceColumn``), for typed formats.
+/// Reads an entity's columns as PostgreSQL declares them (``SourceColumn``).
 ///
-/// Two queries inside the export's own transaction, so they see the rows the export reads:
-/// the catalog (`pg_attribute`, domains resolved to their base type) for each column's type and
-/// typmod, and one pass over the window that asks whether a numeric column holds `NaN` or a
-/// timestamp column `±infinity`, which DECIMAL and TIMESTAMP cannot hold. The second is skipped
-/// when the entity has no such column; the window column itself is bounded by the window, so it
-/// is never asked about.
+/// Inside the export's own transaction, so it sees the rows the export reads: the catalog
+/// (`pg_attribute`, domains resolved to their base type) gives each column's type, which says
+/// how binary COPY sends its values, and typmod. For typed formats (`probeSpecialValues`), one
+/// pass over the window then asks whether a numeric column holds `NaN` or a timestamp column
+/// `±infinity`, which DECIMAL and TIMESTAMP cannot hold; it is skipped when the entity has no
+/// such column, and the window column itself is bounded by the window, so it is never asked about.
 /// Catalog: https://www.postgresql.org/docs/15/catalog-pg-attribute.html
 struct SourceColumnReader {
     let query: EntityQuery
-    let logger: Logger
+    let probeSpecialValues: Bool
 
-    func read(on connection: PostgresConnection) async throws -> [SourceColumn] {
+    func read(on connection: DatabaseConnection) async throws -> [SourceColumn] {
         let declared = try await declaredTypes(on: connection)
         let entity = query.entity
-        var types: [(name: String, type: SourceColumn.DeclaredType)] = []
+        var types: [(name: String, type: SourceColumn.DeclaredType, typeName: String)] = []
         for name in entity.columns {
             guard let type = declared[name] else {
                 throw ExportError.database("table \(entity.table) has no column \(name), which every \(entity.rawValue) export includes")
             }
-            types.append((name, type))
+            types.append((name, type.declared, type.typeName))
         }
         let probed = types.filter { column in
-            guard column.name != entity.windowColumn else { return false }
+            guard probeSpecialValues, column.name != entity.windowColumn else { return false }
             switch column.type {
             case .numeric, .timestamp: return true
             default: return false
@@ -40,19 +39,21 @@ struct SourceColumnReader {
                 return "coalesce(bool_or(\(test)), false)"
             }
             let sql = "SELECT " + tests.joined(separator: ", ") + " " + query.fromSQL
-            let rows = try await connection.rowsUnlessClosed(query.bound(sql), logger: logger)
-            for row in rows {
-                for (column, cell) in zip(probed, row) where try cell.decode(Bool.self) {
+            for row in try await connection.query(query.bound(sql)) {
+                for (index, column) in probed.enumerated() where try row.decode(Bool.self, at: index) {
                     special.insert(column.name)
                 }
             }
         }
-        return types.map { SourceColumn(name: $0.name, type: $0.type, holdsSpecialValues: special.contains($0.name)) }
+        return types.map {
+            SourceColumn(name: $0.name, type: $0.type, typeName: $0.typeName, holdsSpecialValues: special.contains($0.name))
+        }
     }
 
-    /// Each column's base type name and typmod.
-    private func declaredTypes(on connection: PostgresConnection) async throws -> [String: SourceColumn.DeclaredType] {
-        var bindings = PostgresBindings(capacity: 1)
+    /// Each column's declared type and its base type's name.
+    private func declaredTypes(on connection: DatabaseConnection)
+        async throws -> [String: (declared: SourceColumn.DeclaredType, typeName: String)] {
+        var bindings = SQLBindings()
         bindings.append(EntityQuery.quoted(query.entity.table))
         let sql = """
             SELECT a.attname::text, coalesce(base.typname, t.typname)::text,
@@ -62,11 +63,10 @@ struct SourceColumnReader {
             LEFT JOIN pg_type base ON t.typtype = 'd' AND base.oid = t.typbasetype
             WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
             """
-        let rows = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-        var types: [String: SourceColumn.DeclaredType] = [:]
-        for row in rows {
+        var types: [String: (declared: SourceColumn.DeclaredType, typeName: String)] = [:]
+        for row in try await connection.query(SQL(unsafeSQL: sql, binds: bindings)) {
             let (name, typeName, typmod) = try row.decode((String, String, Int32).self)
-            types[name] = Self.declaredType(typeName: typeName, typmod: typmod)
+            types[name] = (Self.declaredType(typeName: typeName, typmod: typmod), typeName)
         }
         return types
     }

@@ -6,8 +6,8 @@ import Foundation
 import Logging
 
 /// Shared error handling for commands: each kind of failure gets its message on standard error
-/// and its exit code (``ExitCodes``): usage 64, database unavailable 69, configuration and
-/// schema 78, run failures 1.
+/// and its exit code (``ExitCodes``): usage 64, database unreachable 69, configuration (a refused
+/// login too) and schema 78, run failures 1.
 enum CommandRunner {
     static func run(_ body: () async throws -> Void) async throws {
         do {
@@ -23,7 +23,7 @@ enum CommandRunner {
             throw ExitCodes.usage
         } catch let error as DatabaseUnavailableError {
             printError("error: \(error.description)")
-            throw ExitCodes.unavailable
+            throw error.isConfigurationProblem ? ExitCodes.configuration : ExitCodes.unavailable
         } catch let error as SchemaError {
             printError("error: \(error.description)")
             throw ExitCodes.configuration

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import ExporterCore
 import ExporterEngine
 import Logging
-import ExporterSource
+import ExporterDatabase
 
 /// The long-lived clients a command needs, started and shut down around its work.
 enum Runtime {
@@ -12,7 +12,7 @@ enum Runtime {
         _ body: @Sendable @escaping (DatabasePool) async throws -> T
     ) async throws -> T {
         // Fail fast, with the reason, when the database cannot be reached.
-        try await DatabaseProbe.check(try settings.requireDatabaseURL(), logger: logger)
+        try await DatabaseProbe.check(try settings.requireDatabaseURL())
         let pool = try makePostgres(settings, logger: logger)
         do {
             let result = try await body(pool)
@@ -27,7 +27,7 @@ enum Runtime {
     static func makePostgres(_ settings: ExporterSettings, logger: Logger) throws -> DatabasePool {
         let url = try settings.requireDatabaseURL()
         logger.debug("database", metadata: ["url": "\(url)"])
-        return try DatabasePool(databaseURL: url, maxIdle: settings.maxConcurrency + 4, logger: logger)
+        return DatabasePool(url: url, maxIdle: settings.maxConcurrency + 4, logger: logger)
     }
 
     static func makeHTTPClient() -> HTTPClient {

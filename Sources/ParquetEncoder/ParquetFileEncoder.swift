@@ -71,6 +71,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
 
     /// Fixes the file's schema from the declared types (``ParquetSchemaMapping``).
     public func begin(columns source: [SourceColumn]) throws {
+        try row.decoder.prepare(columns: source)
         row.columns = ParquetSchemaMapping.parquetColumns(for: source)
         row.types = row.columns.map(\.type)
         row.writer = try encoding { () throws(ParquetWriterError) in try makeWriter() }

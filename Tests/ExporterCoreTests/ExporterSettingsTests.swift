@@ -25,7 +25,7 @@ struct ExporterSettingsTests {
                    "EXPORTER_ZSTD_LEVEL": "19"]
         let s = try ExporterSettings { env[$0] }
         let url = try s.requireDatabaseURL()
-        #expect(url == DatabaseURL(host: "db.local", port: 6543, username: "u", password: "p@ss", database: "flex", sslMode: .require))
+        #expect(url == DatabaseURL("postgres://u:p%40ss@db.local:6543/flex?sslmode=require"))
         #expect(url.description == "postgres://u:***@db.local:6543/flex?sslmode=require")
         #expect(s.tickSeconds == 5)
         #expect(s.logLevel == .debug)

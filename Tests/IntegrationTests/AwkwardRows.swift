@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// Rows for any entity table holding the values a typed export gets wrong first, chosen by each
@@ -84,11 +84,11 @@ extension Services {
         try #require(!design.table.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)")
         struct Column { let name: String; let nullable: Bool; let values: [String] }
         var columns: [Column] = []
-        for row in try await postgres.rows("""
+        for row in try await postgres.query("""
             SELECT column_name::text, data_type::text, is_nullable::text, character_maximum_length::int,
                    numeric_precision::int, numeric_scale::int
             FROM information_schema.columns WHERE table_name = \(design.table) ORDER BY ordinal_position
-            """, logger: TestServices.logger) {
+            """) {
             let (name, type, nullable, maxLength, precision, scale) = try row.decode((String, String, String, Int?, Int?, Int?).self)
             let isNumeric = type == "numeric"
             columns.append(Column(name: name, nullable: nullable == "YES",
@@ -123,6 +123,6 @@ extension Services {
         rows.append(row(tenant + "-at-end", environment: environment, at: "'2026-11-21T00:00:00Z'::timestamptz", index: 1))
         rows.append(row(tenant + "-before", environment: environment, at: "'2026-11-19T23:59:59.999999Z'::timestamptz", index: 2))
         rows.append(row(tenant + "-other-env", environment: environment + "x", at: "'2026-11-20T12:00:00Z'::timestamptz", index: 3))
-        try await execute(PostgresQuery(unsafeSQL: "INSERT INTO \"\(design.table)\" (\(names)) VALUES " + rows.joined(separator: ",\n")))
+        try await execute(SQL(unsafeSQL: "INSERT INTO \"\(design.table)\" (\(names)) VALUES " + rows.joined(separator: ",\n")))
     }
 }

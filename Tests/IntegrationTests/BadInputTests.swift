@@ -2,7 +2,7 @@ import ExporterCore
 import ExporterEngine
 import ExporterScheduler
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +23,7 @@ struct CommandLineTests {
     }
 
     func tableExists(_ services: Services, _ table: String) async throws -> Bool {
-        try await services.postgres.rows("SELECT to_regclass(\(table)) IS NOT NULL", logger: TestServices.logger)
+        try await services.postgres.query("SELECT to_regclass(\(table)) IS NOT NULL")
             .first?.decode(Bool.self) ?? false
     }
 
@@ -69,8 +69,7 @@ struct CommandLineTests {
             #expect(runs.map(\.status) == ["succeeded"], "\(sync.stdout)\(sync.stderr)")
             #expect(runs.map(\.trigger) == ["schedule"])
             var versions: [Int] = []
-            for row in try await services.postgres.rows("SELECT version FROM exporter_migrations ORDER BY version",
-                                                         logger: TestServices.logger) {
+            for row in try await services.postgres.query("SELECT version FROM exporter_migrations ORDER BY version") {
                 versions.append(try row.decode(Int.self))
             }
             #expect(versions == [1, 2, 3])
@@ -124,7 +123,7 @@ struct CommandLineTests {
             try await dropExporterTables(services)
             let role = "limited_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
             let password = "limited-password-\(UUID().uuidString.prefix(8))"
-            try await services.execute(PostgresQuery(unsafeSQL: "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'"))
+            try await services.execute(SQL(unsafeSQL: "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'"))
             let url = services.databaseURL
             let limitedURL = "postgres://\(role):\(password)@\(url.host):\(url.port)/\(url.database)?sslmode=disable"
             let limited = environment(services, databaseURL: limitedURL)
@@ -143,16 +142,16 @@ struct CommandLineTests {
 
             let migrate = try await ExporterCommand.run(["migrate"], environment: environment(services))
             #expect(migrate.status == 0, "\(migrate.stderr)")
-            try await services.execute(PostgresQuery(
+            try await services.execute(SQL(
                 unsafeSQL: "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role)"))
-            try await services.execute(PostgresQuery(unsafeSQL: "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(role)"))
+            try await services.execute(SQL(unsafeSQL: "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(role)"))
             let connection = try await services.newConnection()
             let working = try await ExporterCommand.run(["sync"], environment: limited)
             #expect(working.status == 0, "\(working.stdout)\(working.stderr)")
             #expect(try await services.runs(connection: connection.id).map(\.status) == ["succeeded"])
 
-            try await services.execute(PostgresQuery(unsafeSQL: "DROP OWNED BY \(role)"))
-            try await services.execute(PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
+            try await services.execute(SQL(unsafeSQL: "DROP OWNED BY \(role)"))
+            try await services.execute(SQL(unsafeSQL: "DROP ROLE \(role)"))
         }
     }
 
@@ -160,10 +159,10 @@ struct CommandLineTests {
     /// also allows `forced` and `backfill`: one CHECK on the column, not two.
     @Test func theTriggerCheckAllowsForcedAndBackfill() async throws {
         try await TestServices.with(freshDatabase: true) { services in
-            let checks = try await services.postgres.rows("""
+            let checks = try await services.postgres.query("""
                 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
                 WHERE conrelid = 'export_runs'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%trigger%'
-                """, logger: TestServices.logger).map { try $0.decode((String, String).self) }
+                """).map { try $0.decode((String, String).self) }
             #expect(checks.count == 1, "\(checks)")
             #expect(checks.first?.0 == "export_runs_trigger_check")
             func insert(_ trigger: String) async throws {

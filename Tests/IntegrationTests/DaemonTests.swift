@@ -1,7 +1,7 @@
 import ExporterCore
 import ExporterSource
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -48,10 +48,10 @@ struct DaemonTests {
 
     func runs(_ services: Services) async throws -> [Run] {
         var result: [Run] = []
-        for row in try await services.postgres.rows("""
+        for row in try await services.postgres.query("""
             SELECT id, connection_id, entity_type, window_start, window_end, "trigger", status, error_code
             FROM export_runs WHERE worker <> 'earlier-daemon' ORDER BY id
-            """, logger: TestServices.logger) {
+            """) {
             let (id, connection, entity, start, end, trigger, status, code)
                 = try row.decode((Int64, String, String, Date, Date, String, String, String?).self)
             result.append(Run(id: id, connection: connection, entity: entity,
@@ -105,8 +105,8 @@ struct DaemonTests {
             }
             let recent = try #require(json["recent_runs"] as? [[String: Any]])
             var ids: [Int] = []
-            for try await id in try await services.postgres.query("SELECT id FROM export_runs ORDER BY id DESC",
-                                                                  logger: TestServices.logger).decode(Int.self) { ids.append(id) }
+            for row in try await services.postgres.query("SELECT id FROM export_runs ORDER BY id DESC") {
+                let id = try row.decode(Int.self); ids.append(id) }
             #expect(recent.compactMap { $0["id"] as? Int } == ids)
         }
     }
@@ -222,7 +222,7 @@ struct DaemonTests {
                             case .invoice: ("invoices", "updated_at")
                             default: ("customers", "updated_at")
                             }
-                            try await services.execute(PostgresQuery(unsafeSQL: """
+                            try await services.execute(SQL(unsafeSQL: """
                                 INSERT INTO \(table) (id, tenant_id, environment_id, \(column))
                                 SELECT '\(tenant)-' || lpad(g::text, 6, '0'), '\(tenant)', '',
                                        to_timestamp(\(yesterday.start) + (g - 1) * 86399.0 / \(count))
@@ -251,9 +251,8 @@ struct DaemonTests {
 
             // Both daemons did part of the work.
             var perWorker: [String: Int64] = [:]
-            for row in try await services.postgres.rows(
-                "SELECT worker, count(*)::bigint FROM export_runs WHERE worker <> 'earlier-daemon' GROUP BY worker",
-                logger: TestServices.logger) {
+            for row in try await services.postgres.query(
+                "SELECT worker, count(*)::bigint FROM export_runs WHERE worker <> 'earlier-daemon' GROUP BY worker") {
                 let (worker, count) = try row.decode((String, Int64).self)
                 perWorker[worker] = count
             }

@@ -1,7 +1,7 @@
 import ExporterCore
 import ExporterSource
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// The rows an export should contain, read from PostgreSQL independently of the exporter:
@@ -19,9 +19,9 @@ extension Services {
         let design = DesignEntityTable.of(entity)
         try #require(!design.columns.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)")
         var types: [String: String] = [:]
-        for row in try await postgres.rows("""
+        for row in try await postgres.query("""
             SELECT column_name::text, data_type::text FROM information_schema.columns WHERE table_name = \(design.table)
-            """, logger: TestServices.logger) {
+            """) {
             let (name, type) = try row.decode((String, String).self)
             types[name] = type
         }
@@ -36,13 +36,13 @@ extension Services {
         }
         let sql = "SELECT " + rendered.joined(separator: ", ") + " FROM \(design.table) WHERE tenant_id = $1 AND environment_id = $2"
             + " AND \"\(design.windowColumn)\" >= $3 AND \"\(design.windowColumn)\" < $4 ORDER BY \"\(design.windowColumn)\", id"
-        var binds = PostgresBindings()
+        var binds = SQLBindings()
         binds.append(tenant)
         binds.append(environment)
         binds.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
         binds.append(Date(timeIntervalSince1970: TimeInterval(window.end)))
         var result: [ExpectedRow] = []
-        for row in try await postgres.rows(PostgresQuery(unsafeSQL: sql, binds: binds), logger: TestServices.logger) {
+        for row in try await postgres.query(SQL(unsafeSQL: sql, binds: binds)) {
             var values: [String: (String, String?)] = [:]
             for (index, cell) in row.enumerated() {
                 let column = design.columns[index]

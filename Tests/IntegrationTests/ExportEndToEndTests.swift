@@ -3,7 +3,7 @@ import ExporterCore
 import ExporterEngine
 import Foundation
 import NIOCore
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// The whole pipeline against real PostgreSQL and moto: rows in FlexPrice's tables become an

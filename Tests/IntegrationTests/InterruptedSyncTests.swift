@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc

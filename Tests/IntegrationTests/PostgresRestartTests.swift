@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -63,7 +63,7 @@ struct PostgresRestartTests {
 
     /// When the server (re)started.
     func postmasterStart(_ services: Services) async throws -> Date {
-        try #require(try await services.postgres.rows("SELECT pg_postmaster_start_time()", logger: TestServices.logger)
+        try #require(try await services.postgres.query("SELECT pg_postmaster_start_time()")
             .first?.decode(Date.self))
     }
 

@@ -3,97 +3,103 @@ import ExporterEngine
 import ExporterSource
 import Foundation
 import Logging
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
-/// TLS to PostgreSQL (issue 5): sslmode=disable, require and verify-full are honoured, as the
-/// server itself reports (pg_stat_ssl).
+/// TLS to PostgreSQL: libpq's sslmode=disable, require, verify-ca and verify-full are honoured,
+/// as the server itself reports (pg_stat_ssl), and verification failures say why.
 @Suite(TestServices.needsServices("EXPORTER_TEST_SSL_ROOT_CERT"))
 struct PostgresTLSTests {
     static let rootCert = ProcessInfo.processInfo.environment["EXPORTER_TEST_SSL_ROOT_CERT"]
 
     /// Whether a session over `url` is encrypted, from the server's own view (pg_stat_ssl).
     func sessionUsesTLS(_ url: DatabaseURL) async throws -> Bool {
-        let pool = try DatabasePool(databaseURL: url, maxIdle: 1, logger: TestServices.logger)
-        defer { Task { await pool.shutdown() } }
-        return try await pool.rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: TestServices.logger)
+        let connection = try await DatabaseConnection.connect(url)
+        let ssl = try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
             .first?.decode(Bool.self) ?? false
+        await connection.close()
+        return ssl
     }
 
     @Test func sslModesAreHonoured() async throws {
-        var url = try DatabaseURL.parse(try #require(TestServices.databaseURL))
-        url.sslMode = .disable
-        #expect(try await sessionUsesTLS(url) == false)
-        url.sslMode = .require
-        #expect(try await sessionUsesTLS(url) == true)
-        url.sslMode = .verifyFull
+        var url = try TestDatabaseURL.parse(try #require(TestServices.databaseURL))
+        url.sslMode = "disable"
+        #expect(try await sessionUsesTLS(url.databaseURL) == false)
+        url.sslMode = "require"
+        #expect(try await sessionUsesTLS(url.databaseURL) == true)
         url.sslRootCert = try #require(Self.rootCert)
-        #expect(try await sessionUsesTLS(url) == true)
+        url.sslMode = "verify-ca"
+        #expect(try await sessionUsesTLS(url.databaseURL) == true)
+        url.sslMode = "verify-full"
+        #expect(try await sessionUsesTLS(url.databaseURL) == true)
     }
 
-    /// The reason a connection failed, as the exporter reports it (PostgresErrorText), from the
-    /// pool the exporter uses.
+    /// The reason a connection failed, as the exporter reports it.
     func connectionFailure(_ url: DatabaseURL) async throws -> String {
         do {
             _ = try await sessionUsesTLS(url)
         } catch {
-            return PostgresErrorText.describe(error)
+            return "\(error)"
         }
         Issue.record("connecting to \(url) succeeded; it must be refused")
         return ""
     }
 
-    /// verify-full against a CA that did not sign the server's certificate (the system roots, and
-    /// a freshly made unrelated CA) is refused for exactly that reason: certificate verification,
-    /// not some other error; the start-up probe says so too.
+    /// verify-full without a CA file, and against a CA that did not sign the server's certificate,
+    /// is refused for exactly that reason; the start-up probe says so too (exit 69: TLS is part of
+    /// reaching the server, not a refused login).
     @Test func verifyFullRefusesACertificateFromAnotherCA() async throws {
-        var url = try DatabaseURL.parse(try #require(TestServices.databaseURL))
-        url.sslMode = .verifyFull
-        url.sslRootCert = nil
-        let systemRoots = try await connectionFailure(url)
-        #expect(systemRoots.contains("handshakeFailed") && systemRoots.contains("CERTIFICATE_VERIFY_FAILED"), "\(systemRoots)")
+        var url = try TestDatabaseURL.parse(try #require(TestServices.databaseURL))
+        url.sslMode = "verify-full"
+        url.sslRootCert = "/nonexistent/root.crt"
+        let missing = try await connectionFailure(url.databaseURL)
+        #expect(missing.contains("root certificate file \"/nonexistent/root.crt\" does not exist"), "\(missing)")
 
         let otherCA = try makeUnrelatedCA()
         defer { try? FileManager.default.removeItem(atPath: otherCA) }
         url.sslRootCert = otherCA
-        let unrelated = try await connectionFailure(url)
-        #expect(unrelated.contains("handshakeFailed") && unrelated.contains("CERTIFICATE_VERIFY_FAILED"), "\(unrelated)")
+        let unrelated = try await connectionFailure(url.databaseURL)
+        #expect(unrelated.contains("certificate verify failed"), "\(unrelated)")
 
         do {
-            try await DatabaseProbe.check(url, logger: TestServices.logger)
+            try await DatabaseProbe.check(url.databaseURL)
             Issue.record("the probe accepted a certificate from another CA")
         } catch let error as DatabaseUnavailableError {
-            // The CLI exits 69 with this message.
-            #expect(error.description.hasPrefix("cannot connect to the database \(url)"), "\(error)")
-            #expect(error.reason.contains("CERTIFICATE_VERIFY_FAILED"), "\(error)")
+            #expect(!error.isConfigurationProblem, "\(error)")
+            #expect(error.description.hasPrefix("cannot connect to the database \(url.databaseURL)"), "\(error)")
+            #expect(error.reason.contains("certificate verify failed"), "\(error)")
         }
     }
 
     /// verify-full checks the server's identity, not only its CA: the right CA, but the server
     /// reached at an address its certificate does not hold (IP:127.0.0.1, DNS:localhost), is
-    /// refused for the name; the same relay with the certificate's own name is accepted, so the
+    /// refused for the name, while verify-ca (CA only) accepts it; and the same relay reached with
+    /// the certificate's own name (`host=localhost hostaddr=127.0.0.2`) is accepted, so the
     /// refusal was the name and nothing else.
     @Test func verifyFullRefusesACertificateForAnotherHost() async throws {
-        var url = try DatabaseURL.parse(try #require(TestServices.databaseURL))
+        var url = try TestDatabaseURL.parse(try #require(TestServices.databaseURL))
         let relay = try await TCPRelay.start(host: "127.0.0.2", targetHost: url.host, targetPort: url.port)
         url.host = relay.host
         url.port = relay.port
-        url.sslMode = .disable
-        let viaRelay = try await sessionUsesTLS(url)
-        url.sslMode = .verifyFull
+        url.sslMode = "disable"
+        let viaRelay = try await sessionUsesTLS(url.databaseURL)
         url.sslRootCert = try #require(Self.rootCert)
-        let refused = try await connectionFailure(url)
-        var named = try PostgresConnection.Configuration(databaseURL: url)
-        named.options.tlsServerName = "localhost"
+        url.sslMode = "verify-full"
+        let refused = try await connectionFailure(url.databaseURL)
+        url.sslMode = "verify-ca"
+        let caOnly = try await sessionUsesTLS(url.databaseURL)
+        url.sslMode = "verify-full"
+        let named = url.databaseURL.setting("host", to: "localhost").setting("hostaddr", to: relay.host)
         var acceptedError: String?
         do {
-            try await PostgresConnection.connect(configuration: named, id: 2, logger: TestServices.logger).close()
+            _ = try await sessionUsesTLS(named)
         } catch {
-            acceptedError = PostgresErrorText.describe(error)
+            acceptedError = "\(error)"
         }
         await relay.stop()
         #expect(viaRelay == false, "the relay reaches the server")
-        #expect(refused.contains("Couldn't find <none> in certificate from peer"), "\(refused)")
+        #expect(refused.contains("does not match host name \"127.0.0.2\""), "\(refused)")
+        #expect(caOnly, "verify-ca does not check the name")
         #expect(acceptedError == nil, "with the certificate's own name: \(acceptedError ?? "")")
     }
 

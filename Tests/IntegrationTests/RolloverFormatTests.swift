@@ -68,9 +68,9 @@ struct RolloverFormatTests {
             if format == .ndjson {
                 #expect(lines == reference.text.split(separator: "\n"), "byte for byte, line by line")
             }
-            let ids = try await services.postgres.rows("""
+            let ids = try await services.postgres.query("""
                 SELECT id FROM feature_usage WHERE tenant_id = \(c.tenant) ORDER BY "timestamp", id
-                """, logger: TestServices.logger).map { try $0.decode(String.self) }
+                """).map { try $0.decode(String.self) }
             #expect(rows.map { $0["id"] ?? nil } == ids)
 
             // The manifest lists the parts with their own figures.

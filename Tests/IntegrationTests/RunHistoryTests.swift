@@ -2,7 +2,7 @@ import ExporterCore
 import ExporterRunHistory
 import ExporterSource
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// Run-history queries the daemon relies on: retention, planning state, abandoned runs.
@@ -18,14 +18,14 @@ struct RunHistoryTests {
             VALUES (\(connection), 't', \(entity), \(start), \(end), \(trigger), \(status),
                 now() - make_interval(days => \(daysAgo)::int), now() - make_interval(days => \(daysAgo)::int), \(worker))
             RETURNING id
-            """, logger: TestServices.logger)
-        return try await rows.decode(Int64.self).first { _ in true } ?? -1
+            """)
+        return try rows.first?.decode(Int64.self) ?? -1
     }
 
     func ids(_ services: Services, connection: String) async throws -> [Int64] {
         var ids: [Int64] = []
-        for try await id in try await services.postgres.query(
-            "SELECT id FROM export_runs WHERE connection_id = \(connection) ORDER BY id", logger: TestServices.logger).decode(Int64.self) {
+        for row in try await services.postgres.query("SELECT id FROM export_runs WHERE connection_id = \(connection) ORDER BY id") {
+                let id = try row.decode(Int64.self)
             ids.append(id)
         }
         return ids
@@ -73,8 +73,10 @@ struct RunHistoryTests {
             let mine = try await insert(services, connection: "c", entity: "price", daysAgo: 1, status: "running", worker: "me")
             #expect(try await me.abandonRunsOfDeadWorkers(leaseSeconds: 30) == 1)
             var statuses: [Int64: String] = [:]
-            for try await (id, status) in try await services.postgres.query("SELECT id, status FROM export_runs", logger: TestServices.logger)
-                .decode((Int64, String).self) { statuses[id] = status }
+            for row in try await services.postgres.query("SELECT id, status FROM export_runs") {
+                let (id, status) = try row.decode((Int64, String).self)
+                statuses[id] = status
+            }
             #expect(statuses == [dead: "abandoned", living: "running", mine: "running"])
         }
     }
@@ -100,8 +102,8 @@ struct RunHistoryTests {
                 if let id = try await second { secondRuns.append(id) }
             }
             #expect(secondRuns.isEmpty, "windows started again after their success: \(secondRuns)")
-            let rows = try await services.postgres.rows(
-                "SELECT count(*)::bigint FROM export_runs WHERE connection_id = 'race'", logger: TestServices.logger)
+            let rows = try await services.postgres.query(
+                "SELECT count(*)::bigint FROM export_runs WHERE connection_id = 'race'")
             #expect(try rows.first?.decode(Int64.self) == 150)
         }
     }

@@ -1,7 +1,7 @@
 import ExporterCore
 import ExporterRunHistory
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// `RunHistory.begin` against a window held by a `running` row (issue 11): a provably dead
@@ -24,15 +24,14 @@ struct RunStartTests {
             VALUES (\(Self.key.connectionID), 't', 'invoice', 'daily', '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z', 'manual',
                 'running', '2026-11-21T03:04:05.25Z', \(worker))
             RETURNING id
-            """, logger: TestServices.logger)
-        return try #require(try await rows.decode(Int64.self).first { _ in true })
+            """)
+        return try #require(rows.first).decode(Int64.self)
     }
 
     func rows(_ services: Services) async throws -> [(id: Int64, status: String, code: String?, message: String?)] {
         var result: [(Int64, String, String?, String?)] = []
-        for try await row in try await services.postgres.query(
-            "SELECT id, status, error_code, error_message FROM export_runs WHERE connection_id = \(Self.key.connectionID) ORDER BY id",
-            logger: TestServices.logger).decode((Int64, String, String?, String?).self) { result.append(row) }
+        for row in try await services.postgres.query("SELECT id, status, error_code, error_message FROM export_runs WHERE connection_id = \(Self.key.connectionID) ORDER BY id") {
+                result.append(try row.decode((Int64, String, String?, String?).self)) }
         return result.map { (id: $0.0, status: $0.1, code: $0.2, message: $0.3) }
     }
 

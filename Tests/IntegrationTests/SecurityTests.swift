@@ -1,7 +1,7 @@
 import ExporterCore
 import ExporterEngine
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -45,7 +45,7 @@ struct SecurityTests {
                 if inWindow { expected[tenant + "|" + environment, default: []].insert(id) }
                 values.append("(\(quote(id)), \(quote(tenant)), \(quote(environment)), \(quote(at)))")
             }
-            try await services.execute(PostgresQuery(unsafeSQL:
+            try await services.execute(SQL(unsafeSQL:
                 "INSERT INTO feature_usage (id, tenant_id, environment_id, \"timestamp\") VALUES " + values.joined(separator: ", ")))
             var connections: [(String, String, String)] = []
             for tenant in tenants {
@@ -69,8 +69,7 @@ struct SecurityTests {
                 #expect(rows.allSatisfy { (($0["tenant_id"] ?? nil) ?? "") + "|" + (($0["environment_id"] ?? nil) ?? "") == scope })
             }
             // The hostile strings were data, never SQL: the table is still there.
-            let count = try await services.postgres.query("SELECT count(*)::bigint FROM feature_usage", logger: TestServices.logger)
-                .decode(Int64.self).first { _ in true }
+            let count = try await services.postgres.query("SELECT count(*)::bigint FROM feature_usage").first?.decode(Int64.self)
             #expect(count == 300)
         }
     }
@@ -98,9 +97,8 @@ struct SecurityTests {
             let secrets = [TestServices.accessKey, TestServices.secretKey, TestServices.encryptionKey, "the-other-encryption-key",
                            ":\(password)@"]
             var history = ""
-            for try await row in try await services.postgres.query("SELECT export_runs::text FROM export_runs",
-                                                                   logger: TestServices.logger).decode(String.self) {
-                history += row + "\n"
+            for row in try await services.postgres.query("SELECT export_runs::text FROM export_runs") {
+                history += try row.decode(String.self) + "\n"
             }
             #expect(history.contains(wrongKey.id))
             #expect(history.contains("could not be decrypted"))

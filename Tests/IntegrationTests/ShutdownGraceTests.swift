@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -45,9 +45,9 @@ struct ShutdownGraceTests {
                 daemon.signal(SIGTERM)
                 #expect(await daemon.waitForExit(timeout: .seconds(120)) == 0, "\(daemon.log)")
 
-                let rows = try await services.postgres.rows("""
+                let rows = try await services.postgres.query("""
                     SELECT status, error_code, finished_at, object_count FROM export_runs ORDER BY id
-                    """, logger: TestServices.logger)
+                    """)
                 #expect(rows.count == 1)
                 let (status, code, finished, objects) = try #require(rows.first).decode((String, String?, Date?, Int?).self)
                 #expect(status == "succeeded", "\(code ?? "")\n\(daemon.log)")
@@ -68,7 +68,7 @@ struct ShutdownGraceTests {
     }
 
     func statuses(_ services: Services) async throws -> [String] {
-        try await services.postgres.rows("SELECT status FROM export_runs ORDER BY id", logger: TestServices.logger)
+        try await services.postgres.query("SELECT status FROM export_runs ORDER BY id")
             .map { try $0.decode(String.self) }
     }
 }

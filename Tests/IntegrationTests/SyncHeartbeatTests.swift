@@ -1,7 +1,7 @@
 import ExporterCore
 import ExporterRunHistory
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// A one-shot `sync` beats like a daemon while its runs are in flight (issue 11). Without the
@@ -28,9 +28,8 @@ struct SyncHeartbeatTests {
                     try await services.runs(connection: connection.id).first?.status == "running"
                 }
                 try #require(running, "\(sync.log)")
-                let worker = try #require(try await services.postgres.rows(
-                    "SELECT worker FROM export_runs WHERE connection_id = \(connection.id)", logger: TestServices.logger
-                ).first?.decode(String.self))
+                let worker = try #require(try await services.postgres.query(
+                    "SELECT worker FROM export_runs WHERE connection_id = \(connection.id)").first?.decode(String.self))
 
                 // Past the lease, a daemon's housekeeping finds the sync's beat fresh and leaves its run.
                 try await Task.sleep(for: .seconds(4))
@@ -39,17 +38,15 @@ struct SyncHeartbeatTests {
                 let daemon = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "another-daemon:1")
                 #expect(try await daemon.abandonRunsOfDeadWorkers(leaseSeconds: 3) == 0)
                 #expect(try await services.runs(connection: connection.id).map(\.status) == ["running"])
-                let beats = try await services.postgres.rows(
-                    "SELECT heartbeat_at > now() - interval '3 seconds' FROM exporter_workers WHERE worker = \(worker)",
-                    logger: TestServices.logger).map { try $0.decode(Bool.self) }
+                let beats = try await services.postgres.query(
+                    "SELECT heartbeat_at > now() - interval '3 seconds' FROM exporter_workers WHERE worker = \(worker)").map { try $0.decode(Bool.self) }
                 #expect(beats == [true], "the sync's worker \(worker) beats")
 
                 #expect(await sync.waitForExit(timeout: .seconds(180)) == 0, "\(sync.log)")
                 #expect(try await services.runs(connection: connection.id).map(\.status) == ["succeeded"])
                 // A clean exit removes the beat.
-                #expect(try await services.postgres.rows(
-                    "SELECT 1 FROM exporter_workers WHERE worker = \(worker)", logger: TestServices.logger
-                ).map { try $0.decode(Int.self) }.isEmpty)
+                #expect(try await services.postgres.query(
+                    "SELECT 1 FROM exporter_workers WHERE worker = \(worker)").map { try $0.decode(Int.self) }.isEmpty)
             }
         }
     }

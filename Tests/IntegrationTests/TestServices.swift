@@ -8,7 +8,7 @@ import ExporterSink
 import Foundation
 import Logging
 import NIOCore
-import PostgresNIO
+import ExporterDatabase
 import SigV4
 import Testing
 
@@ -71,14 +71,14 @@ enum TestServices {
     /// - Parameter server: the server's DATABASE_URL; the shared test server by default.
     static func with<T: Sendable>(freshDatabase: Bool = false, server: String? = databaseURL,
                                   _ body: @Sendable @escaping (Services) async throws -> T) async throws -> T {
-        var target = try DatabaseURL.parse(try #require(server, "run the tests with scripts/test.sh"))
+        var target = try TestDatabaseURL.parse(try #require(server, "run the tests with scripts/test.sh"))
         if freshDatabase {
             // A daemon exports every connection in its database: give it one of its own.
             target.database = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
             try await createDatabase(target.database, server: target)
         }
         let url = target
-        let postgres = try DatabasePool(databaseURL: url, logger: logger)
+        let postgres = DatabasePool(url: url.databaseURL, logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let services = Services(postgres: postgres, http: http, databaseURL: url)
@@ -107,11 +107,11 @@ struct MissingServices: Error, CustomStringConvertible {
 
 extension TestServices {
     /// CREATE DATABASE on the server of `server`.
-    static func createDatabase(_ name: String, server: DatabaseURL) async throws {
+    static func createDatabase(_ name: String, server: TestDatabaseURL) async throws {
         var url = server
-        url.database = try DatabaseURL.parse(try #require(databaseURL)).database
-        let admin = try DatabasePool(databaseURL: url, maxIdle: 1, logger: logger)
-        _ = try await admin.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+        url.database = try TestDatabaseURL.parse(try #require(databaseURL)).database
+        let admin = DatabasePool(url: url.databaseURL, maxIdle: 1, logger: logger)
+        _ = try await admin.query(SQL(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         await admin.shutdown()
     }
 }
@@ -121,11 +121,9 @@ struct Services: Sendable {
     let postgres: DatabasePool
     let http: HTTPClient
     /// The database these helpers use, as a DATABASE_URL for the exporter binary.
-    let databaseURL: DatabaseURL
+    let databaseURL: TestDatabaseURL
 
-    var databaseURLString: String {
-        "postgres://\(databaseURL.username):\(databaseURL.password ?? "")@\(databaseURL.host):\(databaseURL.port)/\(databaseURL.database)?sslmode=disable"
-    }
+    var databaseURLString: String { databaseURL.text }
 
     /// Creates the FlexPrice tables (db/flexprice-schema.sql) and export_runs, once per database;
     /// an advisory lock serialises tests that start together.
@@ -134,17 +132,17 @@ struct Services: Sendable {
         let statements = sql.components(separatedBy: ";\n")
             .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        try await postgres.transaction(logger: TestServices.logger) { connection in
-            _ = try await connection.rowsUnlessClosed("SELECT pg_advisory_xact_lock(42)", logger: TestServices.logger)
+        try await postgres.transaction { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(42)")
             for statement in statements {
-                _ = try await connection.rowsUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: TestServices.logger)
+                _ = try await connection.query(SQL(unsafeSQL: statement))
             }
         }
         try await Migrations(client: postgres, logger: TestServices.logger).run()
     }
 
-    func execute(_ query: PostgresQuery) async throws {
-        _ = try await postgres.rows(query, logger: TestServices.logger)
+    func execute(_ query: SQL) async throws {
+        try await postgres.query(query)
     }
 
     /// An S3 client for `bucket` on moto, with the test credentials.
@@ -209,11 +207,11 @@ struct Services: Sendable {
 
     /// The export_runs rows of a connection, oldest first.
     func runs(connection: String) async throws -> [RunRow] {
-        let rows = try await postgres.rows("""
+        let rows = try await postgres.query("""
             SELECT id, entity_type, status, row_count, bytes_raw, bytes_uploaded, object_count, manifest_key,
                    object_url, sha256, error_code, error_message, "trigger", attempt
             FROM export_runs WHERE connection_id = \(connection) ORDER BY id
-            """, logger: TestServices.logger)
+            """)
         var result: [RunRow] = []
         for row in rows {
             let (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt)

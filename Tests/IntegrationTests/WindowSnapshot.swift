@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 
 /// An entity's rows in one window as PostgreSQL itself gives them, to compare a typed (Parquet)
@@ -36,17 +36,17 @@ extension Services {
         let design = DesignEntityTable.of(entity)
         try #require(!design.columns.isEmpty, "DESIGN §2 has no row for \(entity.rawValue)")
         var declared: [String: (type: String, precision: Int?, scale: Int?)] = [:]
-        for row in try await postgres.rows("""
+        for row in try await postgres.query("""
             SELECT column_name::text, data_type::text, numeric_precision::int, numeric_scale::int
             FROM information_schema.columns WHERE table_name = \(design.table)
-            """, logger: TestServices.logger) {
+            """) {
             let (name, type, precision, scale) = try row.decode((String, String, Int?, Int?).self)
             declared[name] = (type, precision, scale)
         }
         let filter = " FROM \"\(design.table)\" WHERE tenant_id = $1 AND environment_id = $2"
             + " AND \"\(design.windowColumn)\" >= $3 AND \"\(design.windowColumn)\" < $4"
-        func binds() -> PostgresBindings {
-            var binds = PostgresBindings()
+        func binds() -> SQLBindings {
+            var binds = SQLBindings()
             binds.append(tenant)
             binds.append(environment)
             binds.append(Date(timeIntervalSince1970: TimeInterval(window.start)))
@@ -63,9 +63,8 @@ extension Services {
             default: "false"
             }
         }
-        let specialRow = try #require(try await postgres.rows(
-            PostgresQuery(unsafeSQL: "SELECT " + specialTests.joined(separator: ", ") + filter, binds: binds()),
-            logger: TestServices.logger).first)
+        let specialRow = try #require(try await postgres.query(
+            SQL(unsafeSQL: "SELECT " + specialTests.joined(separator: ", ") + filter, binds: binds())).first)
         var columns: [SnapshotColumn] = []
         for (index, cell) in specialRow.enumerated() {
             let name = design.columns[index]
@@ -99,9 +98,8 @@ extension Services {
         }
         let order = " ORDER BY \"\(design.windowColumn)\", id"
         var rows: [[String?]] = []
-        for row in try await postgres.rows(
-            PostgresQuery(unsafeSQL: "SELECT " + rendered.joined(separator: ", ") + filter + order, binds: binds()),
-            logger: TestServices.logger) {
+        for row in try await postgres.query(
+            SQL(unsafeSQL: "SELECT " + rendered.joined(separator: ", ") + filter + order, binds: binds())) {
             rows.append(try row.map { try $0.decode(String?.self) })
         }
 
@@ -124,9 +122,8 @@ extension Services {
                                "encode(convert_to(max((\(text)) COLLATE \"C\"), 'UTF8'), 'hex')"]
             }
         }
-        let boundsRow = try #require(try await postgres.rows(
-            PostgresQuery(unsafeSQL: "SELECT " + aggregates.joined(separator: ", ") + filter, binds: binds()),
-            logger: TestServices.logger).first)
+        let boundsRow = try #require(try await postgres.query(
+            SQL(unsafeSQL: "SELECT " + aggregates.joined(separator: ", ") + filter, binds: binds())).first)
         let cells = Array(boundsRow)
         var bounds: [ColumnBounds] = []
         for (index, column) in columns.enumerated() {

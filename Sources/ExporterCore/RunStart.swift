@@ -1,4 +1,4 @@
-/// What ``RunHistory/begin(_:trigger:)`` did with a window.
+/// What ``RunRecorder/begin(_:trigger:)`` did with a window.
 public enum RunStart: Sendable, Hashable {
     /// The run was recorded as `running` with this id: export the window.
     case started(Int64)

@@ -1,4 +1,3 @@
-import ExporterCore
 
 /// What the run history says about one (connection, entity), for planning: where scheduled
 /// exporting got to and which later windows have been failing.

@@ -1,0 +1,22 @@
+/// The figures of a successful run.
+public struct RunOutcome: Sendable, Hashable {
+    public var rowCount: Int64
+    public var bytesRaw: Int64
+    public var bytesUploaded: Int64
+    public var objectCount: Int
+    public var manifestKey: String
+    public var objectURL: String
+    /// SHA-256 of the data object (of the first part when the export rolled over).
+    public var sha256: String
+
+    public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
+                manifestKey: String, objectURL: String, sha256: String) {
+        self.rowCount = rowCount
+        self.bytesRaw = bytesRaw
+        self.bytesUploaded = bytesUploaded
+        self.objectCount = objectCount
+        self.manifestKey = manifestKey
+        self.objectURL = objectURL
+        self.sha256 = sha256
+    }
+}
