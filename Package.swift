@@ -208,6 +208,16 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        // Binary COPY reading and decoding, on byte fixtures captured from PostgreSQL 15.
+        .testTarget(
+            name: "ExporterSourceTests",
+            dependencies: [
+                "ExporterSource", "ExporterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SigV4Tests",
             dependencies: ["SigV4"],
