@@ -104,7 +104,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // libzstd's C API (libzstd-dev, installed by scripts/install-deps.sh): the only C target.
+        // libzstd's C API (libzstd-dev, installed by scripts/install-deps.sh).
         .systemLibrary(
             name: "CZstd",
             pkgConfig: "libzstd",
@@ -220,6 +220,16 @@ let package = Package(
         .testTarget(
             name: "ExporterCoreTests",
             dependencies: ["ExporterCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        // Binary COPY reading and decoding, on byte fixtures captured from PostgreSQL 15.
+        .testTarget(
+            name: "ExporterSourceTests",
+            dependencies: [
+                "ExporterSource", "ExporterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

@@ -15,8 +15,6 @@ public struct DatabaseRow: Sendable, Hashable {
         self.values = values
     }
 
-    public var count: Int { values.count }
-
     /// The first columns as the given types, in order: `row.decode((String, Int64?).self)`.
     public func decode<each T: DatabaseDecodable>(_ types: (repeat each T).Type) throws(DatabaseError) -> (repeat each T) {
         var index = 0
@@ -34,13 +32,34 @@ public struct DatabaseRow: Sendable, Hashable {
 
     /// Column `index` as `type`.
     public func decode<V: DatabaseDecodable>(_ type: V.Type, at index: Int) throws(DatabaseError) -> V {
-        guard index < values.count else {
+        guard indices.contains(index) else {
             throw DatabaseError(kind: .decoding, message: "the result has \(values.count) columns, column \(index + 1) was asked for")
         }
+        return try self[index].decode(type)
+    }
+}
+
+/// A row is its cells, in column order (`for cell in row`, `row[2]`).
+extension DatabaseRow: RandomAccessCollection {
+    public var startIndex: Int { values.startIndex }
+    public var endIndex: Int { values.endIndex }
+
+    public subscript(position: Int) -> DatabaseCell {
+        DatabaseCell(columnName: columnNames[position], text: values[position])
+    }
+}
+
+/// One value of a row: its column's name and its text (nil for NULL).
+public struct DatabaseCell: Sendable, Hashable {
+    public let columnName: String
+    public let text: String?
+
+    /// The value as `type`; the error names the column, never the value.
+    public func decode<V: DatabaseDecodable>(_ type: V.Type) throws(DatabaseError) -> V {
         do {
-            return try V(databaseText: values[index])
+            return try V(databaseText: text)
         } catch {
-            throw DatabaseError(kind: .decoding, message: "column \(columnNames[index]) \(error.problem)")
+            throw DatabaseError(kind: .decoding, message: "column \(columnName) \(error.problem)")
         }
     }
 }

@@ -7,6 +7,7 @@ import ExporterSource
 import Foundation
 import Logging
 import ExporterDatabase
+import NIOCore
 import SigV4
 
 /// What happened to one (connection, entity, window).

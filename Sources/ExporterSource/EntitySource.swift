@@ -65,13 +65,19 @@ private final class CopyStream: @unchecked Sendable {
     }
 
     func read(_ message: ByteBuffer) throws {
-        try reader.read(message, tuple: onRow)
+        do {
+            try reader.read(message, tuple: onRow)
+        } catch let error as BinaryCopyError {
+            throw ExportError.database("the binary COPY stream is malformed: \(error)")
+        }
     }
 
     /// - Throws: when the stream ended without its trailer (it was cut short).
     func finish() throws {
-        guard reader.isFinished else {
-            throw ExportError.database("the COPY stream ended without its trailer: the rows are incomplete")
+        do {
+            try reader.finish()
+        } catch let error as BinaryCopyError {
+            throw ExportError.database("the binary COPY stream is incomplete: \(error)")
         }
     }
 }

@@ -27,7 +27,7 @@ struct DatabaseURLTests {
         #expect(url.description == "host=db dbname=flex dbname=other password=***")
     }
 
-    @Test func anEmptyURLIsAConfigurationError() {
+    @Test func anEmptyURLIsAConfigurationError() throws {
         #expect(throws: SettingsError.self) { try DatabaseURL.parse("  ") }
         #expect(try DatabaseURL.parse(" host=db ").connectionString == "host=db")
     }

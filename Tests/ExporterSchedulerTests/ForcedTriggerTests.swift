@@ -1,5 +1,4 @@
 import ExporterCore
-import ExporterRunHistory
 import ExporterScheduler
 import Testing
 

@@ -174,7 +174,7 @@ struct CommandLineTests {
             for trigger in ["schedule", "catch_up", "signal", "forced", "manual", "backfill"] {
                 try await insert(trigger)
             }
-            await #expect(throws: PSQLError.self) { try await insert("bogus") }
+            await #expect { try await insert("bogus") } throws: { ($0 as? DatabaseError)?.sqlState == "23514" }
         }
     }
 
