@@ -10,7 +10,9 @@ struct ExporterCommand: Sendable {
     let stderr: String
 
     /// Runs the binary with `arguments` in an environment holding `environment` and nothing of the
-    /// caller's exporter settings (no EXPORTER_*, DATABASE_URL or encryption key).
+    /// caller's exporter settings (no EXPORTER_*, DATABASE_URL or encryption key) and none of libpq's
+    /// PG* variables (scripts/with-services.sh exports PGPASSWORD and friends for psql; libpq would
+    /// take them as defaults and complete a URL the test means to be incomplete).
     static func run(_ arguments: [String], environment: [String: String] = [:], input: Data = Data(),
                     timeout: Duration = .seconds(60)) async throws -> ExporterCommand {
         let binary = try #require(ExporterProcess.binary, "build the flexprice-exporter product first (swift build)")
@@ -26,7 +28,7 @@ struct ExporterCommand: Sendable {
         process.executableURL = binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("EXPORTER_") || ["NOTIFY_SOCKET", "WATCHDOG_USEC", "DATABASE_URL",
+        for key in env.keys where key.hasPrefix("EXPORTER_") || key.hasPrefix("PG") || ["NOTIFY_SOCKET", "WATCHDOG_USEC", "DATABASE_URL",
                                                                  "FLEXPRICE_SECRETS_ENCRYPTION_KEY"].contains(key) {
             env[key] = nil
         }

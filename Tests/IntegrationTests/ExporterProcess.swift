@@ -27,7 +27,12 @@ final class ExporterProcess: @unchecked Sendable {
         process.executableURL = binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("EXPORTER_") || key == "NOTIFY_SOCKET" || key == "WATCHDOG_USEC" { env[key] = nil }
+        // Nor libpq's PG* variables (scripts/with-services.sh exports PGPASSWORD and friends for
+        // psql): libpq would take them as defaults, so a URL the test means to be incomplete
+        // would be completed behind its back.
+        for key in env.keys where key.hasPrefix("EXPORTER_") || key.hasPrefix("PG") || key == "NOTIFY_SOCKET" || key == "WATCHDOG_USEC" {
+            env[key] = nil
+        }
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log
