@@ -64,12 +64,16 @@ struct SecretScrubber: Sendable {
     let passwords: [String]
 
     /// Replaces each known password (three characters or more: shorter ones would erase
-    /// ordinary words) and anything shaped like a password setting with `***`.
+    /// ordinary words) and anything shaped like a password setting with `***`, and puts libpq's
+    /// multi-line messages on one line (a log line, an `export_runs.error_message`).
     func scrub(_ text: String) -> String {
         var out = DatabaseURL.redacting(text)
         for password in passwords where password.count >= 3 {
             out = out.replacingOccurrences(of: password, with: "***")
         }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return out.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 }

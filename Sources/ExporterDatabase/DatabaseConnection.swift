@@ -90,9 +90,15 @@ public final class DatabaseConnection: Sendable {
     }
 
     /// Whether the session can serve another lease: open, and outside any transaction or COPY.
+    ///
+    /// An idle connection learns that the server closed it (a restart, a failover,
+    /// `pg_terminate_backend`) only by reading: `PQconsumeInput` reads what has arrived without
+    /// blocking (libpq's sockets are non-blocking), so a closed one is found here, not by the
+    /// next statement.
     public func isReusable() async -> Bool {
         (try? await thread.run { [handle] in
-            PQstatus(handle.pointer) == CONNECTION_OK && PQtransactionStatus(handle.pointer) == PQTRANS_IDLE
+            PQconsumeInput(handle.pointer) == 1 && PQstatus(handle.pointer) == CONNECTION_OK
+                && PQtransactionStatus(handle.pointer) == PQTRANS_IDLE
         }) ?? false
     }
 

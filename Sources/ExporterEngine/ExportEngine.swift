@@ -345,14 +345,26 @@ public struct ExportEngine: Sendable {
             return RunReport(key: key, runID: runID, result: .succeeded(outcome))
         } catch {
             let failure = Self.exportError(error, key: key)
-            do {
-                // A cancelled run (shutdown deadline) must still be recorded: the update runs
-                // in an unstructured task, which does not inherit the cancellation.
-                let recorder = self.recorder
-                try await Task { try await recorder.fail(runID, failure) }.value
-            } catch {
-                logger.error("could not record a failed run", metadata: ["run": "\(runID)", "error": "\(error)"])
-            }
+            // A cancelled run (shutdown deadline) must still be recorded: the update runs in an
+            // unstructured task, which does not inherit the cancellation. The failure may be the
+            // database going away (a restart, a failover): a run left `running` would hold its
+            // window, so the record is retried while the database comes back (about 15 s).
+            let recorder = self.recorder
+            let logger = self.logger
+            await Task {
+                for delay in [1, 2, 4, 8, 0] {
+                    do {
+                        try await recorder.fail(runID, failure)
+                        return
+                    } catch {
+                        let last = delay == 0
+                        logger.log(level: last ? .error : .warning, "could not record a failed run\(last ? "" : "; retrying")",
+                                   metadata: ["run": "\(runID)", "error": "\(error)"])
+                        if last { return }
+                        try? await Task.sleep(for: .seconds(delay))
+                    }
+                }
+            }.value
             var done = metadata
             done["duration"] = "\(DurationText.seconds(clock.now - started))"
             done["outcome"] = "failed"

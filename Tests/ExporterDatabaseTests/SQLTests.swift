@@ -132,3 +132,14 @@ struct ConnectionFailureTests {
         #expect(parameters.scrubber.scrub("failed for secret here") == "failed for *** here")
     }
 }
+
+struct SecretScrubberTests {
+    @Test func passwordsAreScrubbedAndMessagesPutOnOneLine() {
+        let scrubber = SecretScrubber(passwords: ["hunter22", "ab"])
+        let message = "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n"
+            + "\tbefore or while processing the request. password=hunter22 ab"
+        #expect(scrubber.scrub(message) == "server closed the connection unexpectedly This probably means the server "
+            + "terminated abnormally before or while processing the request. password=*** ab")
+        #expect(scrubber.scrub("missing \"=\" after \"postgres://u:hunter22@h/db x\"") == "missing \"=\" after \"postgres://u:***@h/db x\"")
+    }
+}

@@ -1,6 +1,6 @@
 import ExporterCore
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -108,9 +108,9 @@ struct DatabaseURLTests {
     /// (checked first), so the success is the passfile's doing.
     @Test func aPassfileSuppliesThePasswordAndWithoutItTheLoginIsRefused() async throws {
         try await TestServices.with { services in
-            let rules = try await services.postgres.rows("""
+            let rules = try await services.postgres.query("""
                 SELECT type, coalesce(auth_method, '') FROM pg_hba_file_rules WHERE type LIKE 'host%' AND error IS NULL
-                """, logger: TestServices.logger).map { try $0.decode((String, String).self) }
+                """).map { try $0.decode((String, String).self) }
             try #require(!rules.isEmpty, "the server has TCP rules")
             try #require(rules.allSatisfy { ["scram-sha-256", "md5", "password"].contains($0.1) },
                          "every TCP login needs a password: \(rules)")

@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+import ExporterDatabase
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -72,24 +72,24 @@ final class TableLock: @unchecked Sendable {
 
     /// Whether the server shows the lock granted to psql's session.
     func isHeld(_ services: Services) async throws -> Bool {
-        let rows = try await services.postgres.rows("""
+        let rows = try await services.postgres.query("""
             SELECT count(*)::bigint FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE a.datname = current_database() AND a.application_name = \(Self.applicationName)
               AND l.locktype = 'relation' AND l.relation = to_regclass(\(table))::oid
               AND l.mode = 'AccessExclusiveLock' AND l.granted
-            """, logger: TestServices.logger)
+            """)
         return try (rows.first?.decode(Int64.self) ?? 0) > 0
     }
 
     /// The sessions (other than psql's and the caller's) whose query waits on this lock.
     func waiters(_ services: Services) async throws -> [Waiter] {
-        try await services.postgres.rows("""
+        try await services.postgres.query("""
             SELECT DISTINCT a.pid::bigint, coalesce(a.application_name, ''), coalesce(a.query, '')
             FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
             WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.wait_event_type = 'Lock'
               AND a.application_name IS DISTINCT FROM \(Self.applicationName)
               AND l.locktype = 'relation' AND l.relation = to_regclass(\(table))::oid AND NOT l.granted
-            """, logger: TestServices.logger).map {
+            """).map {
             let (pid, applicationName, query) = try $0.decode((Int64, String, String).self)
             return Waiter(pid: pid, applicationName: applicationName, query: query)
         }
