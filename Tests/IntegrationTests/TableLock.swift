@@ -111,7 +111,9 @@ final class TableLock: @unchecked Sendable {
     /// exit status (nil on timeout).
     @discardableResult
     func release(timeout: Duration = .seconds(60)) async throws -> Int32? {
-        try send("COMMIT;\n")
+        // `\q` rather than only closing stdin: a child process another test starts at the same
+        // moment may inherit the pipe's write end, and then psql would never see end-of-file.
+        try send("COMMIT;\n\\q\n")
         try input.fileHandleForWriting.close()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
