@@ -175,9 +175,10 @@ public final class ExporterDaemon: Service, Sendable {
                     "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)", "skipped": "\(summary.skipped)",
                     "duration": "\(duration)", "forced": "\(forced)",
                 ])
-                // The daemon idles until the next window: not at this pass's high-water mark.
-                FreedMemory.returnToSystem()
             }
+            // The daemon idles until the next tick: not at this pass's high-water mark (planning
+            // 1,000 connections' windows, or exporting gigabytes).
+            FreedMemory.returnToSystem()
             notify(.status("last pass \(Timestamp.rfc3339(seconds: environment.now())): "
                            + "\(summary.succeeded) succeeded, \(summary.failed) failed"))
         } catch {
