@@ -31,6 +31,11 @@ final class BlockingThread: @unchecked Sendable {
         }
     }
 
+    /// Runs `job` on this thread without waiting for it (cleanup from a `deinit`).
+    func submitDetached(_ job: @escaping @Sendable () -> Void) {
+        _ = submit(job)
+    }
+
     /// Ends the thread once the jobs already submitted have run.
     func stop() {
         condition.lock()

@@ -17,6 +17,8 @@ public final class DatabaseConnection: Sendable {
     private let thread: BlockingThread
     private let canceller: Canceller
     private let scrubber: SecretScrubber
+    /// Set by ``close()``; a connection dropped without it is closed by `deinit`.
+    private let isClosed = Mutex(false)
 
     private init(handle: Handle, thread: BlockingThread, canceller: Canceller, scrubber: SecretScrubber) {
         self.handle = handle
@@ -102,15 +104,28 @@ public final class DatabaseConnection: Sendable {
         }) ?? false
     }
 
-    /// Ends the session. A statement still running on the server (a COPY abandoned half-way) is
-    /// cancelled first, so it does not run on after the client has gone.
+    /// Ends the session. A statement still running on the server (a COPY abandoned half-way
+    /// between two batches, or one whose call is still blocked) is cancelled first, so it does
+    /// not run on after the client has gone.
     public func close() async {
+        guard !isClosed.withLock({ closed in defer { closed = true }; return closed }) else { return }
         canceller.cancelIfBusy()
-        _ = try? await thread.run { [handle, canceller] in
-            canceller.free()
-            PQfinish(handle.pointer)
-        }
+        _ = try? await thread.run { [handle, canceller] in Self.finish(handle, canceller) }
         thread.stop()
+    }
+
+    deinit {
+        guard !isClosed.withLock({ $0 }) else { return }
+        let handle = handle, canceller = canceller
+        thread.submitDetached { Self.finish(handle, canceller) }
+        thread.stop()
+    }
+
+    /// On the connection's thread: cancel what the server still runs for us, then disconnect.
+    private static func finish(_ handle: Handle, _ canceller: Canceller) {
+        if PQtransactionStatus(handle.pointer) == PQTRANS_ACTIVE { canceller.sendNow() }
+        canceller.free()
+        PQfinish(handle.pointer)
     }
 
     /// Runs `body` on the connection's thread, cancelling the server's statement when the
@@ -327,11 +342,16 @@ extension DatabaseConnection {
             }
         }
 
-        /// Cancels a statement still running (a COPY abandoned mid-stream) before the close.
+        /// Cancels a statement whose call is still blocked, before the close.
         func cancelIfBusy() {
             state.withLock { state in
                 if state.busy { Self.send(state.cancel) }
             }
+        }
+
+        /// Sends a cancel request now (a COPY left half-read between two calls).
+        func sendNow() {
+            state.withLock { Self.send($0.cancel) }
         }
 
         func free() {

@@ -86,6 +86,28 @@ struct DatabaseConnectionTests {
         }
     }
 
+    /// A COPY abandoned between two batches (the upload failed) is cancelled on the server when
+    /// its connection is closed: the server would otherwise sleep on for the rest of its 60 s,
+    /// since a backend notices a closed client only when it next writes.
+    @Test func aCopyAbandonedHalfWayIsCancelledOnTheServer() async throws {
+        try await TestServices.with { services in
+            let marker = "abandoned-\(UUID().uuidString)"
+            struct UploadFailed: Error {}
+            await #expect(throws: UploadFailed.self) {
+                try await services.postgres.withConnection { connection in
+                    try await connection.copyOut(SQL(unsafeSQL: """
+                        COPY (SELECT g, '\(marker)', pg_sleep(CASE WHEN g = 5000 THEN 60 ELSE 0 END)
+                              FROM generate_series(1, 10000) AS g) TO STDOUT
+                        """), batchMessages: 1000, onMessage: { _ in }, afterBatch: { _ in throw UploadFailed() })
+                }
+            }
+            let gone = try await eventually(timeout: .seconds(20), every: .milliseconds(50)) {
+                try await activeQueries(services, containing: marker) == 0
+            }
+            #expect(gone, "the server still runs the abandoned COPY")
+        }
+    }
+
     @Test func sessionsNameTheExporterInPgStatActivity() async throws {
         try await TestServices.with { services in
             let name = try await services.postgres.query("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()")
