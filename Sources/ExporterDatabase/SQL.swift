@@ -42,6 +42,13 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
             binds.append(value)
             text += "$\(binds.count)"
         }
+
+        /// A bound parameter that may be NULL (spelled out, so the compiler does not take the
+        /// optional for a debug description).
+        public mutating func appendInterpolation<Value: SQLBindable>(_ value: Value?) {
+            binds.append(value)
+            text += "$\(binds.count)"
+        }
     }
 
     /// The statement with every `$n` replaced by its value as a quoted literal with a cast,
