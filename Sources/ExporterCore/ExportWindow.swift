@@ -50,6 +50,18 @@ public struct ExportWindow: Sendable, Hashable, Codable, CustomStringConvertible
         ExportWindow(containing: now - grace, interval: interval).previous(interval)
     }
 
+    /// Every window of `interval` from the one holding `from` through the last that ends by
+    /// `end`, oldest first (`backfill`'s range).
+    public static func windows(from: Int64, endingBy end: Int64, interval: SyncInterval) -> [ExportWindow] {
+        var windows: [ExportWindow] = []
+        var window = ExportWindow(containing: from, interval: interval)
+        while window.end <= end {
+            windows.append(window)
+            window = window.next(interval)
+        }
+        return windows
+    }
+
     /// `yyyyMMdd'T'HHmmss'Z'` of the start, as used in object keys.
     public var compactStart: String { Timestamp.compact(seconds: start) }
     /// `yyyyMMdd'T'HHmmss'Z'` of the end, as used in object keys.

@@ -4,9 +4,9 @@
 /// `RunHistory`) is the implementation today; a mirror into FlexPrice's own `tasks` table, or a
 /// test's fake, records the same calls without the engine changing.
 public protocol RunRecorder: Sendable {
-    /// Records a run of `key` as started, unless another live run holds the window or (for
-    /// scheduled triggers) the window already succeeded.
-    func begin(_ key: RunKey, trigger: RunTrigger) async throws -> RunStart
+    /// Records a run of `key` as started, unless another live run holds the window or, with
+    /// `skipIfSucceeded`, the window already succeeded.
+    func begin(_ key: RunKey, trigger: RunTrigger, skipIfSucceeded: Bool) async throws -> RunStart
     /// Records run `id` of `key` as succeeded with its figures.
     func succeed(_ id: Int64, of key: RunKey, _ outcome: RunOutcome) async throws
     /// Records run `id` as failed with `error`'s code and message.
@@ -14,6 +14,11 @@ public protocol RunRecorder: Sendable {
 }
 
 extension RunRecorder {
+    /// Starts a run, skipping a succeeded window when the trigger says so (``RunTrigger/skipsSucceededWindows``).
+    public func begin(_ key: RunKey, trigger: RunTrigger) async throws -> RunStart {
+        try await begin(key, trigger: trigger, skipIfSucceeded: trigger.skipsSucceededWindows)
+    }
+
     /// Records a run that failed before it could start (unreadable settings or credentials).
     public func recordFailure(_ key: RunKey, trigger: RunTrigger, error: ExportError) async throws {
         guard let id = try await begin(key, trigger: trigger).runID else { return }

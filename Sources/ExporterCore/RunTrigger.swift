@@ -7,4 +7,13 @@ public enum RunTrigger: String, Sendable, CaseIterable {
     /// A forced pass of `sync --force`.
     case forced
     case manual
+    /// `backfill`: a range of past windows, each counted as the stream's position like a
+    /// scheduled one (DESIGN §6).
+    case backfill
+
+    /// Whether a run of this trigger is skipped when its window already succeeded: scheduled
+    /// work never exports a window twice; forced, manual and `--force` backfill runs do.
+    public var skipsSucceededWindows: Bool {
+        self == .schedule || self == .catchUp || self == .backfill
+    }
 }

@@ -51,7 +51,7 @@ public struct RunReport: Sendable, CustomStringConvertible {
         case .failed(let e): return "\(what): failed, \(e.code): \(e.message)"
         case .skipped(.runningElsewhere(let holder)):
             return "\(what): skipped: window is being exported by worker \(holder.worker) since \(holder.startedAt)"
-        case .skipped(.alreadySucceeded): return "\(what): skipped: already exported by another worker"
+        case .skipped(.alreadySucceeded): return "\(what): skipped: already succeeded"
         case .planned(let trigger, let objectKey, let rows): return "\(what): would export \(rows) rows to \(objectKey) (\(trigger.rawValue))"
         }
     }
@@ -303,7 +303,8 @@ public struct ExportEngine: Sendable {
     }
 
     /// One run: recorded as running, exported, recorded as succeeded or failed.
-    func run(_ key: RunKey, settings: ConnectionSettings, sink: any ObjectSink, trigger: RunTrigger) async -> RunReport {
+    func run(_ key: RunKey, settings: ConnectionSettings, sink: any ObjectSink, trigger: RunTrigger,
+             skipIfSucceeded: Bool? = nil) async -> RunReport {
         // Once the exporter is stopping, start nothing more (an interrupted `sync` would
         // otherwise record a failed run for every window it had not reached yet).
         if Task.isCancelled {
@@ -311,7 +312,8 @@ public struct ExportEngine: Sendable {
         }
         let runID: Int64
         do {
-            switch try await recorder.begin(key, trigger: trigger) {
+            switch try await recorder.begin(key, trigger: trigger,
+                                            skipIfSucceeded: skipIfSucceeded ?? trigger.skipsSucceededWindows) {
             case .started(let id): runID = id
             case .alreadySucceeded: return RunReport(key: key, runID: nil, result: .skipped(.alreadySucceeded))
             case .runningElsewhere(let holder):

@@ -32,16 +32,16 @@ public struct RunHistory: RunRecorder {
     }
 
     /// Records a run as `running`, unless another run of the same window is already running (the
-    /// database's unique index decides, so two daemons never export a window twice) or, for
-    /// scheduled triggers (`schedule`, `catch_up`), the window has already succeeded: a daemon
-    /// that planned a window while another was finishing it does not export it again.
+    /// database's unique index decides, so two daemons never export a window twice) or, with
+    /// `skipIfSucceeded` (scheduled triggers, a backfill without `--force`), the window has
+    /// already succeeded: a daemon that planned a window while another was finishing it does not
+    /// export it again, and a backfill run again continues where it stopped.
     ///
     /// A `running` row that blocks the start is looked at: when its worker is provably dead
     /// (this host, its process gone: an interrupted or killed `sync`, a daemon killed with
     /// SIGKILL) it is marked `abandoned` at once and the run starts; otherwise the holder is
     /// returned, so the caller can name it.
-    public func begin(_ key: RunKey, trigger: RunTrigger) async throws -> RunStart {
-        let onlyIfNotDone = trigger == .schedule || trigger == .catchUp
+    public func begin(_ key: RunKey, trigger: RunTrigger, skipIfSucceeded onlyIfNotDone: Bool) async throws -> RunStart {
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
         let insert: SQL = """

@@ -10,7 +10,7 @@ struct FlexpriceExporter: AsyncParsableCommand {
         commandName: "flexprice-exporter",
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
         version: "flexprice-exporter \(BuildInfo.version) (\(BuildInfo.commit))",
-        subcommands: [RunCommand.self, SyncCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
+        subcommands: [RunCommand.self, SyncCommand.self, BackfillCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
                       EncryptSecretCommand.self])
 
     static func main() async {

@@ -13,6 +13,22 @@ struct ExportWindowTests {
         #expect(w.compactEnd == "20261121T000000Z")
     }
 
+    @Test func aBackfillRangeStartsAtTheWindowHoldingFromAndEndsAtTheLastWholeWindow() throws {
+        let days = ExportWindow.windows(from: try t("2026-11-20T13:00:00Z"), endingBy: try t("2026-11-23T12:00:00Z"),
+                                        interval: .daily)
+        #expect(days == [
+            ExportWindow(start: try t("2026-11-20"), end: try t("2026-11-21")),
+            ExportWindow(start: try t("2026-11-21"), end: try t("2026-11-22")),
+            ExportWindow(start: try t("2026-11-22"), end: try t("2026-11-23")),
+        ])
+        let months = ExportWindow.windows(from: try t("2026-01-31"), endingBy: try t("2026-04-01"), interval: .monthly)
+        #expect(months.map(\.compactStart) == ["20260101T000000Z", "20260201T000000Z", "20260301T000000Z"])
+        let weeks = ExportWindow.windows(from: try t("2026-11-20"), endingBy: try t("2026-11-30"), interval: .weekly)
+        #expect(weeks == [ExportWindow(start: try t("2026-11-16"), end: try t("2026-11-23")),
+                          ExportWindow(start: try t("2026-11-23"), end: try t("2026-11-30"))])
+        #expect(ExportWindow.windows(from: try t("2026-11-20"), endingBy: try t("2026-11-20T23:00:00Z"), interval: .daily).isEmpty)
+    }
+
     @Test func midnightBelongsToTheDayItStarts() throws {
         let w = ExportWindow(containing: try t("2026-11-21T00:00:00Z"), interval: .daily)
         #expect(w.start == (try t("2026-11-21")))
