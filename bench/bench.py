@@ -444,6 +444,9 @@ def targets_table(by_key, rows, rss, codec):
 
     cpu_exporter, cpu_floor = by_key[("cpu", "exporter")], by_key[("cpu", "psql")]
     cpu, floor = median(cpu_exporter.samples, "cpu"), median(cpu_floor.samples, "cpu")
+    # Issue 13's budget is 1.0 CPU-s for 1M rows: scaled to the rows measured, so a quick run
+    # with fewer rows is not judged against a budget ten times too large.
+    cpu_budget = rows / 1_000_000
     lines = [
         "| figure | exporter | reference | ratio | target | met |",
         "|---|---:|---:|---:|---|---|",
@@ -452,7 +455,8 @@ def targets_table(by_key, rows, rss, codec):
         timed_row("local", "psql", f"same to a local file / `psql \\copy \\| gzip -6 > file`", 1.0),
         timed_row("local", "duckdb", f"same to a local file / DuckDB 1.4.4 postgres_scan -> local csv.gz", None),
         f"| client CPU reading + encoding {rows:,} rows, compression none, local sink / `psql \\copy (FORMAT binary) "
-        f"> /dev/null` | {cpu:.2f} CPU-s | {floor:.2f} CPU-s | {cpu / floor:.2f} | exporter <= 1.0 CPU-s | {met(cpu <= 1.0)} |",
+        f"> /dev/null` | {cpu:.2f} CPU-s | {floor:.2f} CPU-s | {cpu / floor:.2f} | exporter <= {cpu_budget:.2f} CPU-s "
+        f"(1.0 per 1M rows) | {met(cpu <= cpu_budget)} |",
         timed_row("parquet", "duckdb", f"Parquet ({codec}) {rows:,} rows to moto / DuckDB 1.4.4 postgres_scan -> parquet", 1.0),
     ]
     if rss:

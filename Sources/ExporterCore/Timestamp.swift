@@ -62,48 +62,101 @@ public enum Timestamp {
     /// Parses `2026-11-20T00:00:00Z` (RFC 3339, any offset, optional fraction) or a plain date
     /// `2026-11-20` (midnight UTC) into seconds since the epoch; fractions are truncated.
     public static func parse(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
-        func num(_ from: Int, _ count: Int) -> Int64? {
-            guard from + count <= b.count else { return nil }
-            var v: Int64 = 0
-            for i in from..<(from + count) {
-                let c = b[i]
-                guard c >= 48, c <= 57 else { return nil }
-                v = v * 10 + Int64(c - 48)
-            }
-            return v
-        }
-        guard b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
-        let date = CivilDate(year: y, month: mo, day: d)
+        parseMicros(text)?.floorDiv(1_000_000)
+    }
+
+    /// Microseconds since the epoch from RFC 3339 or PostgreSQL's ISO output (the one parser of
+    /// both, so the CLI and the run history read instants alike): a date, then optionally `T`,
+    /// `t` or a space, the time, a fraction (kept to the microsecond), and the offset, required:
+    /// `Z` or `±HH`, `±HH:MM`, `±HH:MM:SS`. A plain date is midnight UTC. nil for anything else
+    /// (a date that does not exist, a missing offset, a BC date).
+    /// ISO output: https://www.postgresql.org/docs/15/datatype-datetime.html#DATATYPE-DATETIME-OUTPUT
+    public static func parseMicros(_ text: String) -> Int64? {
+        var scanner = Scanner(bytes: Array(text.utf8))
+        guard let year = scanner.number(minimumWidth: 4), scanner.skip("-"),
+              let month = scanner.number(width: 2), (1...12).contains(month), scanner.skip("-"),
+              let day = scanner.number(width: 2) else { return nil }
+        let date = CivilDate(year: year, month: month, day: day)
         guard CivilDate(daysSinceEpoch: date.daysSinceEpoch) == date else { return nil }
-        let midnight = date.daysSinceEpoch * 86_400
-        if b.count == 10 { return midnight }
-        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
-              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-              let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
-              h < 24, mi < 60, s < 61 else { return nil }
-        var i = 19
-        if i < b.count, b[i] == UInt8(ascii: ".") {
-            i += 1
-            let digitsStart = i
-            while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
-            guard i > digitsStart else { return nil }
+        let midnight = date.daysSinceEpoch * 86_400 * 1_000_000
+        if scanner.isAtEnd { return midnight }
+        guard scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
+              let hour = scanner.number(width: 2), hour < 24, scanner.skip(":"),
+              let minute = scanner.number(width: 2), minute < 60, scanner.skip(":"),
+              let second = scanner.number(width: 2), second < 61 else { return nil }
+        var fraction: Int64 = 0
+        if scanner.skip(".") {
+            var digits = 0
+            while let d = scanner.digit() {
+                if digits < 6 { fraction = fraction * 10 + d }
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 6) { fraction *= 10 }
         }
-        guard i < b.count else { return nil }
         var offset: Int64 = 0
-        switch b[i] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            guard i + 1 == b.count else { return nil }
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard i + 6 == b.count, b[i + 3] == UInt8(ascii: ":"),
-                  let oh = num(i + 1, 2), let om = num(i + 4, 2), oh < 24, om < 60 else { return nil }
-            offset = (oh * 3_600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
-        default:
+        if scanner.skip("Z") || scanner.skip("z") {
+            offset = 0
+        } else if let sign = scanner.sign(), let h = scanner.number(width: 2), h < 24 {
+            var m: Int64 = 0, s: Int64 = 0
+            if scanner.skip(":") {
+                guard let mm = scanner.number(width: 2), mm < 60 else { return nil }
+                m = mm
+                if scanner.skip(":") {
+                    guard let ss = scanner.number(width: 2), ss < 60 else { return nil }
+                    s = ss
+                }
+            }
+            offset = sign * (h * 3_600 + m * 60 + s)
+        } else {
             return nil
         }
-        return midnight + h * 3_600 + mi * 60 + s - offset
+        guard scanner.isAtEnd else { return nil }
+        return midnight + ((hour * 60 + minute) * 60 + second - offset) * 1_000_000 + fraction
+    }
+
+    /// Reads the digits and signs of a timestamp, byte by byte.
+    private struct Scanner {
+        let bytes: [UInt8]
+        var index = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        var isAtEnd: Bool { index == bytes.count }
+
+        mutating func digit() -> Int64? {
+            guard index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 else { return nil }
+            defer { index += 1 }
+            return Int64(bytes[index] - 48)
+        }
+
+        /// Exactly `width` digits.
+        mutating func number(width: Int) -> Int64? {
+            number(minimumWidth: width, maximumWidth: width)
+        }
+
+        /// From `minimumWidth` to `maximumWidth` digits (a year may have more than four).
+        mutating func number(minimumWidth: Int, maximumWidth: Int = 9) -> Int64? {
+            var value: Int64 = 0
+            var count = 0
+            while count < maximumWidth, let d = digit() {
+                value = value * 10 + d
+                count += 1
+            }
+            return count >= minimumWidth ? value : nil
+        }
+
+        mutating func skip(_ c: Unicode.Scalar) -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: c) else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func sign() -> Int64? {
+            if skip("+") { return 1 }
+            if skip("-") { return -1 }
+            return nil
+        }
     }
 
     @inlinable

@@ -1,6 +1,7 @@
 internal import CLibPQ
 import ExporterCore
 import NIOCore
+import NIOPosix
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -8,19 +9,22 @@ import Glibc
 
 /// One PostgreSQL session over libpq, used by one task at a time (``DatabasePool`` leases it).
 ///
-/// Every libpq call runs on the connection's own ``BlockingThread``, never on Swift's
-/// cooperative pool; callers see async functions. Cancelling the task that waits on a statement
+/// libpq blocks the calling thread (connecting, waiting for a result, reading COPY data), and a
+/// blocked thread of Swift's cooperative pool stalls every task scheduled on it. So every libpq
+/// call runs on the connection's own thread (a one-thread `NIOThreadPool`), in submission order,
+/// and callers see async functions. Cancelling the task that waits on a statement
 /// sends the server a cancel request (`PQcancel`), so a long COPY stops on the server too.
 /// libpq: https://www.postgresql.org/docs/15/libpq.html
 public final class DatabaseConnection: Sendable {
     private let handle: Handle
-    private let thread: BlockingThread
+    /// The connection's one thread: it also serialises the use of the `PGconn`.
+    private let thread: NIOThreadPool
     private let canceller: Canceller
     private let scrubber: SecretScrubber
     /// Set by ``close()``; a connection dropped without it is closed by `deinit`.
     private let isClosed = Mutex(false)
 
-    private init(handle: Handle, thread: BlockingThread, canceller: Canceller, scrubber: SecretScrubber) {
+    private init(handle: Handle, thread: NIOThreadPool, canceller: Canceller, scrubber: SecretScrubber) {
         self.handle = handle
         self.thread = thread
         self.canceller = canceller
@@ -31,15 +35,16 @@ public final class DatabaseConnection: Sendable {
     /// - Throws: ``DatabaseError`` (`invalidConnectionString`, `loginRefused`, `unavailable`).
     public static func connect(_ url: DatabaseURL, connectTimeoutSeconds: Int? = nil) async throws -> DatabaseConnection {
         let parameters = try ConnectionParameters(url, connectTimeoutSeconds: connectTimeoutSeconds)
-        let thread = BlockingThread(name: "postgres")
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
         do {
-            let handle = try await thread.run { () throws(DatabaseError) -> Handle in
+            let handle = try await thread.runIfActive { () throws(DatabaseError) -> Handle in
                 try Handle.open(parameters)
             }
-            let canceller = try await thread.run { Canceller(handle) }
+            let canceller = try await thread.runIfActive { Canceller(handle) }
             return DatabaseConnection(handle: handle, thread: thread, canceller: canceller, scrubber: parameters.scrubber)
         } catch {
-            thread.stop()
+            try? await thread.shutdownGracefully()
             throw error
         }
     }
@@ -98,7 +103,7 @@ public final class DatabaseConnection: Sendable {
     /// blocking (libpq's sockets are non-blocking), so a closed one is found here, not by the
     /// next statement.
     public func isReusable() async -> Bool {
-        (try? await thread.run { [handle] in
+        (try? await thread.runIfActive { [handle] in
             PQconsumeInput(handle.pointer) == 1 && PQstatus(handle.pointer) == CONNECTION_OK
                 && PQtransactionStatus(handle.pointer) == PQTRANS_IDLE
         }) ?? false
@@ -110,15 +115,23 @@ public final class DatabaseConnection: Sendable {
     public func close() async {
         guard !isClosed.withLock({ closed in defer { closed = true }; return closed }) else { return }
         canceller.cancelIfBusy()
-        _ = try? await thread.run { [handle, canceller] in Self.finish(handle, canceller) }
-        thread.stop()
+        // `submit`, not `runIfActive`: the close must run even when the calling task was
+        // cancelled (a stopping exporter closes its connections from cancelled tasks).
+        let (handle, canceller) = (handle, canceller)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            thread.submit { _ in
+                Self.finish(handle, canceller)
+                done.resume()
+            }
+        }
+        try? await thread.shutdownGracefully()
     }
 
     deinit {
         guard !isClosed.withLock({ $0 }) else { return }
         let handle = handle, canceller = canceller
-        thread.submitDetached { Self.finish(handle, canceller) }
-        thread.stop()
+        thread.submit { _ in Self.finish(handle, canceller) }
+        thread.shutdownGracefully { _ in }
     }
 
     /// On the connection's thread: cancel what the server still runs for us, then disconnect.
@@ -135,7 +148,7 @@ public final class DatabaseConnection: Sendable {
         canceller.reset()
         do {
             return try await withTaskCancellationHandler {
-                try await thread.run { [handle, canceller, scrubber] in
+                try await thread.runIfActive { [handle, canceller, scrubber] in
                     try canceller.whileBusy {
                         do {
                             return try body(handle)
@@ -149,6 +162,8 @@ public final class DatabaseConnection: Sendable {
             }
         } catch let error as DatabaseError where canceller.wasCancelled && (error.isQueryCanceled || error.kind == .cancelled) {
             throw CancellationError()
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw DatabaseError(kind: .connectionClosed, message: "the connection is closed")
         }
     }
 

@@ -92,35 +92,18 @@ extension DatabaseDecodable {
     }
 }
 
-extension String: DatabaseDecodable {
+extension DatabaseDecodable where Self: LosslessStringConvertible {
+    /// Types whose Swift text form is PostgreSQL's: integers, float8, text.
     public init(databaseText text: String?) throws(DecodingProblem) {
-        self = try Self.required(text)
+        self = try Self.parsed(text) { Self($0) }
     }
 }
 
-extension Int: DatabaseDecodable {
-    public init(databaseText text: String?) throws(DecodingProblem) {
-        self = try Self.parsed(text) { Int($0) }
-    }
-}
-
-extension Int64: DatabaseDecodable {
-    public init(databaseText text: String?) throws(DecodingProblem) {
-        self = try Self.parsed(text) { Int64($0) }
-    }
-}
-
-extension Int32: DatabaseDecodable {
-    public init(databaseText text: String?) throws(DecodingProblem) {
-        self = try Self.parsed(text) { Int32($0) }
-    }
-}
-
-extension Double: DatabaseDecodable {
-    public init(databaseText text: String?) throws(DecodingProblem) {
-        self = try Self.parsed(text) { Double($0) }
-    }
-}
+extension String: DatabaseDecodable {}
+extension Int: DatabaseDecodable {}
+extension Int64: DatabaseDecodable {}
+extension Int32: DatabaseDecodable {}
+extension Double: DatabaseDecodable {}
 
 extension Bool: DatabaseDecodable {
     /// boolean's output is `t` or `f`.

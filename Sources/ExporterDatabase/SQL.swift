@@ -1,3 +1,4 @@
+import ExporterCore
 import Foundation
 
 /// A statement with its parameters bound, never spliced: `"... WHERE id = \(id)"` becomes
@@ -172,7 +173,7 @@ extension Date: SQLBindable {
     /// RFC 3339 in UTC with microseconds, the precision of timestamptz.
     public var sqlText: String? {
         let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())
-        return PostgresTimestamp.text(micros: micros)
+        return Timestamp.rfc3339(micros: micros)
     }
 }
 

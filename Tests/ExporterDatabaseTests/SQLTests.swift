@@ -34,28 +34,6 @@ struct SQLTests {
     }
 }
 
-struct PostgresTimestampTests {
-    @Test(arguments: [
-        ("2026-11-27 15:22:39+00", Int64(1_795_792_959_000_000)),
-        ("2026-11-27 15:22:39.5+00", Int64(1_795_792_959_500_000)),
-        ("2026-11-27 15:22:39.123456+00", Int64(1_795_792_959_123_456)),
-        ("2026-11-27 17:22:39+02", Int64(1_795_792_959_000_000)),
-        ("2026-11-27 10:52:39-04:30", Int64(1_795_792_959_000_000)),
-        ("1969-12-31 23:59:59.999999+00", Int64(-1)),
-        ("2026-11-27 15:22:39", Int64(1_795_792_959_000_000)),
-        ("infinity", Int64.max),
-        ("-infinity", Int64.min),
-    ])
-    func isoOutputParsesToTheMicrosecond(text: String, micros: Int64) {
-        #expect(PostgresTimestamp.micros(fromText: text) == micros)
-    }
-
-    @Test(arguments: ["2026-11-27", "11/27/2026 15:22:39", "2026-11-27 15:22:39+00 BC", "2026-13-01 00:00:00+00", ""])
-    func otherFormsAreRefused(text: String) {
-        #expect(PostgresTimestamp.micros(fromText: text) == nil)
-    }
-}
-
 struct DatabaseRowTests {
     let row = DatabaseRow(columnNames: ["id", "name", "ok", "at", "n"],
                           values: ["7", nil, "t", "2026-11-27 15:22:39.5+00", "12"])
@@ -68,6 +46,13 @@ struct DatabaseRowTests {
         #expect(at == Date(timeIntervalSince1970: 1_795_792_959.5))
         #expect(n == 12)
         #expect(try row.decode(Int.self) == 7)
+    }
+
+    @Test func infiniteTimestampsAreTheDistantFutureAndPast() throws {
+        let infinite = DatabaseRow(columnNames: ["a", "b"], values: ["infinity", "-infinity"])
+        let (future, past) = try infinite.decode((Date, Date).self)
+        #expect(future == .distantFuture)
+        #expect(past == .distantPast)
     }
 
     @Test func aWrongTypeNamesTheColumnNotTheValue() {

@@ -193,12 +193,9 @@ def pyarrow_metadata(path):
     import pyarrow.parquet as pq
     md = pq.ParquetFile(path).metadata
     groups = []
-    for g in range(md.num_row_groups):
-        rg = md.row_group(g)
+    for rg, column_chunks in pyarrow_chunks(md):
         chunks = []
-        for c in range(rg.num_columns):
-            cc = rg.column(c)
-            entry, st = pyarrow_chunk_entry(cc)
+        for cc, entry, st in column_chunks:
             if st is not None:
                 if st.has_min_max:
                     # Raw bounds for the physical types; the logical value for a DECIMAL.

@@ -53,12 +53,9 @@ def read_pyarrow(path):
             columns[name] = [norm(v) for v in col.to_pylist()]
     md = pf.metadata
     groups = []
-    for g in range(md.num_row_groups):
-        rg = md.row_group(g)
+    for rg, column_chunks in pyarrow_chunks(md):
         chunks = []
-        for c in range(rg.num_columns):
-            cc = rg.column(c)
-            entry, st = pyarrow_chunk_entry(cc)
+        for cc, entry, st in column_chunks:
             entry.update({
                 "dictionary_page_offset": cc.dictionary_page_offset, "data_page_offset": cc.data_page_offset,
                 "total_compressed_size": cc.total_compressed_size,

@@ -29,7 +29,8 @@ public enum ReaderPython {
     public static var shouldRun: Bool { path != nil || isCI }
 
     /// Python for both reader scripts: pyarrow's metadata of one column chunk as a dict (codec,
-    /// encodings, dictionary page, null count), for each script to add the bounds it checks.
+    /// encodings, dictionary page, null count), for each script to add the bounds it checks, and
+    /// the walk over a file's row groups and their chunks that both scripts make.
     public static let pyarrowChunkEntry = #"""
     def pyarrow_chunk_entry(cc):
         st = cc.statistics
@@ -40,6 +41,12 @@ public enum ReaderPython {
             entry["null_count"] = st.null_count if st.has_null_count else None
             entry["has_min_max"] = st.has_min_max
         return entry, st
+
+    def pyarrow_chunks(md):
+        """Each row group of `md` with its column chunks as (chunk, entry, statistics)."""
+        for g in range(md.num_row_groups):
+            rg = md.row_group(g)
+            yield rg, [(rg.column(c),) + pyarrow_chunk_entry(rg.column(c)) for c in range(rg.num_columns)]
     """#
 
     /// Python for both reader scripts: DuckDB's view of a file as (column names, DuckDB types,
