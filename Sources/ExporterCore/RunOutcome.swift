@@ -8,9 +8,11 @@ public struct RunOutcome: Sendable, Hashable {
     public var objectURL: String
     /// SHA-256 of the data object (of the first part when the export rolled over).
     public var sha256: String
+    /// Bytes of binary COPY data read from PostgreSQL (not recorded in export_runs; progress only).
+    public var bytesRead: Int64
 
     public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
-                manifestKey: String, objectURL: String, sha256: String) {
+                manifestKey: String, objectURL: String, sha256: String, bytesRead: Int64 = 0) {
         self.rowCount = rowCount
         self.bytesRaw = bytesRaw
         self.bytesUploaded = bytesUploaded
@@ -18,5 +20,6 @@ public struct RunOutcome: Sendable, Hashable {
         self.manifestKey = manifestKey
         self.objectURL = objectURL
         self.sha256 = sha256
+        self.bytesRead = bytesRead
     }
 }

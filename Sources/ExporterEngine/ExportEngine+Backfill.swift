@@ -16,7 +16,9 @@ extension ExportEngine {
         let latest = ExportWindow.latestDue(now: now, grace: graceSeconds, interval: settings.interval)
         let windows = ExportWindow.windows(from: from, endingBy: min(to ?? latest.end, latest.end), interval: settings.interval)
         var reports: [RunReport] = []
-        for entity in entities ?? settings.entityTypes {
+        let selected = entities ?? settings.entityTypes
+        observer.observe(.planned(runs: windows.count * selected.count))
+        for entity in selected {
             for window in windows {
                 let key = RunKey(connectionID: connection.id, tenantID: connection.tenantID,
                                  environmentID: connection.environmentID, entity: entity,

@@ -71,6 +71,8 @@ public struct ExportEngine: Sendable {
     public let history: RunHistory
     /// Where runs are recorded: `history` itself unless the caller adds a mirror.
     let recorder: any RunRecorder
+    /// Told each run's start, progress and end, and each pass's figures (metrics, progress lines).
+    let observer: any RunObserver
     let secretBox: SecretBox
     let makeSink: SinkFactory
     private let logger: Logger
@@ -79,11 +81,13 @@ public struct ExportEngine: Sendable {
 
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
                 batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
-                worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil) {
+                worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil,
+                observer: any RunObserver = RunObservers([])) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
         self.history = RunHistory(client: postgres, logger: logger, worker: worker)
         self.recorder = recorder ?? history
+        self.observer = observer
         self.secretBox = secretBox
         self.makeSink = makeSink
         self.logger = logger
@@ -143,15 +147,20 @@ public struct ExportEngine: Sendable {
                              maxConcurrency: Int,
                              connectionID: String? = nil, entities: [EntityType]? = nil,
                              dryRun: Bool = false) async throws -> [RunReport] {
+        let clock = ContinuousClock()
+        let started = clock.now
         let connections = try await connections(connectionID)
         let states = try await history.scheduleStates(connectionIDs: connections.map(\.id))
         var streams: [@Sendable () async -> [RunReport]] = []
         var reports: [RunReport] = []
+        var figures = PassFigures(duration: .zero, activeConnections: 0, inactiveConnections: 0, invalidConnections: 0)
         for connection in connections {
             switch prepare(connection, includeInactive: false) {
             case .inactive:
+                figures.inactiveConnections += 1
                 continue
             case .failed(let error, let interval, let entitiesOfConnection):
+                figures.invalidConnections += 1
                 // Recorded against each entity's next due window, so the failure is visible
                 // and backs off like any other instead of repeating every tick.
                 for entity in entities ?? entitiesOfConnection {
@@ -167,6 +176,7 @@ public struct ExportEngine: Sendable {
                     }
                 }
             case .ready(let settings, let sink):
+                figures.activeConnections += 1
                 for entity in entities ?? settings.entityTypes {
                     let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
                     let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
@@ -206,6 +216,10 @@ public struct ExportEngine: Sendable {
             }
             for await finished in group { collected += finished }
             return collected
+        }
+        if !dryRun {
+            figures.duration = clock.now - started
+            observer.observe(.passFinished(figures))
         }
         return reports
     }
@@ -297,6 +311,7 @@ public struct ExportEngine: Sendable {
             } catch {
                 logger.error("could not record a failed run", metadata: ["error": "\(error)"])
             }
+            observer.observe(.finished(runKey, runID: nil, trigger: trigger, result: .failed(error), progress: RunProgress()))
             reports.append(RunReport(key: runKey, runID: nil, result: .failed(error)))
         }
         return reports
@@ -310,13 +325,17 @@ public struct ExportEngine: Sendable {
         if Task.isCancelled {
             return RunReport(key: key, runID: nil, result: .failed(Self.exportError(CancellationError(), key: key)))
         }
+        let observer = self.observer
         let runID: Int64
         do {
             switch try await recorder.begin(key, trigger: trigger,
                                             skipIfSucceeded: skipIfSucceeded ?? trigger.skipsSucceededWindows) {
             case .started(let id): runID = id
-            case .alreadySucceeded: return RunReport(key: key, runID: nil, result: .skipped(.alreadySucceeded))
+            case .alreadySucceeded:
+                observer.observe(.finished(key, runID: nil, trigger: trigger, result: .skipped, progress: RunProgress()))
+                return RunReport(key: key, runID: nil, result: .skipped(.alreadySucceeded))
             case .runningElsewhere(let holder):
+                observer.observe(.finished(key, runID: nil, trigger: trigger, result: .skipped, progress: RunProgress()))
                 logger.debug("window skipped: another worker is exporting it", metadata: [
                     "connection": "\(key.connectionID)", "entity": "\(key.entity.rawValue)", "window": "\(key.window)",
                     "holder": "\(holder.worker)", "holder_started_at": "\(holder.startedAt)",
@@ -324,20 +343,27 @@ public struct ExportEngine: Sendable {
                 return RunReport(key: key, runID: nil, result: .skipped(.runningElsewhere(holder)))
             }
         } catch {
-            return RunReport(key: key, runID: nil, result: .failed(Self.exportError(error, key: key)))
+            let failure = Self.exportError(error, key: key)
+            observer.observe(.finished(key, runID: nil, trigger: trigger, result: .failed(failure), progress: RunProgress()))
+            return RunReport(key: key, runID: nil, result: .failed(failure))
         }
         let metadata: Logger.Metadata = [
             "run": "\(runID)", "connection": "\(key.connectionID)", "entity": "\(key.entity.rawValue)",
             "window": "\(key.window)", "trigger": "\(trigger.rawValue)",
         ]
         logger.info("run started", metadata: metadata)
+        observer.observe(.started(key, runID: runID, trigger: trigger))
         let clock = ContinuousClock()
         let started = clock.now
-        let job = ExportJob(key: key, settings: settings, source: source, sink: sink, logger: logger,
+        var job = ExportJob(key: key, settings: settings, source: source, sink: sink, logger: logger,
                             batchSize: batchSize, files: files)
+        job.onProgress = { observer.observe(.progressed(key, runID: runID, $0)) }
         do {
             let outcome = try await job.run(runID: runID)
             try await recorder.succeed(runID, of: key, outcome)
+            observer.observe(.finished(key, runID: runID, trigger: trigger, result: .succeeded(outcome), progress: RunProgress(
+                rows: outcome.rowCount, bytesRead: outcome.bytesRead, bytesUploaded: outcome.bytesUploaded,
+                elapsed: clock.now - started)))
             var done = metadata
             done["rows"] = "\(outcome.rowCount)"
             done["bytes"] = "\(outcome.bytesUploaded)"
@@ -372,6 +398,8 @@ public struct ExportEngine: Sendable {
             done["outcome"] = "failed"
             done["error"] = "\(failure.code): \(failure.message)"
             logger.error("run finished", metadata: done)
+            observer.observe(.finished(key, runID: runID, trigger: trigger, result: .failed(failure),
+                                       progress: RunProgress(elapsed: clock.now - started)))
             return RunReport(key: key, runID: runID, result: .failed(failure))
         }
     }

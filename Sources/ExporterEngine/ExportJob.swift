@@ -23,6 +23,8 @@ struct ExportJob {
     let logger: Logger
     let batchSize: Int
     let files: ExportFileOptions
+    /// Told the run's figures after each batch is handed to the upload.
+    var onProgress: @Sendable (RunProgress) -> Void = { _ in }
 
     /// Runs the export and returns its figures; on any failure, what was uploaded is aborted or
     /// deleted and the error is thrown.
@@ -85,7 +87,10 @@ struct ExportJob {
         // Two stages that overlap: this task's child reads and encodes batch N+1 (on the database
         // connection's thread) while this task compresses and uploads batch N. The channel holds no
         // batch of its own: `send` waits for the writer, which is the back-pressure.
-        let batches = AsyncThrowingChannel<[EncodedSegment], any Error>()
+        let batches = AsyncThrowingChannel<(segments: [EncodedSegment], bytesRead: Int64), any Error>()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var progress = RunProgress()
         let files: [FileWriter.File]
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -94,18 +99,23 @@ struct ExportJob {
                         try await source.read(query, batchSize: batchSize, probeSpecialValues: rows.needsSourceColumns,
                                               onColumns: { try rows.begin(columns: $0) },
                                               onRow: { row in try rows.consume(row) },
-                                              afterBatch: { _ in
-                                                  await batches.send(rows.takeSegments())
+                                              afterBatch: { _, bytesRead in
+                                                  await batches.send((rows.takeSegments(), bytesRead))
                                                   try Task.checkCancellation()
                                               })
-                        await batches.send(try rows.finish())
+                        await batches.send((try rows.finish(), -1))
                         batches.finish()
                     } catch {
                         batches.fail(error)
                     }
                 }
-                for try await var segments in batches {
-                    try await writer.consume(&segments)
+                for try await var batch in batches {
+                    try await writer.consume(&batch.segments)
+                    progress.rows = writer.rowsWritten
+                    if batch.bytesRead >= 0 { progress.bytesRead = batch.bytesRead }
+                    progress.bytesUploaded = writer.bytesUploaded
+                    progress.elapsed = clock.now - started
+                    onProgress(progress)
                 }
                 try await writer.closeFile()
             }
@@ -133,7 +143,7 @@ struct ExportJob {
         return RunOutcome(
             rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
             bytesUploaded: files.reduce(0) { $0 + $1.stored.bytes }, objectCount: files.count,
-            manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256)
+            manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256, bytesRead: progress.bytesRead)
     }
 }
 
@@ -170,6 +180,10 @@ private final class FileWriter {
     private var rowsInFile: Int64 = 0
     private(set) var files: [File] = []
     private(set) var bytesRaw: Int64 = 0
+    /// Bytes handed to the uploads so far, as stored (compressed).
+    private(set) var bytesUploaded: Int64 = 0
+    /// Rows in the files written so far, the open one included.
+    var rowsWritten: Int64 { files.reduce(rowsInFile) { $0 + $1.rows } }
     /// Every key this export made visible, renamed ones included: what a failure must delete.
     private(set) var writtenKeys: [String] = []
 
@@ -191,10 +205,12 @@ private final class FileWriter {
             rowsInFile += Int64(segment.rows)
             if compressor != nil {
                 try await compressor?.compress(&segment.bytes, into: &compressed)
+                bytesUploaded += Int64(compressed.readableBytes)
                 try await upload.write(&compressed)
                 // Reuse the buffer's storage for the next segment instead of growing it.
                 compressed.clear()
             } else {
+                bytesUploaded += Int64(segment.bytes.readableBytes)
                 try await upload.write(&segment.bytes)
             }
             guard segment.endsFile else { continue }
@@ -214,6 +230,7 @@ private final class FileWriter {
     func closeFile() async throws {
         if compressor != nil {
             try await compressor?.finish(into: &compressed)
+            bytesUploaded += Int64(compressed.readableBytes)
             try await upload.write(&compressed)
             compressed.clear()
         }

@@ -28,21 +28,22 @@ public struct EntitySource: Sendable {
     ///   - onColumns: called before the first row with the columns' declared types (``SourceColumn``),
     ///     read in the same snapshot as the rows: the decoder needs them to read the binary values.
     ///   - onRow: called for each row (one binary COPY tuple), on the connection's thread, in order.
-    ///   - afterBatch: called after each batch with its row count (also after the last, short one).
+    ///   - afterBatch: called after each batch with its row count (also after the last, short one)
+    ///     and the bytes of COPY data read so far (for progress).
     nonisolated(nonsending) public func read(
         _ query: EntityQuery,
         batchSize: Int = ExporterSettings.defaultFetchRows,
         probeSpecialValues: Bool = false,
         onColumns: ([SourceColumn]) throws -> Void,
         onRow: @escaping @Sendable (ByteBuffer) throws -> Void,
-        afterBatch: (Int) async throws -> Void
+        afterBatch: (_ rows: Int, _ bytesRead: Int64) async throws -> Void
     ) async throws {
         try await client.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
             try onColumns(try await SourceColumnReader(query: query, probeSpecialValues: probeSpecialValues).read(on: connection))
             let stream = CopyStream(onRow: onRow)
             try await connection.copyOut(query.copySQL, batchMessages: batchSize, onMessage: { message in
                 try stream.read(message)
-            }, afterBatch: afterBatch)
+            }, afterBatch: { rows in try await afterBatch(rows, stream.bytesRead) })
             try stream.finish()
         }
     }
@@ -58,6 +59,8 @@ public struct EntitySource: Sendable {
 /// (``DatabaseConnection/copyOut(_:batchMessages:onMessage:afterBatch:)`` orders the calls).
 private final class CopyStream: @unchecked Sendable {
     private var reader = BinaryCopyReader()
+    /// Read by `afterBatch` in the calling task, which the connection orders after this batch's messages.
+    private(set) var bytesRead: Int64 = 0
     private let onRow: @Sendable (ByteBuffer) throws -> Void
 
     init(onRow: @escaping @Sendable (ByteBuffer) throws -> Void) {
@@ -65,6 +68,7 @@ private final class CopyStream: @unchecked Sendable {
     }
 
     func read(_ message: ByteBuffer) throws {
+        bytesRead += Int64(message.readableBytes)
         do {
             try reader.read(message, tuple: onRow)
         } catch let error as BinaryCopyError {

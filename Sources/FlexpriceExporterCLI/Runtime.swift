@@ -52,7 +52,7 @@ enum Runtime {
     /// The export engine for `settings` over the given clients, writing to S3 (or, with
     /// EXPORTER_SINK_DIRECTORY, to a local directory).
     static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: DatabasePool,
-                           http: HTTPClient, logger: Logger) -> ExportEngine {
+                           http: HTTPClient, logger: Logger, observer: any RunObserver = RunObservers([])) -> ExportEngine {
         let sinks: ExportEngine.SinkFactory
         if let directory = settings.sinkDirectory {
             logger.warning("EXPORTER_SINK_DIRECTORY is set: objects are written under it, not to S3",
@@ -65,16 +65,17 @@ enum Runtime {
         return ExportEngine(
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
             batchSize: settings.fetchRows,
-            files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit))
+            files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit), observer: observer)
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.
     static func withEngine<T: Sendable>(_ settings: ExporterSettings, encryptionKey: String, logger: Logger,
-                                        schema: SchemaPolicy,
+                                        schema: SchemaPolicy, observer: any RunObserver = RunObservers([]),
                                         _ body: @Sendable @escaping (ExportEngine) async throws -> T) async throws -> T {
         try await withHTTPClient { http in
             try await withPostgres(settings, logger: logger) { postgres in
-                let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger)
+                let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger,
+                                        observer: observer)
                 try await schema.apply(engine.history.migrations)
                 return try await body(engine)
             }

@@ -18,7 +18,7 @@ struct SourceColumnTests {
         let seen = ColumnsSeen()
         var rows = 0
         try await source.read(query, probeSpecialValues: true, onColumns: { seen.columns = $0 }, onRow: { _ in },
-                              afterBatch: { rows += $0 })
+                              afterBatch: { batch, _ in rows += batch })
         #expect(seen.columns.map(\.name) == EntityType.invoice.columns, "DESIGN §2 order")
         return Dictionary(uniqueKeysWithValues: seen.columns.map { ($0.name, $0) })
     }
