@@ -4,19 +4,27 @@ import ExporterScheduler
 import ExporterSink
 import Foundation
 
-/// Where one (connection, entity) stands (`flexprice-exporter status`).
+/// Where one (connection, entity) stands (`flexprice-exporter status`): the lag from the view
+/// `export_stream_status`, the newest run's figures from `export_runs`.
 public struct StreamStatus: Sendable, Codable {
     public var connectionID: String
     public var entity: String
     public var interval: String?
     public var lastSucceededWindowStart: String?
     public var lastSucceededWindowEnd: String?
+    /// Due windows not exported yet (0: up to date).
+    public var windowsBehind: Int?
     public var lastRun: RunRecord?
+    /// The newest run's error, when it failed.
+    public var lastErrorCode: String?
+    public var lastErrorMessage: String?
+    /// When the first failure since the last success started (the stream is failing).
+    public var failingSince: String?
     public var nextWindowStart: String?
     public var nextWindowEnd: String?
     /// When the next window is due (its end plus the grace period); in the past means now.
     public var nextDueAt: String?
-    /// Why the connection cannot be exported, when its settings cannot be read.
+    /// Why the connection cannot be exported, when its settings cannot be read or it is inactive.
     public var problem: String?
 
     enum CodingKeys: String, CodingKey {
@@ -24,7 +32,11 @@ public struct StreamStatus: Sendable, Codable {
         case connectionID = "connection_id"
         case lastSucceededWindowStart = "last_succeeded_window_start"
         case lastSucceededWindowEnd = "last_succeeded_window_end"
+        case windowsBehind = "windows_behind"
         case lastRun = "last_run"
+        case lastErrorCode = "last_error_code"
+        case lastErrorMessage = "last_error_message"
+        case failingSince = "failing_since"
         case nextWindowStart = "next_window_start"
         case nextWindowEnd = "next_window_end"
         case nextDueAt = "next_due_at"
@@ -40,16 +52,15 @@ public struct ConnectionCheck: Sendable {
 }
 
 extension ExportEngine {
-    /// Per (connection, entity) of the published S3 connections: the last success, the last
-    /// run and the next window.
-    public func streamStatuses(connectionID: String?, planner: WindowPlanner, now: Int64) async throws -> [StreamStatus] {
+    /// Per (connection, entity) of the published S3 connections: the lag as the view
+    /// `export_stream_status` computes it (the same figures the metrics and an operator's SQL
+    /// see), the newest run, and, for a connection the view leaves out, why: its settings cannot
+    /// be read, or `sync_active` is false.
+    public func streamStatuses(connectionID: String?, graceSeconds: Int64) async throws -> [StreamStatus] {
         let connections = try await self.connections(connectionID)
-        let states = try await history.scheduleStates(connectionIDs: connections.map(\.id))
+        let lag = try await history.streamStatuses(connectionID: connectionID, graceSeconds: graceSeconds)
         let latestRuns = try await history.runs(connectionID: connectionID, latestPerStream: true)
-        let latestSuccesses = try await history.runs(connectionID: connectionID, latestPerStream: true, succeededOnly: true)
-        func find(_ records: [RunRecord], _ connection: String, _ entity: EntityType) -> RunRecord? {
-            records.first { $0.connectionID == connection && $0.entity == entity.rawValue }
-        }
+        func time(_ seconds: Int64?) -> String? { seconds.map { Timestamp.rfc3339(seconds: $0) } }
         var statuses: [StreamStatus] = []
         for connection in connections {
             let settings: ConnectionSettings
@@ -60,20 +71,24 @@ extension ExportEngine {
                 continue
             }
             for entity in settings.entityTypes {
-                let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
-                let success = find(latestSuccesses, connection.id, entity)
-                var status = StreamStatus(
-                    connectionID: connection.id, entity: entity.rawValue, interval: settings.interval.rawValue,
-                    lastSucceededWindowStart: success?.windowStart, lastSucceededWindowEnd: success?.windowEnd,
-                    lastRun: find(latestRuns, connection.id, entity),
-                    problem: settings.syncActive ? nil : "sync_active is false")
-                let next = planner.plan(interval: settings.interval, state: state, now: now, forced: false).first?.window
-                    ?? ExportWindow(containing: state.lastSuccessEnd
-                                    ?? ExportWindow.latestDue(now: now, grace: planner.graceSeconds, interval: settings.interval).end,
-                                    interval: settings.interval)
-                status.nextWindowStart = Timestamp.rfc3339(seconds: next.start)
-                status.nextWindowEnd = Timestamp.rfc3339(seconds: next.end)
-                status.nextDueAt = Timestamp.rfc3339(seconds: next.end + planner.graceSeconds)
+                var status = StreamStatus(connectionID: connection.id, entity: entity.rawValue, interval: settings.interval.rawValue,
+                                          lastRun: latestRuns.first { $0.connectionID == connection.id && $0.entity == entity.rawValue })
+                guard settings.syncActive,
+                      let row = lag.first(where: { $0.connectionID == connection.id && $0.entity == entity.rawValue })
+                else {
+                    status.problem = settings.syncActive ? "not in export_stream_status" : "sync_active is false"
+                    statuses.append(status)
+                    continue
+                }
+                status.lastSucceededWindowStart = time(row.lastSucceededWindowStart)
+                status.lastSucceededWindowEnd = time(row.lastSucceededWindowEnd)
+                status.windowsBehind = row.windowsBehind
+                status.lastErrorCode = row.lastRunStatus == "succeeded" ? nil : row.lastErrorCode
+                status.lastErrorMessage = row.lastRunStatus == "succeeded" ? nil : row.lastErrorMessage
+                status.failingSince = time(row.failingSince)
+                status.nextWindowStart = time(row.nextWindowStart)
+                status.nextWindowEnd = time(row.nextWindowEnd)
+                status.nextDueAt = time(row.nextDueAt)
                 statuses.append(status)
             }
         }

@@ -6,6 +6,9 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `run` or `sync` tried to apply a pending migration (or to read which are applied) and
     /// the role may not. `step` says what was refused: "applying migration 1 (create export_runs)".
     case migrationRefused(step: String, detail: String)
+    /// A FlexPrice table the exporter's schema reads (the view `export_stream_status` reads
+    /// `connections`) is not in the database: DATABASE_URL names another database.
+    case flexpriceTableMissing(String)
 
     public var description: String {
         switch self {
@@ -14,6 +17,8 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .migrationRefused(let step, let detail):
             "the exporter's tables could not be prepared: \(step) was refused (\(detail)): "
                 + "run `flexprice-exporter migrate` with a role that may create tables"
+        case .flexpriceTableMissing(let table):
+            "FlexPrice's table \(table) does not exist in this database: DATABASE_URL must name FlexPrice's database"
         }
     }
 }

@@ -32,14 +32,12 @@ struct StatusCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
             let logger = ProcessLogging.makeLogger(settings)
-            let planner = WindowPlanner(graceSeconds: Int64(settings.graceSeconds), catchupLimit: settings.catchupLimit,
-                                        tickSeconds: Int64(settings.tickSeconds))
             let (connection, limit) = (connection, limit)
             // Status decrypts nothing: any key will do for the engine it builds.
             let output = try await Runtime.withEngine(settings, encryptionKey: settings.encryptionKey ?? "", logger: logger,
                                                      schema: .verify) { engine in
-                Output(streams: try await engine.streamStatuses(connectionID: connection, planner: planner,
-                                                                now: Int64(Date().timeIntervalSince1970)),
+                Output(streams: try await engine.streamStatuses(connectionID: connection,
+                                                                graceSeconds: Int64(settings.graceSeconds)),
                        recentRuns: limit == 0 ? [] : try await engine.history.runs(connectionID: connection, limit: limit))
             }
             if json {
@@ -49,14 +47,19 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             print(Table.render(
-                ["connection", "entity", "interval", "last succeeded window", "last run", "rows", "bytes", "seconds", "next window due"],
+                ["connection", "entity", "interval", "last succeeded window", "behind", "last run", "rows", "seconds",
+                 "next window due", "last error"],
                 output.streams.map { s in
                     [s.connectionID, s.entity, s.interval ?? "-",
                      s.lastSucceededWindowStart.map { "\($0) .. \(s.lastSucceededWindowEnd ?? "")" } ?? "-",
+                     s.windowsBehind.map(String.init) ?? "-",
                      s.problem ?? s.lastRun.map { "\($0.status) (\($0.trigger))" } ?? "never",
-                     s.lastRun?.rowCount.map(String.init) ?? "-", s.lastRun?.bytesUploaded.map(String.init) ?? "-",
+                     s.lastRun?.rowCount.map(String.init) ?? "-",
                      s.lastRun?.durationSeconds.map { String(format: "%.1f", $0) } ?? "-",
-                     s.nextWindowStart.map { "\($0) at \(s.nextDueAt ?? "")" } ?? "-"]
+                     s.nextWindowStart.map { "\($0) at \(s.nextDueAt ?? "")" } ?? "-",
+                     s.lastErrorCode.map { code in
+                         (s.failingSince.map { "failing since \($0): " } ?? "") + "\(code): \(s.lastErrorMessage ?? "")"
+                     } ?? ""]
                 }))
             print("")
             print(Table.render(
