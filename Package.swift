@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // Tests only: an independent RFC 4180 reader to check our CSV with.
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
@@ -171,6 +174,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Metrics and health: the Prometheus registry fed by a RunObserver, the /healthz verdict,
+        // and the Hummingbird listener that serves both beside the daemon.
+        .target(
+            name: "ExporterMetrics",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Scheduler: which windows are due, and the Dispatch timer that drives passes. Pure: it
         // links no database code (the run history's facts reach it as core values).
         .target(
@@ -205,6 +223,7 @@ let package = Package(
                 "ExporterSource",
                 "ExporterEngine",
                 "ExporterDaemon",
+                "ExporterMetrics",
                 "ExporterScheduler",
                 "ExporterSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -283,6 +302,11 @@ let package = Package(
         .testTarget(
             name: "ExporterSchedulerTests",
             dependencies: ["ExporterScheduler", "ExporterCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterMetricsTests",
+            dependencies: ["ExporterMetrics", "ExporterCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -32,16 +32,25 @@ public final class ExporterDaemon: Service, Sendable {
         public var notifier: SystemdNotifier?
         /// Seconds since the epoch; a parameter so tests can move time.
         public var now: @Sendable () -> Int64
+        /// Told the tick and each database round trip's result (the `/healthz` verdict).
+        public var monitor: (any DaemonMonitor)?
+        /// Reads the streams' positions from the run history into the metrics, once the
+        /// database answers at start and after every pass, so a restart does not reset them.
+        public var refreshStreamPositions: (@Sendable (RunHistory, ExporterSettings) async throws -> Void)?
 
         public init(settings: ExporterSettings, reloadSettings: @escaping @Sendable () async throws -> ExporterSettings,
                     makeEngine: @escaping @Sendable (ExporterSettings) -> ExportEngine, logLevel: DynamicLogLevel?,
-                    notifier: SystemdNotifier?, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                    notifier: SystemdNotifier?, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                    monitor: (any DaemonMonitor)? = nil,
+                    refreshStreamPositions: (@Sendable (RunHistory, ExporterSettings) async throws -> Void)? = nil) {
             self.settings = settings
             self.reloadSettings = reloadSettings
             self.makeEngine = makeEngine
             self.logLevel = logLevel
             self.notifier = notifier
             self.now = now
+            self.monitor = monitor
+            self.refreshStreamPositions = refreshStreamPositions
         }
     }
 
@@ -64,6 +73,7 @@ public final class ExporterDaemon: Service, Sendable {
 
     public func run() async throws {
         let settings = current.withLock { $0 }
+        environment.monitor?.configured(tickSeconds: settings.tickSeconds)
         let engine = environment.makeEngine(settings)
         do {
             // SIGTERM while the database is still down ends the wait (and the daemon, with 0).
@@ -73,6 +83,7 @@ public final class ExporterDaemon: Service, Sendable {
             logger.info("stopped before the database answered")
             return
         }
+        await refreshStreamPositions(engine.history)
         notify(.ready, .status("ready; first pass starting"))
         logger.info("daemon started", metadata: ["worker": "\(engine.history.worker)", "tick": "\(settings.tickSeconds)s"])
 
@@ -138,6 +149,7 @@ public final class ExporterDaemon: Service, Sendable {
                     current.withLock { $0 = settings }
                     environment.logLevel?.level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
                     timer.reschedule(tickSeconds: settings.tickSeconds)
+                    environment.monitor?.configured(tickSeconds: settings.tickSeconds)
                     engine = environment.makeEngine(settings)
                     logger.notice("SIGHUP: configuration reloaded", metadata: ["log_level": "\(settings.logLevel.rawValue)"])
                     notify(.ready, .status("configuration reloaded"))
@@ -176,6 +188,7 @@ public final class ExporterDaemon: Service, Sendable {
                     "duration": "\(duration)", "forced": "\(forced)",
                 ])
             }
+            await refreshStreamPositions(engine.history)
             // The daemon idles until the next tick: not at this pass's high-water mark (planning
             // 1,000 connections' windows, or exporting gigabytes).
             FreedMemory.returnToSystem()
@@ -199,12 +212,14 @@ public final class ExporterDaemon: Service, Sendable {
                 }
                 try await history.migrations.run()
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
+                environment.monitor?.databaseChecked(failure: nil)
                 return
             } catch let error as SchemaError {
                 notify(.status("stopped: \(error)"))
                 throw error
             } catch {
                 try Task.checkCancellation()
+                environment.monitor?.databaseChecked(failure: "\(error)")
                 logger.error("waiting for the database", metadata: ["error": "\(error)", "retry_in": "\(delay)s"])
                 notify(.status("waiting for the database: \(error)"))
                 try await Task.sleep(for: .seconds(delay))
@@ -224,6 +239,7 @@ public final class ExporterDaemon: Service, Sendable {
             notify(.watchdog)
             do {
                 try await Deadline.run(.seconds(10)) { try await history.heartbeat() }
+                environment.monitor?.databaseChecked(failure: nil)
                 let abandoned = try await history.abandonRunsOfDeadWorkers(leaseSeconds: 3 * heartbeat)
                 if abandoned > 0 {
                     logger.warning("abandoned runs of stopped workers; their windows will be exported again",
@@ -235,9 +251,24 @@ public final class ExporterDaemon: Service, Sendable {
                     lastPrune = .now
                 }
             } catch {
+                // Every step here is a database round trip: a failure means the database did not
+                // answer (or refused), which /healthz reports until a heartbeat succeeds again.
+                if !Task.isCancelled { environment.monitor?.databaseChecked(failure: "\(error)") }
                 logger.error("housekeeping failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// The streams' positions into the metrics; a failure is logged and the gauges keep their
+    /// last values until the next pass.
+    private func refreshStreamPositions(_ history: RunHistory) async {
+        guard let refresh = environment.refreshStreamPositions else { return }
+        let settings = current.withLock { $0 }
+        do {
+            try await Deadline.run(.seconds(30)) { try await refresh(history, settings) }
+        } catch {
+            logger.warning("could not read the streams' positions for the metrics", metadata: ["error": "\(error)"])
         }
     }
 

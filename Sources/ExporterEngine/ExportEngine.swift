@@ -95,14 +95,16 @@ public struct ExportEngine: Sendable {
         self.files = files
     }
 
-    /// The production sink: S3 through a shared HTTP client.
+    /// The production sink: S3 through a shared HTTP client. `onS3Request` is told each
+    /// request's S3 operation and HTTP status (or `network`), for the metrics.
     public static func s3Sinks(http: HTTPClient, logger: Logger, maxAttempts: Int, partSize: Int,
-                               requestTimeout: TimeAmount = .seconds(120)) -> SinkFactory {
+                               requestTimeout: TimeAmount = .seconds(120),
+                               onS3Request: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) -> SinkFactory {
         { settings, credentials in
             let endpoint = try S3Endpoint(bucket: settings.bucket, region: settings.region,
                                           endpointURL: settings.endpointURL, virtualHostStyle: settings.virtualHostStyle)
             let client = S3Client(endpoint: endpoint, credentials: credentials, http: http, logger: logger,
-                                  maxAttempts: maxAttempts, requestTimeout: requestTimeout)
+                                  maxAttempts: maxAttempts, requestTimeout: requestTimeout, onRequest: onS3Request)
             return S3ObjectSink(client: client, partSize: partSize)
         }
     }

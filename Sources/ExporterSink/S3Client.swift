@@ -28,10 +28,15 @@ public struct S3Client: Sendable {
     private let requestTimeout: TimeAmount
     /// The clock for signatures; a parameter so tests can sign at a fixed instant.
     private let now: @Sendable () -> Date
+    /// Told of every attempt's outcome (retries included): the S3 operation (`PutObject`,
+    /// `UploadPart`, ...) and the HTTP status, or `network` when no response came. The metrics
+    /// count them (`flexprice_exporter_s3_requests_total`); must return at once.
+    private let onRequest: (@Sendable (_ operation: String, _ code: String) -> Void)?
 
     public init(endpoint: S3Endpoint, credentials: AWSCredentials, http: HTTPClient, logger: Logger,
                 maxAttempts: Int = 5, requestTimeout: TimeAmount = .seconds(120),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() },
+                onRequest: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) {
         self.endpoint = endpoint
         self.signer = SigV4Signer(credentials: credentials, region: endpoint.region, service: "s3")
         self.http = http
@@ -39,6 +44,7 @@ public struct S3Client: Sendable {
         self.maxAttempts = max(1, maxAttempts)
         self.requestTimeout = requestTimeout
         self.now = now
+        self.onRequest = onRequest
     }
 
     // MARK: Object calls
@@ -143,12 +149,21 @@ public struct S3Client: Sendable {
         let payloadHash = payload.withUnsafeReadableBytes { Hex.lowercase(SHA256.hash(data: $0)) }
         let path = endpoint.path(forKey: key)
         let operation = "\(method) \(key ?? endpoint.bucket)"
+        let operationName = Self.operationName(method: method, key: key, query: query)
         var attempt = 0
         while true {
             attempt += 1
             do {
-                let response = try await sendOnce(method, path: path, query: query, headers: headers,
+                let response: Response
+                do {
+                    response = try await sendOnce(method, path: path, query: query, headers: headers,
                                                   body: payload, payloadHash: payloadHash)
+                } catch {
+                    // A request abandoned by cancellation (shutdown) is not a network failure.
+                    if !Task.isCancelled && !(error is CancellationError) { onRequest?(operationName, "network") }
+                    throw error
+                }
+                onRequest?(operationName, String(response.status))
                 if (200..<300).contains(response.status) { return response }
                 let error = Self.error(status: response.status, body: String(buffer: response.body), operation: operation)
                 guard Self.isRetryable(status: response.status, error: error), attempt < maxAttempts else { throw error }
@@ -164,6 +179,24 @@ public struct S3Client: Sendable {
             // https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
             let cap = min(20_000, 100 * (1 << min(attempt, 10)))
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...cap)))
+        }
+    }
+
+    /// The S3 API name of a request, as AWS documents it (for metrics, not for signing).
+    public static func operationName(method: String, key: String?, query: [(String, String)]) -> String {
+        let names = Set(query.map(\.0))
+        switch method {
+        case "PUT": return names.contains("partNumber") ? "UploadPart" : (key == nil ? "CreateBucket" : "PutObject")
+        case "POST":
+            if names.contains("uploads") { return "CreateMultipartUpload" }
+            return names.contains("uploadId") ? "CompleteMultipartUpload" : "PostObject"
+        case "DELETE": return names.contains("uploadId") ? "AbortMultipartUpload" : (key == nil ? "DeleteBucket" : "DeleteObject")
+        case "HEAD": return key == nil ? "HeadBucket" : "HeadObject"
+        case "GET":
+            if key != nil { return names.contains("uploadId") ? "ListParts" : "GetObject" }
+            if names.contains("uploads") { return "ListMultipartUploads" }
+            return names.contains("list-type") ? "ListObjectsV2" : "ListObjects"
+        default: return method
         }
     }
 

@@ -1,13 +1,17 @@
 import ArgumentParser
 import ExporterCore
 import ExporterDaemon
+import ExporterMetrics
+import ExporterRunHistory
 import ExporterSystem
 import Foundation
 import Logging
 import ServiceLifecycle
 
 /// `run`: the daemon. SIGUSR1 forces a pass, SIGHUP reloads the settings, SIGTERM/SIGINT stop it
-/// gracefully (exit 0).
+/// gracefully (exit 0). Beside it, unless EXPORTER_METRICS_ADDRESS is `off`, the metrics and
+/// health listener, in the same ServiceGroup so it stops with the daemon; an address it cannot
+/// listen on exits 78 naming it.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the exporter daemon (SIGUSR1: sync now, SIGHUP: reload, SIGTERM: stop).")
@@ -22,6 +26,11 @@ struct RunCommand: AsyncParsableCommand {
             let postgres = try Runtime.makePostgres(settings, logger: logger)
             let http = Runtime.makeHTTPClient()
             let global = global
+            // Only `run` serves metrics: one registry and one health state for the process,
+            // fed by every engine the daemon makes (a reload makes a new one).
+            let metrics = MetricsObserver()
+            let health = HealthState(tickSeconds: settings.tickSeconds)
+            let observers = RunObservers([metrics, health])
             let daemon = ExporterDaemon(
                 environment: .init(
                     settings: settings,
@@ -34,17 +43,37 @@ struct RunCommand: AsyncParsableCommand {
                     },
                     makeEngine: { current in
                         Runtime.makeEngine(current, encryptionKey: current.encryptionKey ?? key, postgres: postgres,
-                                           http: http, logger: logger)
+                                           http: http, logger: logger, observer: observers,
+                                           onS3Request: { metrics.countS3Request(operation: $0, code: $1) })
                     },
                     logLevel: level,
-                    notifier: SystemdNotifier()),
+                    notifier: SystemdNotifier(),
+                    monitor: health,
+                    refreshStreamPositions: { history, current in
+                        let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
+                        metrics.updateStreamPositions(rows.map {
+                            StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
+                                           lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind)
+                        })
+                    }),
                 logger: logger)
+            // The listener first: on SIGTERM the group stops services in reverse order, so the
+            // daemon drains its runs while /metrics and /healthz still answer.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let address = settings.metricsAddress {
+                services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, logger: logger)))
+            }
+            services.append(.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup))
             let group = ServiceGroup(configuration: .init(
-                services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             do {
                 try await group.run()
+            } catch let error as MetricsServerError {
+                await postgres.shutdown()
+                try? await http.shutdown()
+                throw Failure.configuration(error.description)
             } catch {
                 await postgres.shutdown()
                 try? await http.shutdown()

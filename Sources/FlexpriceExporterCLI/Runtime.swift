@@ -50,9 +50,11 @@ enum Runtime {
     }
 
     /// The export engine for `settings` over the given clients, writing to S3 (or, with
-    /// EXPORTER_SINK_DIRECTORY, to a local directory).
+    /// EXPORTER_SINK_DIRECTORY, to a local directory). `onS3Request` is told each S3 request's
+    /// operation and status (the daemon's metrics).
     static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: DatabasePool,
-                           http: HTTPClient, logger: Logger, observer: any RunObserver = RunObservers([])) -> ExportEngine {
+                           http: HTTPClient, logger: Logger, observer: any RunObserver = RunObservers([]),
+                           onS3Request: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) -> ExportEngine {
         let sinks: ExportEngine.SinkFactory
         if let directory = settings.sinkDirectory {
             logger.warning("EXPORTER_SINK_DIRECTORY is set: objects are written under it, not to S3",
@@ -60,7 +62,7 @@ enum Runtime {
             sinks = ExportEngine.directorySinks(root: directory)
         } else {
             sinks = ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
-                                         partSize: settings.partSizeMB * 1024 * 1024)
+                                         partSize: settings.partSizeMB * 1024 * 1024, onS3Request: onS3Request)
         }
         return ExportEngine(
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,

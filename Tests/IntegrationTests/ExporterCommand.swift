@@ -32,6 +32,8 @@ struct ExporterCommand: Sendable {
                                                                  "FLEXPRICE_SECRETS_ENCRYPTION_KEY"].contains(key) {
             env[key] = nil
         }
+        // Tests run at once: `run` listens on no metrics address unless its test names one.
+        env["EXPORTER_METRICS_ADDRESS"] = "off"
         env.merge(environment) { $1 }
         process.environment = env
         let stdin = Pipe()

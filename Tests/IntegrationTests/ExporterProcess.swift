@@ -33,6 +33,9 @@ final class ExporterProcess: @unchecked Sendable {
         for key in env.keys where key.hasPrefix("EXPORTER_") || key.hasPrefix("PG") || key == "NOTIFY_SOCKET" || key == "WATCHDOG_USEC" {
             env[key] = nil
         }
+        // Daemons of many tests run at once: none listens on the default metrics address unless
+        // its test asks for an address (MetricsTests picks a free port of its own).
+        env["EXPORTER_METRICS_ADDRESS"] = "off"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log

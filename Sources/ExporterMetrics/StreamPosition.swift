@@ -1,0 +1,20 @@
+/// Where one (connection, entity) stream stands, as the run history says: the source of the
+/// `last_success_window_end_seconds` and `windows_behind` gauges.
+///
+/// Read from the database (not counted from events) so a restarted daemon reports the true
+/// position at once, and a backfill or `sync` by another process shows up after the next pass.
+public struct StreamPosition: Sendable, Hashable {
+    public var connectionID: String
+    public var entity: String
+    /// End of the last succeeded window, Unix seconds; nil before the first success.
+    public var lastSuccessWindowEnd: Int64?
+    /// Due windows after the last success that have not succeeded yet.
+    public var windowsBehind: Int
+
+    public init(connectionID: String, entity: String, lastSuccessWindowEnd: Int64?, windowsBehind: Int) {
+        self.connectionID = connectionID
+        self.entity = entity
+        self.lastSuccessWindowEnd = lastSuccessWindowEnd
+        self.windowsBehind = windowsBehind
+    }
+}
