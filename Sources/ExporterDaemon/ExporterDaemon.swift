@@ -21,6 +21,9 @@ import UnixSignals
 /// - A heartbeat in `exporter_workers` lets other daemons see this one is alive; `running` rows
 ///   of workers that stopped beating are marked `abandoned`, so their windows run again.
 /// - Under systemd it reports READY, STATUS, WATCHDOG, RELOADING and STOPPING itself.
+/// - For `/metrics` and `/healthz` (served beside it, not by it): it tells its ``DaemonMonitor``
+///   the tick and every database round trip's result, and re-reads the streams' positions from
+///   the run history at start and after each pass.
 public final class ExporterDaemon: Service, Sendable {
     /// What the daemon needs from the process: its settings now, and a way to read them again.
     public struct Environment: Sendable {

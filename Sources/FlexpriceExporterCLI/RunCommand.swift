@@ -39,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
                         if reloaded.databaseURL != settings.databaseURL {
                             logger.warning("DATABASE_URL changed; it takes effect after a restart")
                         }
+                        if reloaded.metricsAddress != settings.metricsAddress {
+                            logger.warning("EXPORTER_METRICS_ADDRESS changed; it takes effect after a restart")
+                        }
                         return reloaded
                     },
                     makeEngine: { current in
