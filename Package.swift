@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
+        // Metrics: swift-prometheus' registry (on swift-metrics' core, pinned here) and
+        // Hummingbird, the HTTP server that serves it.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -180,8 +182,12 @@ let package = Package(
             name: "ExporterMetrics",
             dependencies: [
                 "ExporterCore",
-                .product(name: "Metrics", package: "swift-metrics"),
+                // The registry is used directly (a HELP text and buckets per metric, no global
+                // MetricsSystem), not through swift-metrics' facade, whose factory gives neither.
+                // CoreMetrics, which the registry builds on, is listed so the 2.13.0 minimum
+                // above applies (swift-prometheus itself accepts 2.4.1).
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
