@@ -103,7 +103,9 @@ struct ProgressTests {
                     FROM generate_series(0, 7 * 300 - 1) AS g
                     """)
             })
-            let environment = CommandLineTests().environment(services).merging(["EXPORTER_FETCH_ROWS": "100"]) { $1 }
+            // At info, `run started` and `run finished` are logged to the same terminal: never inside a drawn line.
+            let environment = CommandLineTests().environment(services)
+                .merging(["EXPORTER_FETCH_ROWS": "100", "EXPORTER_LOG_LEVEL": "info"]) { $1 }
             let arguments = ["backfill", "--connection", connection.id, "--from", Self.day(first)]
 
             let terminal = try await ExporterCommand.run(arguments, environment: environment, timeout: .seconds(180),
@@ -116,6 +118,8 @@ struct ProgressTests {
                 #expect(frame.hasPrefix("\(connection.id) feature_usage \(day) (window \(index + 1) of 7): 300 rows, "), "\(frame)")
             }
             #expect(finals.last?.contains("(window 7 of 7): 300 rows, ") == true, "\(finals)")
+            #expect(terminal.stdout.contains("run finished"), "\(terminal.stdout)")
+            #expect(!Self.frames(terminal.stdout).contains { $0.contains(" info ") }, "\(terminal.stdout.debugDescription)")
             #expect(try await services.runs(connection: connection.id).count == 7)
 
             let piped = try await ExporterCommand.run(arguments + ["--force"], environment: environment, timeout: .seconds(180))
