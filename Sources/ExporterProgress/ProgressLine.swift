@@ -97,7 +97,7 @@ public final class ProgressLine: RunObserver {
                 if state.latest == runID { state.latest = state.running.keys.max() }
                 // Another run still going: show it again at once.
                 if let live = liveLine(state) {
-                    text += live
+                    text += Self.eraseLine + live
                     state.shown = true
                     state.lastDraw = now()
                 }

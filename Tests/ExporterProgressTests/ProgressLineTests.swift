@@ -121,7 +121,7 @@ struct ProgressLineTests {
             Self.erase + "c1 feature_usage 2026-11-20: 500 rows, 48.8 KiB read, 4.9 KiB uploaded, 500 rows/s (2 runs in progress)",
             // The invoice run's final line, then the run still going, drawn again at once.
             Self.erase + "c1 invoice 2026-11-20: 10 rows, 1000 B read, 100 B uploaded, 10 rows/s, succeeded\n"
-                + "c1 feature_usage 2026-11-20: 500 rows, 48.8 KiB read, 4.9 KiB uploaded, 500 rows/s",
+                + Self.erase + "c1 feature_usage 2026-11-20: 500 rows, 48.8 KiB read, 4.9 KiB uploaded, 500 rows/s",
             // A failed run keeps the figures it reached, over its whole time.
             Self.erase + "c1 feature_usage 2026-11-20: 500 rows, 48.8 KiB read, 4.9 KiB uploaded, 250 rows/s, failed (database)\n",
         ])
