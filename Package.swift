@@ -196,6 +196,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Progress: the terminal's live line for `sync` and `backfill`, and the daemon's progress
+        // log, both run observers; pure apart from the output they are handed.
+        .target(
+            name: "ExporterProgress",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The `flexprice-exporter` executable: command-line parsing and configuration only.
         .executableTarget(
             name: "FlexpriceExporterCLI",
@@ -207,6 +217,7 @@ let package = Package(
                 "ExporterDaemon",
                 "ExporterScheduler",
                 "ExporterSystem",
+                "ExporterProgress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -278,6 +289,11 @@ let package = Package(
         .testTarget(
             name: "ExporterSystemTests",
             dependencies: ["ExporterSystem", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterProgressTests",
+            dependencies: ["ExporterProgress", "ExporterCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,7 +3,8 @@
 # PostgreSQL 15 server binaries, moto's S3 server, curl and python3, libpq's headers (libpq-dev:
 # `swift build` needs them for the CLibPQ target, the exporter's one PostgreSQL client), and
 # libzstd's headers (libzstd-dev: the CZstd target behind `compression: zstd`) with the `zstd`
-# command line tool (the tests decode our .zst objects with it, an independent reader).
+# command line tool (the tests decode our .zst objects with it, an independent reader), and
+# `script` (bsdutils), which gives the progress tests a pseudo-terminal.
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
@@ -23,7 +24,7 @@ have_zstd_dev() { [[ -f /usr/include/zstd.h ]] && pkg-config --exists libzstd 2>
 have_libpq_dev() { pkg-config --exists libpq 2>/dev/null; }
 
 if have_postgres && have_moto && have_zstd_dev && have_libpq_dev && command -v zstd >/dev/null \
-  && command -v curl >/dev/null && command -v python3 >/dev/null; then
+  && command -v curl >/dev/null && command -v python3 >/dev/null && command -v script >/dev/null; then
   exit 0
 fi
 
@@ -54,6 +55,8 @@ command -v pkg-config >/dev/null || apt_install pkg-config
 have_zstd_dev || apt_install libzstd-dev
 have_libpq_dev || apt_install libpq-dev
 command -v zstd >/dev/null || apt_install zstd
+# util-linux's `script` (Debian's bsdutils): the progress tests run sync and backfill under a pseudo-terminal.
+command -v script >/dev/null || apt_install bsdutils
 
 if [[ ! -x "$PG_BIN_15/initdb" ]]; then
   # Debian 12 ships PostgreSQL 15; elsewhere take the distribution's default version.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExporterCore
 import ExporterDaemon
+import ExporterProgress
 import ExporterSystem
 import Foundation
 import Logging
@@ -22,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
             let postgres = try Runtime.makePostgres(settings, logger: logger)
             let http = Runtime.makeHTTPClient()
             let global = global
+            let observer = RunObservers([ProgressLog(logger: logger, interval: .seconds(settings.progressLogSeconds))])
             let daemon = ExporterDaemon(
                 environment: .init(
                     settings: settings,
@@ -34,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
                     },
                     makeEngine: { current in
                         Runtime.makeEngine(current, encryptionKey: current.encryptionKey ?? key, postgres: postgres,
-                                           http: http, logger: logger)
+                                           http: http, logger: logger, observer: observer)
                     },
                     logLevel: level,
                     notifier: SystemdNotifier()),
