@@ -220,6 +220,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Progress: the terminal's live line for `sync` and `backfill`, and the daemon's progress
+        // log, both run observers; pure apart from the output they are handed.
+        .target(
+            name: "ExporterProgress",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The `flexprice-exporter` executable: command-line parsing and configuration only.
         .executableTarget(
             name: "FlexpriceExporterCLI",
@@ -232,6 +242,7 @@ let package = Package(
                 "ExporterMetrics",
                 "ExporterScheduler",
                 "ExporterSystem",
+                "ExporterProgress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -303,6 +314,11 @@ let package = Package(
         .testTarget(
             name: "ExporterSystemTests",
             dependencies: ["ExporterSystem", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExporterProgressTests",
+            dependencies: ["ExporterProgress", "ExporterCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -4,8 +4,9 @@
 # `swift build` needs them for the CLibPQ target, the exporter's one PostgreSQL client), and
 # libzstd's headers (libzstd-dev: the CZstd target behind `compression: zstd`) with the `zstd`
 # command line tool (the tests decode our .zst objects with it, an independent reader), and
-# promtool from Debian's `prometheus` package (the tests check
-# deploy/prometheus/flexprice-exporter.rules.yml with `promtool check rules`).
+# `script` (bsdutils), which gives the progress tests a pseudo-terminal, and promtool from
+# Debian's `prometheus` package (the tests check deploy/prometheus/flexprice-exporter.rules.yml
+# with `promtool check rules` and `promtool test rules`).
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
@@ -25,7 +26,8 @@ have_zstd_dev() { [[ -f /usr/include/zstd.h ]] && pkg-config --exists libzstd 2>
 have_libpq_dev() { pkg-config --exists libpq 2>/dev/null; }
 
 if have_postgres && have_moto && have_zstd_dev && have_libpq_dev && command -v zstd >/dev/null \
-  && command -v curl >/dev/null && command -v python3 >/dev/null && command -v promtool >/dev/null; then
+  && command -v curl >/dev/null && command -v python3 >/dev/null && command -v script >/dev/null \
+  && command -v promtool >/dev/null; then
   exit 0
 fi
 
@@ -56,6 +58,8 @@ command -v pkg-config >/dev/null || apt_install pkg-config
 have_zstd_dev || apt_install libzstd-dev
 have_libpq_dev || apt_install libpq-dev
 command -v zstd >/dev/null || apt_install zstd
+# util-linux's `script` (Debian's bsdutils): the progress tests run sync and backfill under a pseudo-terminal.
+command -v script >/dev/null || apt_install bsdutils
 
 if ! command -v promtool >/dev/null; then
   # Only promtool is wanted. Without systemd (a container) the package's Prometheus server is

@@ -48,6 +48,9 @@ public struct ExporterSettings: Sendable {
     public var sinkDirectory: String?
     /// EXPORTER_METRICS_ADDRESS: where `run` serves /metrics and /healthz; nil when `off`.
     public var metricsAddress: MetricsAddress? = .defaultAddress
+    /// EXPORTER_PROGRESS_LOG_SECONDS: how often the daemon logs `run progress` for a run that is
+    /// still going. Meant for tests (which cannot wait the default 30 s); operators leave it unset.
+    public var progressLogSeconds: Int = 30
 
     public init() {}
 
@@ -57,7 +60,7 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_CATCHUP_LIMIT", "EXPORTER_MAX_CONCURRENCY", "EXPORTER_SHUTDOWN_SECONDS", "EXPORTER_HISTORY_DAYS",
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
         "EXPORTER_GZIP_LEVEL", "EXPORTER_ZSTD_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_PARQUET_ROW_GROUP_MB",
-        "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS",
+        "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -89,6 +92,7 @@ public struct ExporterSettings: Sendable {
         parquetRowGroupMB = try int("EXPORTER_PARQUET_ROW_GROUP_MB", 1...1_024, default: Self.defaultParquetRowGroupMB)
         sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let address = value("EXPORTER_METRICS_ADDRESS") { metricsAddress = try MetricsAddress.parse(address) }
+        progressLogSeconds = try int("EXPORTER_PROGRESS_LOG_SECONDS", 1...86_400, default: 30)
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
                 throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")

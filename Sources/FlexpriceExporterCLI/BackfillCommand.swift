@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExporterCore
 import ExporterEngine
+import ExporterProgress
 import ExporterRunHistory
 import Foundation
 
@@ -26,6 +27,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Windows end by this time (default: the latest due window).") var to: String?
     @Flag(help: "Export windows that already succeeded again.") var force = false
     @Flag(name: .customLong("dry-run"), help: "Print what would be exported; upload and record nothing.") var dryRun = false
+    @Flag(help: "No live progress line (it is drawn only when standard output is a terminal).") var quiet = false
 
     func validate() throws {
         guard let start = Timestamp.parse(from) else { throw ValidationError("--from \(from) is not RFC 3339 or yyyy-MM-dd") }
@@ -39,14 +41,18 @@ struct BackfillCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
             let key = try settings.requireEncryptionKey()
-            let logger = ProcessLogging.makeLogger(settings)
+            // Before the logger: a log line must clear the progress line first.
+            let progress = TerminalProgress.line(quiet: quiet)
+            defer { progress?.close() }
+            let logger = ProcessLogging.makeLogger(settings, sink: TerminalProgress.logSink(progress))
             let start = Timestamp.parse(from) ?? 0
             let end = to.flatMap(Timestamp.parse)
             let entities = entity.isEmpty ? nil : entity
             let (connection, force, dryRun) = (connection, force, dryRun)
             let now = Int64(Date().timeIntervalSince1970)
             let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
-                                                                                    schema: dryRun ? .verify : .migrate) { engine in
+                                                                                    schema: dryRun ? .verify : .migrate,
+                                                                                    observer: TerminalProgress.observer(progress)) { engine in
                 @Sendable func backfill() async throws -> [RunReport] {
                     try await engine.backfill(connectionID: connection, entities: entities, from: start, to: end, now: now,
                                               graceSeconds: Int64(settings.graceSeconds), force: force, dryRun: dryRun)
@@ -56,6 +62,7 @@ struct BackfillCommand: AsyncParsableCommand {
                 let beat = Duration.seconds(RunHistory.heartbeatSeconds(tick: settings.tickSeconds))
                 return try await engine.history.keepingAlive(every: beat) { try await backfill() }
             } }
+            progress?.close() // the reports start on a line of their own
             if reports.isEmpty { print("no window in that range is due") }
             for report in reports { print(report) }
             if reports.contains(where: \.failed) { throw ExitCodes.runFailed }

@@ -5,14 +5,17 @@ import Logging
 /// Configures swift-log once per process from EXPORTER_LOG_LEVEL and EXPORTER_LOG_FORMAT.
 /// The level is shared and mutable so the daemon's SIGHUP reload can change it.
 enum ProcessLogging {
-    static func bootstrap(_ settings: ExporterSettings, label: String = "flexprice-exporter") -> (Logger, DynamicLogLevel) {
+    /// - Parameter sink: where log lines go (standard error; through the progress line when one
+    ///   is drawn, so a log line clears it first).
+    static func bootstrap(_ settings: ExporterSettings, label: String = "flexprice-exporter",
+                          sink: @escaping @Sendable (String) -> Void = StandardError.sink) -> (Logger, DynamicLogLevel) {
         let level = DynamicLogLevel(Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info)
         let format: LogSetup.Format = settings.logFormat == .json ? .json : .text
-        LoggingSystem.bootstrap { label in LogSetup.makeHandler(label: label, format: format, level: level) }
+        LoggingSystem.bootstrap { label in LogSetup.makeHandler(label: label, format: format, level: level, sink: sink) }
         return (Logger(label: label), level)
     }
 
-    static func makeLogger(_ settings: ExporterSettings) -> Logger {
-        bootstrap(settings).0
+    static func makeLogger(_ settings: ExporterSettings, sink: @escaping @Sendable (String) -> Void = StandardError.sink) -> Logger {
+        bootstrap(settings, sink: sink).0
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExporterCore
 import ExporterDaemon
 import ExporterMetrics
+import ExporterProgress
 import ExporterRunHistory
 import ExporterSystem
 import Foundation
@@ -30,7 +31,9 @@ struct RunCommand: AsyncParsableCommand {
             // fed by every engine the daemon makes (a reload makes a new one).
             let metrics = MetricsObserver()
             let health = HealthState(tickSeconds: settings.tickSeconds)
-            let observers = RunObservers([metrics, health])
+            let observers = RunObservers([
+                ProgressLog(logger: logger, interval: .seconds(settings.progressLogSeconds)), metrics, health,
+            ])
             let daemon = ExporterDaemon(
                 environment: .init(
                     settings: settings,

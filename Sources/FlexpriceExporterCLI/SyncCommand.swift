@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExporterCore
 import ExporterEngine
+import ExporterProgress
 import ExporterRunHistory
 import ExporterScheduler
 import Foundation
@@ -27,6 +28,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "Window end (exclusive).") var to: String?
     @Flag(help: "Also re-export each latest completed window (as SIGUSR1 does).") var force = false
     @Flag(name: .customLong("dry-run"), help: "Print what would be exported; upload and record nothing.") var dryRun = false
+    @Flag(help: "No live progress line (it is drawn only when standard output is a terminal).") var quiet = false
 
     func validate() throws {
         guard (from == nil) == (to == nil) else { throw ValidationError("--from and --to go together") }
@@ -42,13 +44,17 @@ struct SyncCommand: AsyncParsableCommand {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
             let key = try settings.requireEncryptionKey()
-            let logger = ProcessLogging.makeLogger(settings)
+            // Before the logger: a log line must clear the progress line first.
+            let progress = TerminalProgress.line(quiet: quiet)
+            defer { progress?.close() }
+            let logger = ProcessLogging.makeLogger(settings, sink: TerminalProgress.logSink(progress))
             let window = from.flatMap(Timestamp.parse).flatMap { start in to.flatMap(Timestamp.parse).map { ExportWindow(start: start, end: $0) } }
             let entities = entity.isEmpty ? nil : entity
             let (connection, force, dryRun) = (connection, force, dryRun)
             // A dry run changes nothing, the schema included.
             let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
-                                                                                    schema: dryRun ? .verify : .migrate) { engine in
+                                                                                    schema: dryRun ? .verify : .migrate,
+                                                                                    observer: TerminalProgress.observer(progress)) { engine in
                 if dryRun, let window {
                     return try await engine.previewWindow(window, connectionID: connection, entities: entities)
                 }
@@ -70,6 +76,7 @@ struct SyncCommand: AsyncParsableCommand {
                                                          connectionID: connection, entities: entities)
                 }
             } }
+            progress?.close() // the reports start on a line of their own
             if reports.isEmpty { print("nothing is due") }
             for report in reports { print(report) }
             if reports.contains(where: \.failed) { throw ExitCodes.runFailed }

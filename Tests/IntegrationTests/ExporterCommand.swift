@@ -13,8 +13,12 @@ struct ExporterCommand: Sendable {
     /// caller's exporter settings (no EXPORTER_*, DATABASE_URL or encryption key) and none of libpq's
     /// PG* variables (scripts/with-services.sh exports PGPASSWORD and friends for psql; libpq would
     /// take them as defaults and complete a URL the test means to be incomplete).
+    ///
+    /// With `underTerminal`, the binary runs under a pseudo-terminal (util-linux `script`), as in
+    /// an operator's shell: its standard output is a terminal, whose bytes (`\r\n` line ends
+    /// included) land in `stdout`, merged with its standard error.
     static func run(_ arguments: [String], environment: [String: String] = [:], input: Data = Data(),
-                    timeout: Duration = .seconds(60)) async throws -> ExporterCommand {
+                    timeout: Duration = .seconds(60), underTerminal: Bool = false) async throws -> ExporterCommand {
         let binary = try #require(ExporterProcess.binary, "build the flexprice-exporter product first (swift build)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exporter-command-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,8 +29,15 @@ struct ExporterCommand: Sendable {
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
 
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if underTerminal {
+            // -e: script exits with the command's status; the typescript goes nowhere (/dev/null).
+            let quoted = ([binary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["script", "-q", "-e", "-c", quoted.joined(separator: " "), "/dev/null"]
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("EXPORTER_") || key.hasPrefix("PG") || ["NOTIFY_SOCKET", "WATCHDOG_USEC", "DATABASE_URL",
                                                                  "FLEXPRICE_SECRETS_ENCRYPTION_KEY"].contains(key) {
