@@ -20,7 +20,8 @@ while they run, since DuckDB's postgres_scan reads the whole table and filters i
      parquet, COMPRESSION the same codec) to S3 (bench/parquet.sh compares more variants)
   c. the exporter's peak RSS at each --rss-sizes size (S3 sink, CSV + gzip), and the largest
      size's against the smallest's
-  d. an idle daemon with 1,000 active connections and nothing due: RSS and CPU over --idle-seconds
+  d. an idle daemon with 1,000 active connections and nothing due: RSS and CPU over --idle-seconds,
+     with the metrics listener on (scraped every 5 s) and off (--idle-only measures just this)
   e. one pass over 200 connections x 6 entities of small due windows: wall time and runs/s
   f. SIGUSR1 to the start of the run it forces
 """
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 import duckdb_reference
 import report
@@ -320,6 +322,8 @@ ALL_ENTITIES = ("feature_usage", "customer", "invoice", "price", "subscription",
 
 
 def start_daemon(database, directory, **settings):
+    # The metrics listener on (as by default), on a port nothing else holds.
+    settings.setdefault("EXPORTER_METRICS_ADDRESS", f"127.0.0.1:{free_port()}")
     notify = NotifySocket(directory)
     env = exporter_env(database, NOTIFY_SOCKET=notify.path, EXPORTER_GRACE_SECONDS=0, **settings)
     process = subprocess.Popen([BIN, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -337,23 +341,49 @@ def stop_daemon(process):
         process.kill()
 
 
-def measure_idle(secrets, seconds, directory):
-    """(d) 1,000 active connections, nothing due."""
-    log(f"idle daemon, 1,000 connections, {seconds} s")
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure_idle(secrets, seconds, directory, metrics=True):
+    """(d) 1,000 active connections, nothing due. With `metrics`, the listener is on (the default)
+    and /metrics is scraped every 5 s, as a busy Prometheus would; without, EXPORTER_METRICS_ADDRESS=off."""
+    log(f"idle daemon, 1,000 connections, {seconds} s, metrics {'on, scraped every 5 s' if metrics else 'off'}")
     prepare_database("bench_idle")
     seed_connections("bench_idle", 1000, secrets, ALL_ENTITIES, "idle/", succeeded_yesterday=True)
-    process, _ = start_daemon("bench_idle", directory, EXPORTER_TICK_SECONDS=60)
+    address = f"127.0.0.1:{free_port()}" if metrics else "off"
+    process, _ = start_daemon("bench_idle", directory, EXPORTER_TICK_SECONDS=60, EXPORTER_METRICS_ADDRESS=address)
     time.sleep(2)  # the start-up pass
     cpu_start, start = process_cpu_seconds(process.pid), time.monotonic()
-    peak = 0
+    peak, next_scrape, scrape_bytes, series = 0, start, 0, 0
     while time.monotonic() - start < seconds:
+        if metrics and time.monotonic() >= next_scrape:
+            with urllib.request.urlopen(f"http://{address}/metrics", timeout=10) as response:
+                body = response.read()
+            scrape_bytes = len(body)
+            series = sum(1 for line in body.splitlines() if line and not line.startswith(b"#"))
+            next_scrape += 5
         peak = max(peak, process_rss(process.pid))
         time.sleep(0.5)
     cpu = process_cpu_seconds(process.pid) - cpu_start
     elapsed = time.monotonic() - start
     runs = psql("SELECT count(*) FROM export_runs WHERE worker <> 'bench-seed'", database="bench_idle", capture=True)
     stop_daemon(process)
-    return {"rss": peak, "cpu_percent": 100 * cpu / elapsed, "seconds": elapsed, "runs": int(runs)}
+    return {"rss": peak, "cpu_percent": 100 * cpu / elapsed, "seconds": elapsed, "runs": int(runs),
+            "scrape_bytes": scrape_bytes, "series": series}
+
+
+def idle_rows(idle, idle_off):
+    """The idle daemon's rows of the targets table: metrics on (the default) and off."""
+    return [
+        f"| d. idle daemon, 1,000 connections, {idle['seconds']:.0f} s: RSS, metrics on ({idle['series']:,} series, "
+        f"{idle['scrape_bytes'] / 1e6:.2f} MB per scrape, scraped every 5 s) | {mib(idle['rss'])} MiB | <= 40 MiB | {met(idle['rss'] <= 40 * MIB)} |",
+        f"| d. idle daemon: RSS, EXPORTER_METRICS_ADDRESS=off | {mib(idle_off['rss'])} MiB | <= 40 MiB | {met(idle_off['rss'] <= 40 * MIB)} |",
+        f"| d. idle daemon: CPU, metrics on ({idle['runs']} runs started) | {idle['cpu_percent']:.2f}% | <= 1% | {met(idle['cpu_percent'] <= 1)} |",
+        f"| d. idle daemon: CPU, metrics off | {idle_off['cpu_percent']:.2f}% | <= 1% | {met(idle_off['cpu_percent'] <= 1)} |",
+    ]
 
 
 def seed_small_windows(database, count):
@@ -491,11 +521,21 @@ def main():
                         help="sizes for the peak-RSS figure (c); the largest is set against the smallest [1000000,10000000]")
     parser.add_argument("--parquet-codec", default="zstd", choices=["zstd", "gzip"], help="page codec of both Parquet exports [zstd]")
     parser.add_argument("--idle-seconds", type=int, default=60)
+    parser.add_argument("--idle-only", action="store_true",
+                        help="measure only the idle daemon, metrics on and off, and print its rows (no report written)")
     parser.add_argument("--output", default=os.path.join(ROOT, "bench/results/latest.md"),
                         help="the Markdown report is written here (and printed) [bench/results/latest.md]")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="flexprice-bench.")
+    if args.idle_only:
+        try:
+            secrets = Secrets()
+            idle, idle_off = measure_idle(secrets, args.idle_seconds, work), measure_idle(secrets, args.idle_seconds, work, metrics=False)
+            print("\n".join(["| measurement | figure | target | met |", "|---|---|---|---|"] + idle_rows(idle, idle_off)))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         prepare_database("flexprice")
         create_bucket(BUCKET)
@@ -529,6 +569,7 @@ def main():
             rss_rows.append(f"| | {size:,} | {seconds:.2f} | {size / seconds:,.0f} | {mib(peak)} |")
 
         idle = measure_idle(secrets, args.idle_seconds, work)
+        idle_off = measure_idle(secrets, args.idle_seconds, work, metrics=False)
         one_pass = measure_pass(secrets)
         latencies = measure_signal(secrets, work)
         pass_rate = one_pass["runs"] / one_pass["seconds"]
@@ -548,8 +589,7 @@ def main():
             "",
             "| measurement | figure | target | met |",
             "|---|---|---|---|",
-            f"| d. idle daemon, 1,000 connections, {idle['seconds']:.0f} s: RSS | {mib(idle['rss'])} MiB | <= 40 MiB | {met(idle['rss'] <= 40 * MIB)} |",
-            f"| d. idle daemon: CPU ({idle['runs']} runs started) | {idle['cpu_percent']:.2f}% | <= 1% | {met(idle['cpu_percent'] <= 1)} |",
+        ] + idle_rows(idle, idle_off) + [
             f"| e. one pass, 200 connections x 6 entities | {one_pass['runs']} of {one_pass['all_runs']} runs succeeded in {one_pass['seconds']:.2f} s = {pass_rate:.1f} runs/s (peak RSS {mib(one_pass['rss'])} MiB) | >= 20 runs/s | {met(pass_rate >= 20)} |",
             f"| f. SIGUSR1 to the run's start, median of {len(latencies)} | {statistics.median(latencies) * 1000:.0f} ms (max {max(latencies) * 1000:.0f} ms) | <= 1 s | {met(statistics.median(latencies) <= 1)} |",
         ]

@@ -5,7 +5,8 @@
 # DuckDB 1.4.4 (bench/lib.sh duckdb_setup) into private virtualenvs, then runs bench/bench.py,
 # which prints the targets table with the machine, as Markdown, and writes it to
 # bench/results/latest.md (--output elsewhere). `bench/run.sh --help` lists the options
-# (--rows, --runs, --rss-sizes, --parquet-codec, --idle-seconds, --output).
+# (--rows, --runs, --rss-sizes, --parquet-codec, --idle-seconds, --output); `--idle-only` measures
+# just the idle daemon, metrics listener on and off.
 #
 # bench/run.sh parquet|zstd|memory|profile [ARGS...] runs bench/NAME.sh ARGS instead (each starts
 # its own services), so every benchmark is reachable as `make bench BENCH_ARGS="NAME ARGS"`, e.g.

@@ -13,19 +13,6 @@ import Darwin
 public enum StandardError {
     /// Writes `text` (a complete line) to standard error, retrying partial and interrupted writes.
     @Sendable public static func sink(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard var next = bytes.baseAddress else { return }
-            var remaining = bytes.count
-            while remaining > 0 {
-                let written = write(STDERR_FILENO, next, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return // Nowhere left to report a failing stderr.
-                }
-                next += written
-                remaining -= written
-            }
-        }
+        WholeWrite.send(text, to: STDERR_FILENO)
     }
 }

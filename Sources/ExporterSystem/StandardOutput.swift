@@ -19,21 +19,8 @@ public enum StandardOutput {
         return Int(size.ws_col)
     }
 
-    /// Writes `text` to standard output in one go, retrying partial and interrupted writes.
+    /// Writes `text` to standard output in one go (a lost terminal loses the progress, nothing else).
     @Sendable public static func sink(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard var next = bytes.baseAddress else { return }
-            var remaining = bytes.count
-            while remaining > 0 {
-                let written = write(STDOUT_FILENO, next, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return // Progress is best effort: a closed terminal loses it.
-                }
-                next += written
-                remaining -= written
-            }
-        }
+        WholeWrite.send(text, to: STDOUT_FILENO)
     }
 }

@@ -16,11 +16,7 @@ struct BackfillTests {
             let yesterday = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
             let first = yesterday.start - 6 * 86_400
             let connection = try await services.newConnection(seed: { tenant in
-                try await services.execute("""
-                    INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                    SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(first) + g * 3600), g
-                    FROM generate_series(0, 7 * 24 - 1) AS g
-                    """)
+                try await services.seedUsage(tenant: tenant, rows: 7 * 24, from: first, every: 3600)
             })
             func day(_ seconds: Int64) -> String { String(Timestamp.rfc3339(seconds: seconds).prefix(10)) }
             let environment = CommandLineTests().environment(services)

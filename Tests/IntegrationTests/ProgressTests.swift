@@ -44,11 +44,7 @@ struct ProgressTests {
             let now = DaemonTests.clock()
             let window = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
             let connection = try await services.newConnection(seed: { tenant in
-                try await services.execute("""
-                    INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                    SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(window.start) + g * 40), g
-                    FROM generate_series(0, 1999) AS g
-                    """)
+                try await services.seedUsage(tenant: tenant, rows: 2000, from: window.start, every: 40)
             })
             let environment = CommandLineTests().environment(services).merging(["EXPORTER_FETCH_ROWS": "100"]) { $1 }
 
@@ -97,11 +93,7 @@ struct ProgressTests {
             let first = yesterday.start - 6 * 86_400
             // 300 rows a day, read 100 at a time.
             let connection = try await services.newConnection(seed: { tenant in
-                try await services.execute("""
-                    INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                    SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(first) + g * 288), g
-                    FROM generate_series(0, 7 * 300 - 1) AS g
-                    """)
+                try await services.seedUsage(tenant: tenant, rows: 7 * 300, from: first, every: 288)
             })
             // At info, `run started` and `run finished` are logged to the same terminal: never inside a drawn line.
             let environment = CommandLineTests().environment(services)
@@ -140,11 +132,7 @@ struct ProgressTests {
             let now = DaemonTests.clock()
             let window = ExportWindow.latestDue(now: now, grace: 0, interval: .daily)
             let connection = try await services.newConnection(seed: { tenant in
-                try await services.execute("""
-                    INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                    SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(window.start) + g * 40), g
-                    FROM generate_series(0, 999) AS g
-                    """)
+                try await services.seedUsage(tenant: tenant, rows: 1000, from: window.start, every: 40)
             })
             let lock = try await TableLock.take("feature_usage", services: services)
             let daemon = try ExporterProcess(["run"], environment: DaemonTests().environment(

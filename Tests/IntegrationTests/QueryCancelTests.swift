@@ -22,11 +22,7 @@ struct QueryCancelTests {
         try await TestServices.with(freshDatabase: true) { services in
             let window = ExportWindow.latestDue(now: Int64(Date().timeIntervalSince1970), grace: 0, interval: .daily)
             let connection = try await services.newConnection(seed: { tenant in
-                try await services.execute("""
-                    INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                    SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(window.start) + g * 40), g
-                    FROM generate_series(1, 2000) AS g
-                    """)
+                try await services.seedUsage(tenant: tenant, rows: 2000, from: window.start, every: 40)
             })
             let lock = try await TableLock.take("feature_usage", services: services)
             let daemon = try ExporterProcess(["run"], environment: [

@@ -22,11 +22,7 @@ struct ShutdownGraceTests {
                 let connection = try await services.newConnection(
                     syncConfig: { Services.s3Config(bucket: $0, endpoint: proxyURL, compression: .gzip) },
                     seed: { tenant in
-                        try await services.execute("""
-                            INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
-                            SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(window.start) + g * 40), g
-                            FROM generate_series(1, 2000) AS g
-                            """)
+                        try await services.seedUsage(tenant: tenant, rows: 2000, from: window.start, every: 40)
                     })
                 let daemon = try ExporterProcess(["run"], environment: [
                     "DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,

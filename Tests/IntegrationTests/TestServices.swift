@@ -145,6 +145,16 @@ struct Services: Sendable {
         try await postgres.query(query)
     }
 
+    /// `rows` usage events of `tenant`, one every `seconds` from `start` (ids `tenant-0`, `tenant-1`, ...;
+    /// `qty_total` the index).
+    func seedUsage(tenant: String, rows: Int, from start: Int64, every seconds: Int64) async throws {
+        try await execute("""
+            INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
+            SELECT \(tenant) || '-' || g, \(tenant), '', 'api_call', to_timestamp(\(start) + g * \(seconds)), g
+            FROM generate_series(0, \(rows) - 1) AS g
+            """)
+    }
+
     /// An S3 client for `bucket` on moto, with the test credentials.
     func s3(bucket: String) throws -> S3Client {
         let endpoint = try S3Endpoint(bucket: bucket, region: "us-east-1", endpointURL: TestServices.s3Endpoint,
