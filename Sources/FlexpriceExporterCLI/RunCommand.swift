@@ -29,11 +29,25 @@ struct RunCommand: AsyncParsableCommand {
             let global = global
             // Only `run` serves metrics: one registry and one health state for the process,
             // fed by every engine the daemon makes (a reload makes a new one).
-            let metrics = MetricsObserver()
+            // With EXPORTER_METRICS_ADDRESS=off nobody can read the figures: keep none (at 1,000
+            // connections the stream gauges alone are 12,000 series, about 5 MiB).
+            let metrics = settings.metricsAddress == nil ? nil : MetricsObserver()
             let health = HealthState(tickSeconds: settings.tickSeconds)
-            let observers = RunObservers([
-                ProgressLog(logger: logger, interval: .seconds(settings.progressLogSeconds)), metrics, health,
-            ])
+            var watchers: [any RunObserver] = [ProgressLog(logger: logger, interval: .seconds(settings.progressLogSeconds)), health]
+            if let metrics { watchers.append(metrics) }
+            let observers = RunObservers(watchers)
+            let countS3Request: (@Sendable (String, String) -> Void)? = metrics.map { metrics in
+                { @Sendable operation, code in metrics.countS3Request(operation: operation, code: code) }
+            }
+            let refreshStreamPositions: (@Sendable (RunHistory, ExporterSettings) async throws -> Void)? = metrics.map { metrics in
+                { @Sendable history, current in
+                    let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
+                    metrics.updateStreamPositions(rows.map {
+                        StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
+                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind)
+                    })
+                }
+            }
             let daemon = ExporterDaemon(
                 environment: .init(
                     settings: settings,
@@ -50,23 +64,17 @@ struct RunCommand: AsyncParsableCommand {
                     makeEngine: { current in
                         Runtime.makeEngine(current, encryptionKey: current.encryptionKey ?? key, postgres: postgres,
                                            http: http, logger: logger, observer: observers,
-                                           onS3Request: { metrics.countS3Request(operation: $0, code: $1) })
+                                           onS3Request: countS3Request)
                     },
                     logLevel: level,
                     notifier: SystemdNotifier(),
                     monitor: health,
-                    refreshStreamPositions: { history, current in
-                        let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
-                        metrics.updateStreamPositions(rows.map {
-                            StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
-                                           lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind)
-                        })
-                    }),
+                    refreshStreamPositions: refreshStreamPositions),
                 logger: logger)
             // The listener first: on SIGTERM the group stops services in reverse order, so the
             // daemon drains its runs while /metrics and /healthz still answer.
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-            if let address = settings.metricsAddress {
+            if let address = settings.metricsAddress, let metrics {
                 services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, logger: logger)))
             }
             services.append(.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup))
