@@ -196,7 +196,7 @@ struct DaemonTests {
             }
             #expect(uploading, "\(daemon.log)")
             daemon.signal(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.log)")
+            #expect(await daemon.waitForExit(timeout: .seconds(60)) == 0, "\(daemon.log)")
             let all = try await runs(services)
             #expect(!all.contains { $0.status == "running" }, "\(all)")
             #expect(all.first?.status == "failed")
