@@ -43,7 +43,7 @@ struct WarehouseSchemaTests {
             let c = try await services.newConnection(
                 syncConfig: { Services.s3Config(bucket: $0, endpoint: endpoint, format: format, compression: compression, maxFileSizeMB: 1) },
                 seed: { tenant in
-                    // ~3 MB of text on 2026-11-20 (parts at 1 MB), awkward values on the 21st and 22nd.
+                    // Three daily windows (backfill): ~3 MB of text on 2026-11-20 (parts at 1 MB), awkward values on the 21st and 22nd.
                     try await services.seedUsageRows(tenant: tenant, count: 10_000)
                     try await services.execute("""
                         INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, source, "timestamp", qty_total, properties, period_id)
@@ -52,9 +52,9 @@ struct WarehouseSchemaTests {
                                (\(tenant + "-b"), \(tenant), '', NULL, NULL, '2026-11-22T23:59:59.999999Z', NULL, NULL, NULL)
                         """)
                 })
-            let sync = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-23", "--quiet"],
+            let backfill = try await ExporterCommand.run(["backfill", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-23", "--quiet"],
                                                      environment: environment(services), timeout: .seconds(300))
-            #expect(sync.status == 0, "\(sync.stderr)")
+            #expect(backfill.status == 0, "\(backfill.stderr)")
 
             try await withScratchDirectory { directory in
                 let keys = try await services.s3(bucket: c.bucket).listObjects()
