@@ -1,4 +1,5 @@
 import ExporterCore
+import Foundation
 
 /// BigQuery: an external table over S3 through BigQuery Omni, one wildcard URI, no partitions.
 ///
@@ -49,7 +50,7 @@ struct BigQueryDDL {
     }
 
     private var options: [String] {
-        let uri = "uris = [" + WarehouseDDL.quoted(target.entityLocation + "*" + target.fileEnding) + "]"
+        let uri = "uris = [" + Self.literal(target.entityLocation + "*" + target.fileEnding) + "]"
         let compression = target.compression == .gzip ? ["compression = 'GZIP'"] : []
         switch target.format {
         case .parquet:
@@ -59,6 +60,12 @@ struct BigQueryDDL {
         case .ndjson, .json:
             return ["format = 'NEWLINE_DELIMITED_JSON'", uri] + compression
         }
+    }
+
+    /// A GoogleSQL string literal: a quote or backslash is escaped with a backslash (doubling a
+    /// quote, as other dialects do, is not GoogleSQL).
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 
     /// BigQuery's type for a text-format column: NUMERIC holds 29 integer and 9 fraction digits,

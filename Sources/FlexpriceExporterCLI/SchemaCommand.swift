@@ -23,9 +23,8 @@ struct SchemaCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "The connection id.") var connection: String
-    @Option(help: "The entity type (feature_usage, customer, invoice, price, subscription, credit_note).")
-    var entity: EntityType
-    @Option(help: "The query engine: duckdb, athena, snowflake or bigquery.") var engine: WarehouseEngine
+    @Option(help: "The entity type.") var entity: EntityType
+    @Option(help: "The query engine.") var engine: WarehouseEngine
     @Option(help: ArgumentHelp("Where the keys start instead of s3://{bucket}/ (e.g. a local copy of the bucket for DuckDB).",
                                valueName: "url"))
     var location: String?

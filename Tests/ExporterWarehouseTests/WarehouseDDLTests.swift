@@ -84,6 +84,14 @@ struct WarehouseDDLTests {
         #expect(ddl.contains("'/tmp/copy/flexprice/invoice/*/*/*/invoice_*.csv'"))
     }
 
+    /// A quote in the key prefix: doubled in DuckDB's literal, backslash-escaped in GoogleSQL's.
+    @Test func quotesInTheKeyPrefixAreEscapedPerDialect() throws {
+        let target = WarehouseTarget(connectionID: "c", entity: .invoice, columns: Self.columns(.invoice), bucket: "b",
+                                     region: "us-east-1", keyPrefix: "it's", format: .csv, compression: .gzip)
+        #expect(try WarehouseDDL.ddl(.duckdb, target).contains("'s3://b/it''s/invoice/*/*/*/invoice_*.csv.gz'"))
+        #expect(try WarehouseDDL.ddl(.bigquery, target).contains(#"uris = ['s3://b/it\'s/invoice/*.csv.gz']"#))
+    }
+
     /// The globs and patterns select data objects and parts, never a manifest, in every format.
     @Test(arguments: ExportFormat.allCases)
     func patternsMatchDataNotManifests(_ format: ExportFormat) throws {
