@@ -230,6 +230,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Warehouses: the DDL that makes a connection's exported objects a table in DuckDB, Athena,
+        // Snowflake or BigQuery (`flexprice-exporter schema`). Pure text, no I/O.
+        .target(
+            name: "ExporterWarehouse",
+            dependencies: ["ExporterCore"],
+            swiftSettings: strict
+        ),
         // The `flexprice-exporter` executable: command-line parsing and configuration only.
         .executableTarget(
             name: "FlexpriceExporterCLI",
@@ -243,6 +250,7 @@ let package = Package(
                 "ExporterScheduler",
                 "ExporterSystem",
                 "ExporterProgress",
+                "ExporterWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -334,6 +342,13 @@ let package = Package(
         .testTarget(
             name: "ExporterSinkTests",
             dependencies: ["ExporterSink", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The warehouse DDL against golden files, one per engine and format.
+        .testTarget(
+            name: "ExporterWarehouseTests",
+            dependencies: ["ExporterWarehouse", "ExporterCore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -11,6 +11,7 @@ struct FlexpriceExporter: AsyncParsableCommand {
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
         version: "flexprice-exporter \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [RunCommand.self, SyncCommand.self, BackfillCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
+                      SchemaCommand.self,
                       EncryptSecretCommand.self])
 
     static func main() async {

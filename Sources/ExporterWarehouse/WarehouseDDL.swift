@@ -1,0 +1,48 @@
+import Foundation
+import ExporterCore
+
+/// The DDL that makes a connection's exported objects a table (or view) in a query engine.
+///
+/// Pure text from the target: no I/O, so every engine's output is checked against golden files.
+/// Each generator states in its header comment which documentation its lines follow.
+public enum WarehouseDDL {
+    public static func ddl(_ engine: WarehouseEngine, _ target: WarehouseTarget) throws(WarehouseDDLError) -> String {
+        let body: String
+        switch engine {
+        case .duckdb: body = DuckDBDDL(target: target).ddl
+        case .athena: body = try AthenaDDL(target: target).ddl()
+        case .snowflake: body = SnowflakeDDL(target: target).ddl
+        case .bigquery: body = try BigQueryDDL(target: target).ddl()
+        }
+        let header = "-- flexprice-exporter schema --engine \(engine.rawValue): connection \(target.connectionID), "
+            + "entity \(target.entity.rawValue), format \(target.format.rawValue), compression \(target.compression.rawValue)\n"
+            + "-- over \(target.entityLocation)\n"
+        return header + body
+    }
+
+    /// The regular expression a data object's name matches, and a manifest's does not:
+    /// `{entity}_{start}_{end}[_part-NNNN].{ext}[.gz|.zst]`.
+    public static func dataFileRegex(_ target: WarehouseTarget) -> String {
+        let stamp = "[0-9]{8}T[0-9]{6}Z"
+        let ending = target.fileEnding.replacingOccurrences(of: ".", with: "[.]")
+        return "\(target.entity.rawValue)_\(stamp)_\(stamp)(_part-[0-9]{4})?\(ending)"
+    }
+
+    /// `text` as a single-quoted SQL string literal.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// The date folders' depth below the bucket: `yyyy` is component `prefixDepth + 2` (1-based).
+    static func yearComponent(_ target: WarehouseTarget) -> Int { target.prefixDepth + 2 }
+}
+
+extension SourceColumn {
+    /// The declared numeric's precision and scale when a DECIMAL of at most 38 digits holds it
+    /// (DESIGN §5a); nil for an unconstrained numeric or an odd typmod, which stay text.
+    var decimal: (precision: Int, scale: Int)? {
+        guard case .numeric(let precision, let scale) = type, (1...38).contains(precision), (0...precision).contains(scale)
+        else { return nil }
+        return (precision, scale)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import ExporterCore
+import ExporterEngine
+import ExporterSource
+import ExporterWarehouse
+import Foundation
+
+/// `schema`: the DDL that makes a connection's exported objects of one entity a table in a
+/// query engine (issue 15), typed from the columns PostgreSQL declares now (DESIGN §5a).
+struct SchemaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the DDL of an external table (or view) over a connection's exported objects of one entity.",
+        discussion: """
+            DuckDB: a view over read_parquet/read_csv/read_json with a glob. Athena: an external table with \
+            partition projection on the yyyy/MM/dd folders (and a typed view for CSV and NDJSON). Snowflake: a \
+            file format and an external table partitioned by the date in METADATA$FILENAME. BigQuery: an \
+            external table through BigQuery Omni with one wildcard URI (no partitions). The column types follow \
+            the connection's format and the columns' declared PostgreSQL types. Exit 78 when the engine cannot \
+            read the connection's format or compression (the message names the field). See docs/warehouses.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The connection id.") var connection: String
+    @Option(help: "The entity type.") var entity: EntityType
+    @Option(help: "The query engine.") var engine: WarehouseEngine
+    @Option(help: ArgumentHelp("Where the keys start instead of s3://{bucket}/ (e.g. a local copy of the bucket for DuckDB).",
+                               valueName: "url"))
+    var location: String?
+
+    func run() async throws {
+        try await CommandRunner.run {
+            let settings = try await SettingsLoader.load(global)
+            let logger = ProcessLogging.makeLogger(settings)
+            let (connectionID, entity, engine, location) = (connection, entity, engine, location)
+            let ddl = try await Runtime.withPostgres(settings, logger: logger) { postgres in
+                let catalog = ConnectionCatalog(client: postgres, logger: logger)
+                guard let found = try await catalog.publishedS3Connections(id: connectionID).first else {
+                    throw UnknownConnectionError(connectionID: connectionID)
+                }
+                let s3 = try found.settings()
+                let columns = try await DeclaredColumns.read(entity, from: postgres)
+                let target = WarehouseTarget(connectionID: found.id, entity: entity, columns: columns, bucket: s3.bucket,
+                                             region: s3.region, keyPrefix: s3.keyPrefix, format: s3.format,
+                                             compression: s3.compression, root: location)
+                do {
+                    return try WarehouseDDL.ddl(engine, target)
+                } catch let error as WarehouseDDLError {
+                    throw Failure.configuration(error.description)
+                }
+            }
+            print(ddl, terminator: "")
+        }
+    }
+}
+
+extension WarehouseEngine: ExpressibleByArgument {}

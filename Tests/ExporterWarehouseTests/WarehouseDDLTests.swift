@@ -1,0 +1,109 @@
+import ExporterCore
+import ExporterWarehouse
+import Foundation
+import Testing
+
+/// `flexprice-exporter schema`'s DDL, engine by engine, compared byte for byte with golden files
+/// in Fixtures/ (reviewed line by line against each engine's documentation: docs/warehouses.md
+/// and the generators' doc comments name the pages). `UPDATE_GOLDEN=1` rewrites them.
+struct WarehouseDDLTests {
+    /// The shipped schema's declared types (db/flexprice-schema.sql), as the catalog reports them.
+    static func columns(_ entity: EntityType) -> [SourceColumn] {
+        let declared: [String: SourceColumn.DeclaredType] = [
+            "period_id": .integer, "timestamp": .timestamp, "ingested_at": .timestamp, "qty_total": .unconstrainedNumeric,
+            "properties": .json, "metadata": .json,
+            "amount_due": .numeric(precision: 20, scale: 8), "amount_paid": .numeric(precision: 20, scale: 8),
+            "amount_remaining": .numeric(precision: 20, scale: 8), "subtotal": .numeric(precision: 20, scale: 8),
+            "total": .numeric(precision: 20, scale: 8),
+            "due_date": .timestamp, "paid_at": .timestamp, "voided_at": .timestamp, "finalized_at": .timestamp,
+            "period_start": .timestamp, "period_end": .timestamp, "created_at": .timestamp, "updated_at": .timestamp,
+        ]
+        return entity.columns.map { SourceColumn(name: $0, type: declared[$0] ?? .text) }
+    }
+
+    static func target(_ entity: EntityType, _ format: ExportFormat, _ compression: CompressionSetting,
+                       root: String? = nil) -> WarehouseTarget {
+        WarehouseTarget(connectionID: "conn_01", entity: entity, columns: columns(entity), bucket: "acme-billing-exports",
+                        region: "us-east-1", keyPrefix: "/flexprice/", format: format, compression: compression, root: root)
+    }
+
+    static let cases: [(WarehouseEngine, EntityType, ExportFormat, CompressionSetting)] = [
+        (.duckdb, .invoice, .parquet, .zstd), (.duckdb, .invoice, .csv, .gzip), (.duckdb, .featureUsage, .ndjson, .zstd),
+        (.duckdb, .featureUsage, .json, .gzip),
+        (.athena, .invoice, .parquet, .zstd), (.athena, .invoice, .csv, .gzip), (.athena, .featureUsage, .ndjson, .gzip),
+        (.snowflake, .invoice, .parquet, .zstd), (.snowflake, .invoice, .csv, .gzip), (.snowflake, .featureUsage, .ndjson, .zstd),
+        (.bigquery, .invoice, .parquet, .zstd), (.bigquery, .invoice, .csv, .gzip), (.bigquery, .featureUsage, .ndjson, .gzip),
+    ]
+
+    static func goldenName(_ engine: WarehouseEngine, _ entity: EntityType, _ format: ExportFormat,
+                           _ compression: CompressionSetting) -> String {
+        "\(engine.rawValue)-\(entity.rawValue)-\(format.rawValue)\(format.fileSuffix(compression)).sql"
+    }
+
+    @Test(arguments: 0..<cases.count)
+    func matchesGoldenFile(_ index: Int) throws {
+        let (engine, entity, format, compression) = Self.cases[index]
+        let name = Self.goldenName(engine, entity, format, compression)
+        let ddl = try WarehouseDDL.ddl(engine, Self.target(entity, format, compression))
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+            try Data(ddl.utf8).write(to: source)
+        }
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/" + name.dropLast(4), withExtension: "sql"),
+                               "golden file Fixtures/\(name) is missing (UPDATE_GOLDEN=1 writes it)")
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        #expect(ddl == golden, "\(name) differs from its golden file")
+    }
+
+    @Test(arguments: [(WarehouseEngine.athena, ExportFormat.json, CompressionSetting.gzip, "format"),
+                      (.bigquery, .json, .gzip, "format"), (.bigquery, .csv, .zstd, "compression"),
+                      (.bigquery, .ndjson, .zstd, "compression")])
+    func unreadableSettingsNameTheConnectionAndField(_ engine: WarehouseEngine, _ format: ExportFormat,
+                                                     _ compression: CompressionSetting, _ field: String) {
+        #expect {
+            _ = try WarehouseDDL.ddl(engine, Self.target(.invoice, format, compression))
+        } throws: { error in
+            guard let error = error as? WarehouseDDLError else { return false }
+            return error.field == field && error.description.hasPrefix("connection conn_01: sync_config.s3.\(field) is ")
+                && error.description.contains(format == .json ? "set format to ndjson" : "set compression to gzip")
+        }
+    }
+
+    @Test func engineReadableCombinationsNeverFail() throws {
+        for format in ExportFormat.allCases {
+            for compression in CompressionSetting.allCases {
+                for engine in [WarehouseEngine.duckdb, .snowflake] {
+                    #expect(!(try WarehouseDDL.ddl(engine, Self.target(.price, format, compression))).isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test func locationOverrideReplacesTheBucketRoot() throws {
+        let ddl = try WarehouseDDL.ddl(.duckdb, Self.target(.invoice, .csv, .none, root: "/tmp/copy"))
+        #expect(ddl.contains("'/tmp/copy/flexprice/invoice/*/*/*/invoice_*.csv'"))
+    }
+
+    /// A quote in the key prefix: doubled in DuckDB's literal, backslash-escaped in GoogleSQL's.
+    @Test func quotesInTheKeyPrefixAreEscapedPerDialect() throws {
+        let target = WarehouseTarget(connectionID: "c", entity: .invoice, columns: Self.columns(.invoice), bucket: "b",
+                                     region: "us-east-1", keyPrefix: "it's", format: .csv, compression: .gzip)
+        #expect(try WarehouseDDL.ddl(.duckdb, target).contains("'s3://b/it''s/invoice/*/*/*/invoice_*.csv.gz'"))
+        #expect(try WarehouseDDL.ddl(.bigquery, target).contains(#"uris = ['s3://b/it\'s/invoice/*.csv.gz']"#))
+    }
+
+    /// The globs and patterns select data objects and parts, never a manifest, in every format.
+    @Test(arguments: ExportFormat.allCases)
+    func patternsMatchDataNotManifests(_ format: ExportFormat) throws {
+        let layout = ObjectKeyLayout(keyPrefix: "flexprice")
+        let window = ExportWindow(start: 1_795_132_800, end: 1_795_219_200)
+        for compression in CompressionSetting.allCases {
+            let target = Self.target(.invoice, format, compression)
+            let regex = try Regex(".*/" + WarehouseDDL.dataFileRegex(target))
+            let data = [layout.dataKey(entity: .invoice, window: window, format: format, compression: compression),
+                        layout.dataKey(entity: .invoice, window: window, format: format, compression: compression, part: 2)]
+            for key in data { #expect(key.wholeMatch(of: regex) != nil, "\(key)") }
+            #expect(layout.manifestKey(entity: .invoice, window: window).wholeMatch(of: regex) == nil)
+        }
+    }
+}
