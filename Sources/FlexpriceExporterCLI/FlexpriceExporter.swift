@@ -11,7 +11,8 @@ struct FlexpriceExporter: AsyncParsableCommand {
         abstract: "Export FlexPrice billing data from PostgreSQL to S3 on a schedule.",
         version: "flexprice-exporter \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [RunCommand.self, SyncCommand.self, BackfillCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
-                      EncryptSecretCommand.self])
+                      EncryptSecretCommand.self,
+                      UrlCommand.self])
 
     static func main() async {
         AllocatorTuning.apply()
