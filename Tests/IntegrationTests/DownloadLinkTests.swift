@@ -203,6 +203,13 @@ struct DownloadLinkTests {
             #expect(refused.stderr.contains("run \(failed.id) has status failed, not succeeded"), "\(refused.stderr)")
             #expect(refused.stdout.isEmpty)
 
+            // Exports into a local directory (EXPORTER_SINK_DIRECTORY): no bucket to link, a configuration error.
+            let directory = try await ExporterCommand.run(
+                ["url", "--connection", id, "--key", "k.csv"],
+                environment: environment(services).merging(["EXPORTER_SINK_DIRECTORY": FileManager.default.temporaryDirectory.path]) { $1 })
+            #expect(directory.status == 78, "\(directory.stdout)\(directory.stderr)")
+            #expect(directory.stderr.contains("connection \(id): EXPORTER_SINK_DIRECTORY is set"), "\(directory.stderr)")
+
             // An unknown connection.
             let noConnection = uniqueName("no-such-connection")
             let missing = try await ExporterCommand.run(["url", "--connection", noConnection, "--key", "k.csv"],
