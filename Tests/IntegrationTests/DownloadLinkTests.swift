@@ -9,9 +9,11 @@ import Testing
 /// and every refusal (unknown run, failed run, an out-of-range `--expires`) exits 64 with a
 /// message naming what is wrong.
 ///
-/// moto runs without auth here (turning it on is global to the server, which the other suites
-/// share), so these URLs prove the addressing, key encoding and bytes; the signatures themselves
-/// are checked against the S3 documentation's example in `PresignedURLTests`.
+/// moto cannot judge these signatures: its auth is global to the server (which the other suites
+/// share) and, in moto 5.2, reads only the `Authorization` header, so a query-signed request is
+/// never verified. So the bytes are fetched from moto, and the signatures are checked on the way
+/// by the test proxy's own verifier (`SigV4Verifier+Presigned`), besides the S3 documentation's
+/// example in `PresignedURLTests`.
 @Suite(TestServices.needsServices())
 struct DownloadLinkTests {
     func environment(_ services: Services) -> [String: String] {
