@@ -341,7 +341,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterSinkTests",
-            dependencies: ["ExporterSink", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["ExporterSink", "SigV4", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         // The warehouse DDL against golden files, one per engine and format.

@@ -167,7 +167,7 @@ public struct SigV4Signer: Sendable {
     /// is always the one that will be sent; `authorization` is never signed (it carries the
     /// signature). Repeated names are joined with `,` in the order given; values are trimmed and
     /// runs of whitespace collapsed to one space.
-    private func canonicalHeaderList(
+    func canonicalHeaderList(
         for request: SigV4Request,
         adding added: [(name: String, value: String)]
     ) -> [(name: String, value: String)] {
@@ -186,7 +186,7 @@ public struct SigV4Signer: Sendable {
             .map { (name: $0, value: values[$0, default: []].joined(separator: ",")) }
     }
 
-    private func canonicalRequest(_ request: SigV4Request, headers: [(name: String, value: String)]) -> String {
+    func canonicalRequest(_ request: SigV4Request, headers: [(name: String, value: String)]) -> String {
         let canonicalHeaders = headers.map { "\($0.name):\($0.value)\n" }.joined()
         return [
             request.method,
@@ -198,7 +198,7 @@ public struct SigV4Signer: Sendable {
         ].joined(separator: "\n")
     }
 
-    private func stringToSign(canonicalRequest: String, timestamp: SigV4Timestamp) -> String {
+    func stringToSign(canonicalRequest: String, timestamp: SigV4Timestamp) -> String {
         [
             Self.algorithm,
             timestamp.amzDate,
@@ -207,7 +207,7 @@ public struct SigV4Signer: Sendable {
         ].joined(separator: "\n")
     }
 
-    private func signature(stringToSign: String, timestamp: SigV4Timestamp) -> String {
+    func signature(stringToSign: String, timestamp: SigV4Timestamp) -> String {
         let key = Self.signingKey(
             secretAccessKey: credentials.secretAccessKey,
             dateStamp: timestamp.dateStamp,
@@ -217,7 +217,7 @@ public struct SigV4Signer: Sendable {
         return Hex.lowercase(Self.hmacSHA256(key: key, message: stringToSign))
     }
 
-    private func credentialScope(dateStamp: String) -> String {
+    func credentialScope(dateStamp: String) -> String {
         "\(dateStamp)/\(region)/\(service)/aws4_request"
     }
 
@@ -226,13 +226,13 @@ public struct SigV4Signer: Sendable {
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
     }
 
-    private static func signedHeaders(_ headers: [(name: String, value: String)]) -> String {
+    static func signedHeaders(_ headers: [(name: String, value: String)]) -> String {
         headers.map(\.name).joined(separator: ";")
     }
 
     /// `CanonicalQueryString`: UriEncode every name and value (slashes included), sort by encoded
     /// name then encoded value in byte order, and write an empty value as `name=`.
-    private static func canonicalQueryString(_ items: [(name: String, value: String)]) -> String {
+    static func canonicalQueryString(_ items: [(name: String, value: String)]) -> String {
         items
             .map { (name: URIEncoding.encode($0.name, encodeSlash: true), value: URIEncoding.encode($0.value, encodeSlash: true)) }
             .sorted { lhs, rhs in

@@ -40,7 +40,12 @@ struct SigV4Verifier: Sendable {
         func header(_ name: String) -> [String] {
             headers.filter { $0.0.lowercased() == name }.map(\.1)
         }
-        guard let authorization = header("authorization").first else { return .invalid("no Authorization header") }
+        guard let authorization = header("authorization").first else {
+            if Self.split(target: target).query.contains("X-Amz-Signature=") {
+                return verifyPresigned(method: method, target: target, headers: headers, now: now)
+            }
+            return .invalid("no Authorization header")
+        }
         guard let auth = Authorization(authorization) else { return .invalid("malformed Authorization: \(authorization)") }
         guard auth.accessKeyID == accessKeyID else { return .invalid("access key \(auth.accessKeyID), expected \(accessKeyID)") }
         guard let amzDate = header("x-amz-date").first, amzDate.utf8.count == 16 else {
