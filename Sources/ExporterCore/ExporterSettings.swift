@@ -51,6 +51,9 @@ public struct ExporterSettings: Sendable {
     /// EXPORTER_PROGRESS_LOG_SECONDS: how often the daemon logs `run progress` for a run that is
     /// still going. Meant for tests (which cannot wait the default 30 s); operators leave it unset.
     public var progressLogSeconds: Int = 30
+    /// EXPORTER_FLEXPRICE_TASKS: also record every run in FlexPrice's own `tasks` table (DESIGN
+    /// §6a), so FlexPrice's dashboard and `GET /v1/tasks` list the exports. Off by default.
+    public var flexpriceTasks: Bool = false
 
     public init() {}
 
@@ -61,6 +64,7 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
         "EXPORTER_GZIP_LEVEL", "EXPORTER_ZSTD_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_PARQUET_ROW_GROUP_MB",
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
+        "EXPORTER_FLEXPRICE_TASKS",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -93,6 +97,14 @@ public struct ExporterSettings: Sendable {
         sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let address = value("EXPORTER_METRICS_ADDRESS") { metricsAddress = try MetricsAddress.parse(address) }
         progressLogSeconds = try int("EXPORTER_PROGRESS_LOG_SECONDS", 1...86_400, default: 30)
+        if let flag = value("EXPORTER_FLEXPRICE_TASKS") {
+            switch flag.lowercased() {
+            case "true", "1", "yes", "on": flexpriceTasks = true
+            case "false", "0", "no", "off": flexpriceTasks = false
+            default:
+                throw .invalid(name: "EXPORTER_FLEXPRICE_TASKS", problem: "must be true or false, got \"\(flag.prefix(32))\"")
+            }
+        }
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
                 throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -6,14 +6,21 @@ public struct RunKey: Sendable, Hashable {
     public let entity: EntityType
     public let interval: SyncInterval?
     public let window: ExportWindow
+    /// The connection's `format`, when its settings could be read: FlexPrice's `tasks.file_type`
+    /// is written when a run starts (nil is recorded as CSV, the default format).
+    public let format: ExportFormat?
+    /// The connection's bucket, when its settings could be read: `tasks.file_url` is `s3://bucket/key`.
+    public let bucket: String?
 
     public init(connectionID: String, tenantID: String, environmentID: String, entity: EntityType,
-                interval: SyncInterval?, window: ExportWindow) {
+                interval: SyncInterval?, window: ExportWindow, format: ExportFormat? = nil, bucket: String? = nil) {
         self.connectionID = connectionID
         self.tenantID = tenantID
         self.environmentID = environmentID
         self.entity = entity
         self.interval = interval
         self.window = window
+        self.format = format
+        self.bucket = bucket
     }
 }

@@ -10,9 +10,12 @@ public struct RunOutcome: Sendable, Hashable {
     public var sha256: String
     /// Bytes of binary COPY data read from PostgreSQL (not recorded in export_runs; progress only).
     public var bytesRead: Int64
+    /// The key of the data object (of the first part when the export rolled over).
+    public var objectKey: String
 
     public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
-                manifestKey: String, objectURL: String, sha256: String, bytesRead: Int64 = 0) {
+                manifestKey: String, objectURL: String, sha256: String, bytesRead: Int64 = 0,
+                objectKey: String = "") {
         self.rowCount = rowCount
         self.bytesRaw = bytesRaw
         self.bytesUploaded = bytesUploaded
@@ -21,5 +24,6 @@ public struct RunOutcome: Sendable, Hashable {
         self.objectURL = objectURL
         self.sha256 = sha256
         self.bytesRead = bytesRead
+        self.objectKey = objectKey
     }
 }

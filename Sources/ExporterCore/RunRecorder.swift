@@ -1,8 +1,10 @@
 /// Where the engine records each run's life: `running`, then `succeeded` or `failed`.
 ///
 /// The engine knows runs only through this seam: `export_runs` (ExporterRunHistory's
-/// `RunHistory`) is the implementation today; a mirror into FlexPrice's own `tasks` table, or a
-/// test's fake, records the same calls without the engine changing.
+/// `RunHistory`) is the implementation; a test's fake records the same calls without the engine
+/// changing. The mirror into FlexPrice's own `tasks` table is not a second recorder but part of
+/// `RunHistory` (its `FlexpriceTasks`), because each task must change in the same transaction as
+/// its `export_runs` row.
 public protocol RunRecorder: Sendable {
     /// Records a run of `key` as started, unless another live run holds the window or, with
     /// `skipIfSucceeded`, the window already succeeded.

@@ -149,11 +149,14 @@ public final class ExporterDaemon: Service, Sendable {
                 notify(.reloadingNow)
                 do {
                     let settings = try await environment.reloadSettings()
+                    let reloaded = environment.makeEngine(settings)
+                    // Turning EXPORTER_FLEXPRICE_TASKS on needs the table: otherwise keep the old settings.
+                    try await reloaded.history.verifyFlexpriceTasks()
                     current.withLock { $0 = settings }
                     environment.logLevel?.level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
                     timer.reschedule(tickSeconds: settings.tickSeconds)
                     environment.monitor?.configured(tickSeconds: settings.tickSeconds)
-                    engine = environment.makeEngine(settings)
+                    engine = reloaded
                     logger.notice("SIGHUP: configuration reloaded", metadata: ["log_level": "\(settings.logLevel.rawValue)"])
                     notify(.ready, .status("configuration reloaded"))
                 } catch {
@@ -214,6 +217,8 @@ public final class ExporterDaemon: Service, Sendable {
                     try await DatabaseProbe.check(url)
                 }
                 try await history.migrations.run()
+                // EXPORTER_FLEXPRICE_TASKS on without a usable `tasks` table: exit 78 at start.
+                try await history.verifyFlexpriceTasks()
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
                 environment.monitor?.databaseChecked(failure: nil)
                 return

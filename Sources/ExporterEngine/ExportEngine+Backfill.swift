@@ -22,7 +22,8 @@ extension ExportEngine {
             for window in windows {
                 let key = RunKey(connectionID: connection.id, tenantID: connection.tenantID,
                                  environmentID: connection.environmentID, entity: entity,
-                                 interval: settings.interval, window: window)
+                                 interval: settings.interval, window: window,
+                                 format: settings.format, bucket: settings.bucket)
                 let report = dryRun
                     ? await preview(key, settings: settings, trigger: .backfill)
                     : await run(key, settings: settings, sink: sink, trigger: .backfill, skipIfSucceeded: !force)

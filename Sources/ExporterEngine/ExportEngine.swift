@@ -82,10 +82,10 @@ public struct ExportEngine: Sendable {
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
                 batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
                 worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil,
-                observer: any RunObserver = RunObservers([])) {
+                observer: any RunObserver = RunObservers([]), flexpriceTasks: FlexpriceTasks? = nil) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
         self.source = EntitySource(client: postgres, logger: logger)
-        self.history = RunHistory(client: postgres, logger: logger, worker: worker)
+        self.history = RunHistory(client: postgres, logger: logger, worker: worker, tasks: flexpriceTasks)
         self.recorder = recorder ?? history
         self.observer = observer
         self.secretBox = secretBox
@@ -126,12 +126,12 @@ public struct ExportEngine: Sendable {
             switch prepare(connection, includeInactive: connectionID != nil) {
             case .inactive:
                 continue
-            case .failed(let error, let interval, let entitiesOfConnection):
-                reports += await recordFailure(connection, entities: entities ?? entitiesOfConnection, interval: interval,
+            case .failed(let error, let failedSettings, let entitiesOfConnection):
+                reports += await recordFailure(connection, entities: entities ?? entitiesOfConnection, settings: failedSettings,
                                                windows: { _ in window }, trigger: trigger, error: error)
             case .ready(let settings, let sink):
                 for entity in entities ?? settings.entityTypes {
-                    reports.append(await run(key(connection, entity, settings.interval, window), settings: settings,
+                    reports.append(await run(key(connection, entity, settings, window), settings: settings,
                                              sink: sink, trigger: trigger))
                 }
             }
@@ -161,7 +161,8 @@ public struct ExportEngine: Sendable {
             case .inactive:
                 figures.inactiveConnections += 1
                 continue
-            case .failed(let error, let interval, let entitiesOfConnection):
+            case .failed(let error, let failedSettings, let entitiesOfConnection):
+                let interval = failedSettings?.interval
                 figures.invalidConnections += 1
                 // Recorded against each entity's next due window, so the failure is visible
                 // and backs off like any other instead of repeating every tick.
@@ -171,9 +172,9 @@ public struct ExportEngine: Sendable {
                                                      forcedTrigger: forcedTrigger).first
                     else { continue }
                     if dryRun {
-                        reports.append(RunReport(key: key(connection, entity, interval, first.window), runID: nil, result: .failed(error)))
+                        reports.append(RunReport(key: key(connection, entity, failedSettings, first.window), runID: nil, result: .failed(error)))
                     } else {
-                        reports += await recordFailure(connection, entities: [entity], interval: interval,
+                        reports += await recordFailure(connection, entities: [entity], settings: failedSettings,
                                                        windows: { _ in first.window }, trigger: first.trigger, error: error)
                     }
                 }
@@ -184,7 +185,7 @@ public struct ExportEngine: Sendable {
                     let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
                                             forcedTrigger: forcedTrigger)
                     guard !runs.isEmpty else { continue }
-                    let keys = runs.map { key(connection, entity, settings.interval, $0.window) }
+                    let keys = runs.map { key(connection, entity, settings, $0.window) }
                     if dryRun {
                         for (runKey, planned) in zip(keys, runs) {
                             reports.append(await preview(runKey, settings: settings, trigger: planned.trigger))
@@ -233,13 +234,13 @@ public struct ExportEngine: Sendable {
             switch prepare(connection, includeInactive: connectionID != nil) {
             case .inactive:
                 continue
-            case .failed(let error, let interval, let entitiesOfConnection):
+            case .failed(let error, let failedSettings, let entitiesOfConnection):
                 reports += (entities ?? entitiesOfConnection).map {
-                    RunReport(key: key(connection, $0, interval, window), runID: nil, result: .failed(error))
+                    RunReport(key: key(connection, $0, failedSettings, window), runID: nil, result: .failed(error))
                 }
             case .ready(let settings, _):
                 for entity in entities ?? settings.entityTypes {
-                    reports.append(await preview(key(connection, entity, settings.interval, window), settings: settings,
+                    reports.append(await preview(key(connection, entity, settings, window), settings: settings,
                                                  trigger: .manual))
                 }
             }
@@ -269,7 +270,7 @@ public struct ExportEngine: Sendable {
 
     private enum Prepared {
         case inactive
-        case failed(ExportError, interval: SyncInterval?, entities: [EntityType])
+        case failed(ExportError, settings: ConnectionSettings?, entities: [EntityType])
         case ready(ConnectionSettings, any ObjectSink)
     }
 
@@ -280,34 +281,34 @@ public struct ExportEngine: Sendable {
         do {
             settings = try connection.settings()
         } catch {
-            return .failed(error, interval: nil, entities: EntityType.allCases)
+            return .failed(error, settings: nil, entities: EntityType.allCases)
         }
         if !settings.syncActive && !includeInactive { return .inactive }
         do {
             return .ready(settings, try makeSink(settings, try connection.credentials(using: secretBox)))
         } catch let error as ExportError {
-            return .failed(error, interval: settings.interval, entities: settings.entityTypes)
+            return .failed(error, settings: settings, entities: settings.entityTypes)
         } catch {
-            return .failed(.internal("connection \(connection.id): \(error)"), interval: settings.interval,
+            return .failed(.internal("connection \(connection.id): \(error)"), settings: settings,
                            entities: settings.entityTypes)
         }
     }
 
-    private func key(_ connection: ExportConnection, _ entity: EntityType, _ interval: SyncInterval?,
+    private func key(_ connection: ExportConnection, _ entity: EntityType, _ settings: ConnectionSettings?,
                      _ window: ExportWindow) -> RunKey {
         RunKey(connectionID: connection.id, tenantID: connection.tenantID, environmentID: connection.environmentID,
-               entity: entity, interval: interval, window: window)
+               entity: entity, interval: settings?.interval, window: window, format: settings?.format, bucket: settings?.bucket)
     }
 
     /// Records a connection-level failure (unreadable settings or credentials) as a failed run
     /// per entity, so it shows in export_runs.
-    private func recordFailure(_ connection: ExportConnection, entities: [EntityType], interval: SyncInterval?,
+    private func recordFailure(_ connection: ExportConnection, entities: [EntityType], settings: ConnectionSettings?,
                                windows: (EntityType) -> ExportWindow, trigger: RunTrigger,
                                error: ExportError) async -> [RunReport] {
         logger.error("connection cannot be exported", metadata: ["connection": "\(connection.id)", "error": "\(error.message)"])
         var reports: [RunReport] = []
         for entity in entities {
-            let runKey = key(connection, entity, interval, windows(entity))
+            let runKey = key(connection, entity, settings, windows(entity))
             do {
                 try await recorder.recordFailure(runKey, trigger: trigger, error: error)
             } catch {

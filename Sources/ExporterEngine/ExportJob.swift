@@ -143,7 +143,8 @@ struct ExportJob {
         return RunOutcome(
             rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
             bytesUploaded: files.reduce(0) { $0 + $1.stored.bytes }, objectCount: files.count,
-            manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256, bytesRead: progress.bytesRead)
+            manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256, bytesRead: progress.bytesRead,
+            objectKey: first.key)
     }
 }
 

@@ -159,6 +159,16 @@ public struct Migrations: Sendable {
             ) failing ON true
             """,
         ]),
+        (5, "add export_runs.flexprice_task_id", [
+            // With EXPORTER_FLEXPRICE_TASKS=true each run is mirrored in FlexPrice's `tasks` table
+            // (DESIGN §6a): the task's id, `task_<ULID>` (FlexPrice's tasks.id is varchar(100)).
+            // NULL when the option is off. The task links back through metadata.export_run_id.
+            "ALTER TABLE export_runs ADD COLUMN IF NOT EXISTS flexprice_task_id varchar(100)",
+            """
+            CREATE INDEX IF NOT EXISTS export_runs_by_flexprice_task
+                ON export_runs (flexprice_task_id) WHERE flexprice_task_id IS NOT NULL
+            """,
+        ]),
     ]
 
     /// The tables (and the view) `status` and `check` read, which only a migration creates.

@@ -12,13 +12,23 @@ public struct RunHistory: RunRecorder {
     public let worker: String
     /// Judges the worker of a `running` row that blocks a start (see ``begin(_:trigger:)``).
     let liveness: WorkerLiveness
+    /// FlexPrice's `tasks` mirror (EXPORTER_FLEXPRICE_TASKS), written in the same transactions
+    /// as `export_runs`; nil when off, and then nothing reads or writes `tasks`.
+    public let tasks: FlexpriceTasks?
 
     public init(client: DatabasePool, logger: Logger, worker: String = RunHistory.defaultWorker,
-                liveness: WorkerLiveness = .system) {
+                liveness: WorkerLiveness = .system, tasks: FlexpriceTasks? = nil) {
         self.client = client
         self.logger = logger
         self.worker = worker
         self.liveness = liveness
+        self.tasks = tasks
+    }
+
+    /// With the `tasks` mirror on, checks that FlexPrice's `tasks` table can take the runs
+    /// (``FlexpriceTasks/verify(_:)``); with it off, nothing.
+    public func verifyFlexpriceTasks() async throws {
+        try await tasks?.verify(client)
     }
 
     public static var defaultWorker: String {
@@ -70,6 +80,7 @@ public struct RunHistory: RunRecorder {
                 // finished between the two statements (a failure is recorded without the lock).
                 for _ in 0..<3 {
                     if let id = try await connection.query(insert).first?.decode(Int64.self) {
+                        try await tasks?.open(runID: id, key: key, on: connection)
                         return .started(id)
                     }
                     guard let row = try await connection.query(holder).first else {
@@ -83,11 +94,15 @@ public struct RunHistory: RunRecorder {
                     }
                     let message = "worker \(holderWorker) stopped while exporting this window (its process no longer "
                         + "exists on this host); abandoned by worker \(worker), which exports the window again"
-                    _ = try await connection.query("""
+                    let abandoned = try await connection.query("""
                         UPDATE export_runs SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
                             error_message = \(message)
                         WHERE id = \(id) AND status = 'running'
+                        RETURNING flexprice_task_id
                         """)
+                    if let tasks, let task = try abandoned.first?.decode(String?.self) ?? nil {
+                        try await tasks.fail(task, summary: FlexpriceTasks.summary(code: "shutdown", message: message), on: connection)
+                    }
                     logger.warning("abandoned the run of a worker that no longer exists; exporting its window again",
                                    metadata: ["run": "\(id)", "worker": "\(holderWorker)"])
                 }
@@ -104,11 +119,18 @@ public struct RunHistory: RunRecorder {
                 object_count = \(outcome.objectCount), manifest_key = \(outcome.manifestKey),
                 object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL
             WHERE id = \(id)
+            RETURNING finished_at, flexprice_task_id
             """
         try await ExportError.whileUsingDatabase("recording a succeeded run in export_runs") {
             try await client.transaction { connection in
                 try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
-                try await connection.query(query)
+                let recorded = try await connection.query(query)
+                if let tasks, let row = recorded.first {
+                    let (finishedAt, task) = try row.decode((Date, String?).self)
+                    if let task {
+                        try await tasks.complete(task, runID: id, key: key, outcome: outcome, finishedAt: finishedAt, on: connection)
+                    }
+                }
             }
         }
     }
@@ -129,13 +151,26 @@ public struct RunHistory: RunRecorder {
             """)
     }
 
+    /// Records run `id` as failed; with the `tasks` mirror on, its task FAILED in the same transaction.
     public func fail(_ id: Int64, _ error: ExportError) async throws {
         let query: SQL = """
             UPDATE export_runs SET status = 'failed', finished_at = now(), error_code = \(error.code),
                 error_message = \(error.message)
             WHERE id = \(id)
+            RETURNING flexprice_task_id
             """
-        try await execute(query, what: "recording a failed run in export_runs")
+        guard let tasks else {
+            try await execute(query, what: "recording a failed run in export_runs")
+            return
+        }
+        try await ExportError.whileUsingDatabase("recording a failed run in export_runs and tasks") {
+            try await client.transaction { connection in
+                if let task = try await connection.query(query).first?.decode(String?.self) ?? nil {
+                    try await tasks.fail(task, summary: FlexpriceTasks.summary(code: error.code, message: error.message),
+                                         on: connection)
+                }
+            }
+        }
     }
 
     /// Runs one statement on its own; returns the rows it returned (`RETURNING`).

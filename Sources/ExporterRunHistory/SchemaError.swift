@@ -9,6 +9,9 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A FlexPrice table the exporter's schema reads (the view `export_stream_status` reads
     /// `connections`) is not in the database: DATABASE_URL names another database.
     case flexpriceTableMissing(String)
+    /// EXPORTER_FLEXPRICE_TASKS is on but FlexPrice's `tasks` table cannot take the runs
+    /// (missing, lacking columns, or not writable by this role): the problem, in a sentence.
+    case flexpriceTasksUnusable(String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,10 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "run `flexprice-exporter migrate` with a role that may create tables"
         case .flexpriceTableMissing(let table):
             "FlexPrice's table \(table) does not exist in this database: DATABASE_URL must name FlexPrice's database"
+        case .flexpriceTasksUnusable(let problem):
+            "\(problem), and EXPORTER_FLEXPRICE_TASKS=true records every run there: DATABASE_URL must name FlexPrice's "
+                + "database (its migrations create tasks) and the role may INSERT and UPDATE it; "
+                + "or set EXPORTER_FLEXPRICE_TASKS=false"
         }
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ExporterCore
 import ExporterEngine
+import ExporterRunHistory
 import Logging
 import ExporterDatabase
 
@@ -67,7 +68,8 @@ enum Runtime {
         return ExportEngine(
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
             batchSize: settings.fetchRows,
-            files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit), observer: observer)
+            files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit), observer: observer,
+            flexpriceTasks: settings.flexpriceTasks ? FlexpriceTasks() : nil)
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.
@@ -78,7 +80,7 @@ enum Runtime {
             try await withPostgres(settings, logger: logger) { postgres in
                 let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger,
                                         observer: observer)
-                try await schema.apply(engine.history.migrations)
+                try await schema.apply(engine.history)
                 return try await body(engine)
             }
         }

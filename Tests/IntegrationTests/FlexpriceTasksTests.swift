@@ -1,0 +1,407 @@
+import ExporterCore
+import ExporterDatabase
+import ExporterRunHistory
+import Foundation
+import Logging
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One row of FlexPrice's `tasks` table, every column.
+struct TaskRow: Sendable {
+    let id: String
+    let tenantID: String
+    let status: String
+    let createdAt: Date
+    let updatedAt: Date
+    let createdBy: String?
+    let updatedBy: String?
+    let environmentID: String?
+    let taskType: String
+    let entityType: String
+    let scheduledTaskID: String?
+    let workflowID: String?
+    let fileURL: String
+    let fileName: String?
+    let fileType: String
+    let taskStatus: String
+    let totalRecords: Int64?
+    let processedRecords: Int64
+    let successfulRecords: Int64
+    let failedRecords: Int64
+    let errorSummary: String?
+    /// `metadata` as JSON text.
+    let metadataText: String?
+    let startedAt: Date?
+    let completedAt: Date?
+    let failedAt: Date?
+
+    /// `metadata`, parsed.
+    var metadata: [String: Any] {
+        guard let text = metadataText else { return [:] }
+        return ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]) ?? [:]
+    }
+}
+
+/// The export_runs columns a task mirrors.
+struct MirroredRun: Sendable {
+    let id: Int64
+    let status: String
+    let startedAt: Date
+    let finishedAt: Date?
+    let rowCount: Int64?
+    let bytesRaw: Int64?
+    let manifestKey: String?
+    let errorCode: String?
+    let errorMessage: String?
+    let taskID: String?
+    let windowStart: Date
+    let windowEnd: Date
+}
+
+extension Services {
+    /// Creates FlexPrice's `tasks` table (db/flexprice-tasks.sql) in this database.
+    func createFlexpriceTasksTable() async throws {
+        let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("db/flexprice-tasks.sql"), encoding: .utf8)
+        let statements = sql.components(separatedBy: ";\n")
+            .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        try await postgres.transaction { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(43)")
+            for statement in statements { _ = try await connection.query(SQL(unsafeSQL: statement)) }
+        }
+    }
+
+    func tasksTableExists() async throws -> Bool {
+        try await postgres.query("SELECT to_regclass('tasks') IS NOT NULL").first?.decode(Bool.self) ?? false
+    }
+
+    /// The runs of a connection with their task ids, oldest first.
+    func mirroredRuns(connection: String) async throws -> [MirroredRun] {
+        try await postgres.query("""
+            SELECT id, status, started_at, finished_at, row_count, bytes_raw, manifest_key, error_code, error_message,
+                   flexprice_task_id, window_start, window_end
+            FROM export_runs WHERE connection_id = \(connection) ORDER BY id
+            """).map {
+            let (id, status, started, finished, rows, raw, manifest, code, message, task, start, end)
+                = try $0.decode((Int64, String, Date, Date?, Int64?, Int64?, String?, String?, String?, String?, Date, Date).self)
+            return MirroredRun(id: id, status: status, startedAt: started, finishedAt: finished, rowCount: rows, bytesRaw: raw,
+                               manifestKey: manifest, errorCode: code, errorMessage: message, taskID: task,
+                               windowStart: start, windowEnd: end)
+        }
+    }
+
+    func task(_ id: String) async throws -> TaskRow? {
+        guard let row = try await postgres.query("""
+            SELECT id, tenant_id, status, created_at, updated_at, created_by, updated_by, environment_id, task_type,
+                   entity_type, scheduled_task_id, workflow_id, file_url, file_name, file_type, task_status, total_records,
+                   processed_records, successful_records, failed_records, error_summary, metadata::text, started_at,
+                   completed_at, failed_at
+            FROM tasks WHERE id = \(id)
+            """).first else { return nil }
+        let (id, tenant, status, created, updated, createdBy, updatedBy, environment, taskType, entity, scheduled, workflow,
+             fileURL, fileName, fileType, taskStatus, total, processed, successful, failed, summary, metadata, started,
+             completed, failedAt)
+            = try row.decode((String, String, String, Date, Date, String?, String?, String?, String, String, String?, String?,
+                              String, String?, String, String, Int64?, Int64, Int64, Int64, String?, String?, Date?, Date?,
+                              Date?).self)
+        return TaskRow(id: id, tenantID: tenant, status: status, createdAt: created, updatedAt: updated, createdBy: createdBy,
+                       updatedBy: updatedBy, environmentID: environment, taskType: taskType, entityType: entity,
+                       scheduledTaskID: scheduled, workflowID: workflow, fileURL: fileURL, fileName: fileName, fileType: fileType,
+                       taskStatus: taskStatus, totalRecords: total, processedRecords: processed,
+                       successfulRecords: successful, failedRecords: failed, errorSummary: summary, metadataText: metadata,
+                       startedAt: started, completedAt: completed, failedAt: failedAt)
+    }
+
+    func taskCount() async throws -> Int64 {
+        try await postgres.query("SELECT count(*)::bigint FROM tasks").first?.decode(Int64.self) ?? -1
+    }
+}
+
+/// EXPORTER_FLEXPRICE_TASKS (DESIGN §6a, issue 15): every run mirrored in FlexPrice's `tasks`
+/// table, PROCESSING -> COMPLETED / FAILED with its export_runs row; a missing table is exit 78
+/// at start; off writes nothing. Through the built binary, each test in a database of its own.
+@Suite(TestServices.needsServices())
+struct FlexpriceTasksTests {
+    static let zeroUser = "00000000-0000-0000-0000-000000000000"
+    static let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    func environment(_ services: Services, tasks: Bool?) -> [String: String] {
+        var env = ["DATABASE_URL": services.databaseURLString, "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,
+                   "EXPORTER_GRACE_SECONDS": "0", "EXPORTER_LOG_LEVEL": "error"]
+        if let tasks { env["EXPORTER_FLEXPRICE_TASKS"] = tasks ? "true" : "false" }
+        return env
+    }
+
+    /// A day with rows, ten days back (never the window a scheduled pass would pick).
+    static func seededWindow() -> ExportWindow {
+        let latest = ExportWindow.latestDue(now: Int64(Date().timeIntervalSince1970), grace: 0, interval: .daily)
+        return ExportWindow(start: latest.start - 10 * 86_400, end: latest.start - 9 * 86_400)
+    }
+
+    static func day(_ seconds: Int64) -> String { String(Timestamp.rfc3339(seconds: seconds).prefix(10)) }
+
+    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    func isTaskID(_ id: String) -> Bool {
+        id.hasPrefix("task_") && id.count == 31 && id.dropFirst(5).allSatisfy(Self.crockford.contains)
+    }
+
+    @Test func aSucceededRunCompletesItsTaskWithTheRunsFileAndFigures() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            let window = Self.seededWindow()
+            let connection = try await services.newConnection(
+                environment: "env-live",
+                syncConfig: { Services.syncConfig(bucket: $0, format: .ndjson) },
+                seed: { try await services.seedUsage(tenant: $0, rows: 7, from: window.start + 60, every: 600) })
+            try await services.execute("UPDATE feature_usage SET environment_id = 'env-live' WHERE tenant_id = \(connection.tenant)")
+            let sync = try await ExporterCommand.run(
+                ["sync", "--connection", connection.id, "--from", Self.day(window.start), "--to", Self.day(window.end)],
+                environment: environment(services, tasks: true))
+            #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+
+            let runs = try await services.mirroredRuns(connection: connection.id)
+            let run = try #require(runs.first)
+            #expect(runs.count == 1)
+            #expect(run.status == "succeeded")
+            #expect(run.rowCount == 7)
+            let taskID = try #require(run.taskID, "export_runs.flexprice_task_id links the task")
+            #expect(isTaskID(taskID), "\(taskID)")
+            let task = try #require(try await services.task(taskID))
+
+            // The manifest names the first data object, which the task's file_url points at.
+            let manifestKey = try #require(run.manifestKey)
+            let manifestText = try await services.fetch(bucket: connection.bucket, key: manifestKey, gzip: false).text
+            let manifest = try #require(try JSONSerialization.jsonObject(with: Data(manifestText.utf8)) as? [String: Any])
+            let objects = try #require(manifest["objects"] as? [[String: Any]])
+            let firstKey = try #require(objects.first?["key"] as? String)
+            #expect(manifest["run_id"] as? Int64 == run.id || (manifest["run_id"] as? Int).map(Int64.init) == run.id)
+            #expect(firstKey.hasSuffix(".ndjson.gz"))
+
+            #expect(task.id == taskID)
+            #expect(task.tenantID == connection.tenant)
+            #expect(task.environmentID == "env-live")
+            #expect(task.status == "published")
+            #expect(task.taskType == "EXPORT")
+            #expect(task.entityType == "feature_usage")
+            #expect(task.scheduledTaskID == nil)
+            #expect(task.workflowID == nil)
+            #expect(task.fileURL == "s3://\(connection.bucket)/\(firstKey)")
+            #expect(task.fileName == String(firstKey.split(separator: "/").last ?? ""))
+            #expect(task.fileType == "NDJSON")
+            #expect(task.taskStatus == "COMPLETED")
+            #expect(task.totalRecords == 7)
+            #expect(task.processedRecords == 7)
+            #expect(task.successfulRecords == 7)
+            #expect(task.failedRecords == 0)
+            #expect(task.errorSummary == nil)
+            #expect(task.startedAt == run.startedAt, "started with the run")
+            #expect(task.createdAt == run.startedAt)
+            #expect(task.completedAt == run.finishedAt, "completed in the run's transaction")
+            #expect(task.updatedAt == run.finishedAt)
+            #expect(task.failedAt == nil)
+            #expect(task.createdBy == Self.zeroUser)
+            #expect(task.updatedBy == Self.zeroUser)
+
+            let finished = try #require(run.finishedAt)
+            #expect(task.metadata["start_time"] as? String == Timestamp.rfc3339(seconds: window.start))
+            #expect(task.metadata["end_time"] as? String == Timestamp.rfc3339(seconds: window.end))
+            #expect((task.metadata["file_size_bytes"] as? NSNumber)?.int64Value == run.bytesRaw)
+            #expect(task.metadata["completed_at"] as? String == Timestamp.rfc3339(micros: Self.micros(finished)))
+            #expect((task.metadata["export_run_id"] as? NSNumber)?.int64Value == run.id)
+            #expect(task.metadata["manifest_key"] as? String == manifestKey)
+            #expect(task.metadata.count == 6, "\(task.metadata)")
+        }
+    }
+
+    @Test func aFailedRunFailsItsTaskAndSoDoesAConnectionThatCannotStart() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            let window = Self.seededWindow()
+            let missingBucket = "no-such-bucket-\(UUID().uuidString.prefix(8).lowercased())"
+            let noBucket = try await services.newConnection(syncConfig: { _ in Services.syncConfig(bucket: missingBucket, format: .parquet) })
+            let wrongKey = try await services.newConnection(encryptionKey: "another key")
+            let sync = try await ExporterCommand.run(
+                ["sync", "--from", Self.day(window.start), "--to", Self.day(window.end)],
+                environment: environment(services, tasks: true))
+            #expect(sync.status == 1, "\(sync.stdout)\(sync.stderr)")
+
+            for (connection, code, fileType) in [(noBucket, "s3:NoSuchBucket", "PARQUET"), (wrongKey, "decryption", "CSV")] {
+                let runs = try await services.mirroredRuns(connection: connection.id)
+                let run = try #require(runs.first, "\(connection.id)")
+                #expect(runs.count == 1)
+                #expect(run.status == "failed")
+                #expect(run.errorCode == code, "\(String(describing: run.errorMessage))")
+                let taskID = try #require(run.taskID)
+                let task = try #require(try await services.task(taskID))
+                #expect(task.taskStatus == "FAILED")
+                #expect(task.errorSummary == "\(run.errorCode ?? ""): \(run.errorMessage ?? "")")
+                #expect(task.errorSummary?.contains(connection.id) == true, "the error names the connection")
+                #expect(task.failedAt == run.finishedAt, "failed in the run's transaction")
+                #expect(task.updatedAt == run.finishedAt)
+                #expect(task.completedAt == nil)
+                #expect(task.fileURL == "")
+                #expect(task.fileName == nil)
+                #expect(task.fileType == fileType)
+                #expect(task.totalRecords == nil)
+                #expect([task.processedRecords, task.successfulRecords, task.failedRecords] == [0, 0, 0])
+                #expect(task.tenantID == connection.tenant)
+                #expect(task.entityType == "feature_usage")
+                #expect((task.metadata["export_run_id"] as? NSNumber)?.int64Value == run.id)
+                #expect(task.metadata["start_time"] as? String == Timestamp.rfc3339(seconds: window.start))
+                #expect(!(task.errorSummary ?? "").contains(TestServices.secretKey))
+            }
+            #expect(try await services.taskCount() == 2, "one task per run")
+        }
+    }
+
+    @Test func offWritesNothingAndNeedsNoTable() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let window = Self.seededWindow()
+            let connection = try await services.newConnection(seed: {
+                try await services.seedUsage(tenant: $0, rows: 3, from: window.start, every: 60)
+            })
+            let arguments = ["sync", "--connection", connection.id, "--from", Self.day(window.start), "--to", Self.day(window.end)]
+            // Unset, and false: no table, and nothing asks for it.
+            for value in [nil, false] as [Bool?] {
+                let sync = try await ExporterCommand.run(arguments, environment: environment(services, tasks: value))
+                #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+            }
+            #expect(try await !services.tasksTableExists())
+            // With the table there and the option off, it stays empty.
+            try await services.createFlexpriceTasksTable()
+            let again = try await ExporterCommand.run(arguments, environment: environment(services, tasks: false))
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(try await services.taskCount() == 0)
+            let runs = try await services.mirroredRuns(connection: connection.id)
+            #expect(runs.map(\.status) == ["succeeded", "succeeded", "succeeded"])
+            #expect(runs.allSatisfy { $0.taskID == nil })
+        }
+    }
+
+    @Test func onWithoutTheTableIsAConfigurationErrorAtStart() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let window = Self.seededWindow()
+            let connection = try await services.newConnection()
+            let env = environment(services, tasks: true)
+            let sync = try await ExporterCommand.run(
+                ["sync", "--connection", connection.id, "--from", Self.day(window.start), "--to", Self.day(window.end)],
+                environment: env)
+            let backfill = try await ExporterCommand.run(
+                ["backfill", "--connection", connection.id, "--from", Self.day(window.start)], environment: env)
+            let daemon = try await ExporterCommand.run(["run"], environment: env.merging(["EXPORTER_TICK_SECONDS": "1"]) { $1 },
+                                                       timeout: .seconds(120))
+            for (name, result) in [("sync", sync), ("backfill", backfill), ("run", daemon)] {
+                #expect(result.status == 78, "\(name): \(result.stdout)\(result.stderr)")
+                #expect(result.stderr.contains("FlexPrice's table tasks does not exist"), "\(name): \(result.stderr)")
+                #expect(result.stderr.contains("EXPORTER_FLEXPRICE_TASKS"), "\(name): \(result.stderr)")
+            }
+            #expect(try await services.mirroredRuns(connection: connection.id).isEmpty, "no run was started")
+        }
+    }
+
+    /// A run whose worker died: abandoned by the heartbeat rule (a worker of another host) and by
+    /// the start of a new run (a worker of this host whose process is gone); either way its task
+    /// becomes FAILED with the reason in the same statement or transaction.
+    @Test func abandonedRunsFailTheirTasks() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            let window = Self.seededWindow()
+            func key(_ connection: String) -> RunKey {
+                RunKey(connectionID: connection, tenantID: "t-\(connection)", environmentID: "", entity: .invoice,
+                       interval: .daily, window: window, format: .json, bucket: "b")
+            }
+            let fixed = FlexpriceTasks(ids: ULIDGenerator(clock: { 1_469_918_176_385 },
+                                                          random: { [0xD6, 0x76, 0x4C, 0x61, 0xEF, 0xB9, 0x93, 0x02, 0xBD, 0x5B] }))
+            let elsewhere = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "elsewhere:1", tasks: fixed)
+            let first = try #require(try await elsewhere.begin(key("c-heartbeat"), trigger: .manual).runID)
+            var runs = try await services.mirroredRuns(connection: "c-heartbeat")
+            #expect(runs.map(\.taskID) == ["task_01ARYZ6S41TSV4RRFFQ69G5FAV"], "the id is task_ + the ULID of the generator")
+            #expect(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV")?.taskStatus == "PROCESSING")
+            #expect(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV")?.fileType == "JSON")
+
+            let here = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:2", tasks: FlexpriceTasks())
+            #expect(try await here.abandonRunsOfDeadWorkers(leaseSeconds: 60) == 1)
+            runs = try await services.mirroredRuns(connection: "c-heartbeat")
+            #expect(runs.map(\.id) == [first])
+            #expect(runs.map(\.status) == ["abandoned"])
+            let abandoned = try #require(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV"))
+            #expect(abandoned.taskStatus == "FAILED")
+            #expect(abandoned.errorSummary == "shutdown: \(runs[0].errorMessage ?? "")")
+            #expect(abandoned.errorSummary?.contains("worker elsewhere:1 stopped while exporting this window") == true,
+                    "\(String(describing: abandoned.errorSummary))")
+            #expect(abandoned.failedAt == runs[0].finishedAt)
+
+            // This host, a pid that is gone: the next start abandons it at once.
+            let gone = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:7",
+                                  liveness: WorkerLiveness(hostName: "here") { _ in false }, tasks: FlexpriceTasks())
+            _ = try #require(try await gone.begin(key("c-start"), trigger: .manual).runID)
+            let next = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:8",
+                                  liveness: WorkerLiveness(hostName: "here") { _ in false }, tasks: FlexpriceTasks())
+            _ = try #require(try await next.begin(key("c-start"), trigger: .manual).runID)
+            let both = try await services.mirroredRuns(connection: "c-start")
+            #expect(both.map(\.status) == ["abandoned", "running"])
+            let oldID = try #require(both[0].taskID)
+            let newID = try #require(both[1].taskID)
+            let old = try #require(try await services.task(oldID))
+            let new = try #require(try await services.task(newID))
+            #expect(old.taskStatus == "FAILED")
+            #expect(old.errorSummary?.hasPrefix("shutdown: worker here:7 stopped while exporting this window") == true,
+                    "\(String(describing: old.errorSummary))")
+            #expect(new.taskStatus == "PROCESSING")
+            #expect(old.id != new.id)
+        }
+    }
+
+    /// A daemon killed (SIGKILL) while its run is held in flight by a lock on the entity table:
+    /// its task stays PROCESSING until a second daemon abandons the run, which fails the task with
+    /// the reason and exports the window again under a new, COMPLETED task.
+    @Test func aKilledDaemonsTaskIsFailedWhenItsRunIsAbandoned() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            let window = ExportWindow.latestDue(now: Int64(Date().timeIntervalSince1970), grace: 0, interval: .daily)
+            let connection = try await services.newConnection(seed: { tenant in
+                try await services.seedUsage(tenant: tenant, rows: 50, from: window.start, every: 60)
+            })
+            var env = environment(services, tasks: true)
+            env["EXPORTER_TICK_SECONDS"] = "1"
+            env["EXPORTER_LOG_LEVEL"] = "info"
+            let lock = try await TableLock.take("feature_usage", services: services)
+            let first = try ExporterProcess(["run"], environment: env)
+            _ = try #require(try await lock.firstWaiter(services, whileRunning: first.process),
+                             "the daemon's read never waited on the lock:\n\(first.log)")
+            let held = try await services.mirroredRuns(connection: connection.id)
+            #expect(held.map(\.status) == ["running"])
+            let heldTask = try #require(held.first?.taskID)
+            #expect(try await services.task(heldTask)?.taskStatus == "PROCESSING")
+
+            first.signal(SIGKILL)
+            _ = await first.waitForExit()
+            #expect(try await services.task(heldTask)?.taskStatus == "PROCESSING", "nobody has abandoned it yet")
+            #expect(try await lock.release() == 0, "\(lock.log)")
+
+            let second = try ExporterProcess(["run"], environment: env)
+            #expect(try await eventually(timeout: .seconds(120)) {
+                try await services.mirroredRuns(connection: connection.id).contains { $0.status == "succeeded" }
+            }, "\(second.log)")
+            second.signal(SIGTERM)
+            #expect(await second.waitForExit() == 0, "\(second.log)")
+
+            let runs = try await services.mirroredRuns(connection: connection.id)
+            #expect(runs.map(\.status) == ["abandoned", "succeeded"], "\(runs.map(\.status))")
+            let failed = try #require(try await services.task(heldTask))
+            #expect(failed.taskStatus == "FAILED")
+            #expect(failed.errorSummary?.hasPrefix("shutdown: worker ") == true, "\(String(describing: failed.errorSummary))")
+            #expect(failed.errorSummary?.contains("stopped while exporting this window") == true)
+            #expect(failed.errorSummary == "shutdown: \(runs[0].errorMessage ?? "")")
+            #expect(failed.failedAt == runs[0].finishedAt)
+            let completedID = try #require(runs[1].taskID)
+            let completed = try #require(try await services.task(completedID))
+            #expect(completed.taskStatus == "COMPLETED")
+            #expect(completed.totalRecords == 50)
+            #expect(try await services.taskCount() == 2)
+        }
+    }
+}
