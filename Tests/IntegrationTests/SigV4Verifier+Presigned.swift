@@ -64,13 +64,7 @@ extension SigV4Verifier {
             .joined(separator: "\n")
 
         // Task 2: the string to sign. Task 3: the signature.
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, expectedScope, Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))]
-            .joined(separator: "\n")
-        var key = SymmetricKey(data: Array(("AWS4" + secretAccessKey).utf8))
-        for part in [dateStamp, region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
-        }
-        let expected = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let expected = signature(of: canonicalRequest, amzDate: amzDate, dateStamp: dateStamp, scope: expectedScope)
         guard expected == signature else {
             return .invalid("signature \(signature), expected \(expected) for the canonical request:\n\(canonicalRequest)")
         }
