@@ -64,7 +64,7 @@ extension SigV4Verifier {
             .joined(separator: "\n")
 
         // Task 2: the string to sign. Task 3: the signature.
-        let expected = signature(of: canonicalRequest, amzDate: amzDate, dateStamp: dateStamp, scope: expectedScope)
+        let expected = expectedSignature(of: canonicalRequest, amzDate: amzDate, dateStamp: dateStamp, scope: expectedScope)
         guard expected == signature else {
             return .invalid("signature \(signature), expected \(expected) for the canonical request:\n\(canonicalRequest)")
         }

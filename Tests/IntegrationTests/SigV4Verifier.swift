@@ -26,7 +26,7 @@ struct SigV4Verifier: Sendable {
 
     /// Steps 2 to 4 of SigV4, written independently of the exporter's signer: the string to sign
     /// of `canonicalRequest`, the signing key, and the hex signature (header and query signing alike).
-    func signature(of canonicalRequest: String, amzDate: String, dateStamp: String, scope: String) -> String {
+    func expectedSignature(of canonicalRequest: String, amzDate: String, dateStamp: String, scope: String) -> String {
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))]
             .joined(separator: "\n")
         var key = SymmetricKey(data: Array(("AWS4" + secretAccessKey).utf8))
@@ -120,7 +120,7 @@ struct SigV4Verifier: Sendable {
                                 auth.signedHeaders.joined(separator: ";"), payloadHash].joined(separator: "\n")
 
         // Step 2 and 3: the string to sign. Step 4: the signature.
-        let expected = signature(of: canonicalRequest, amzDate: amzDate, dateStamp: dateStamp, scope: scope)
+        let expected = expectedSignature(of: canonicalRequest, amzDate: amzDate, dateStamp: dateStamp, scope: scope)
         guard expected == auth.signature else {
             return .invalid("signature \(auth.signature), expected \(expected) for the canonical request:\n\(canonicalRequest)")
         }
