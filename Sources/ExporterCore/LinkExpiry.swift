@@ -1,3 +1,5 @@
+import Foundation
+
 /// How long a presigned download link stays valid (`url --expires DURATION`, DESIGN §7).
 ///
 /// S3 accepts `X-Amz-Expires` from 1 second to 7 days; a value outside that range would only be
@@ -19,7 +21,7 @@ public struct LinkExpiry: Sendable, Hashable, CustomStringConvertible {
     /// Parses `3600`, `90s`, `15m`, `1h` or `7d`.
     /// - Throws: ``LinkExpiryError`` saying what is wrong and what is accepted.
     public init(parsing text: String) throws(LinkExpiryError) {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
         guard let last = trimmed.last else { throw .unreadable(text) }
         let unit: Int? = switch last {
         case "s": 1
@@ -63,14 +65,5 @@ public enum LinkExpiryError: Error, Sendable, Equatable, CustomStringConvertible
         case .outOfRange(let text):
             "--expires \"\(text.prefix(32))\" is out of range: presigned URLs last from 1 second to 7 days (604800 s)"
         }
-    }
-}
-
-private extension String {
-    func trimmingWhitespace() -> Substring {
-        var slice = self[...]
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return slice
     }
 }

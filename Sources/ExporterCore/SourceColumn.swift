@@ -41,3 +41,19 @@ public struct SourceColumn: Sendable, Hashable {
         self.holdsSpecialValues = holdsSpecialValues
     }
 }
+
+extension SourceColumn {
+    /// The widest DECIMAL a typed format declares (DESIGN §5a: numeric(p,s) with p <= 38).
+    public static let maxDecimalPrecision = 38
+
+    /// The declared numeric's precision and scale when a DECIMAL holds it (DESIGN §5a): at most
+    /// 38 digits, a scale from 0 to the precision. Nil for any other type, an unconstrained
+    /// numeric or an odd typmod, which stay text. The Parquet files and the warehouse tables over
+    /// them follow this one rule.
+    public var decimal: (precision: Int, scale: Int)? {
+        guard case .numeric(let precision, let scale) = type, (1...Self.maxDecimalPrecision).contains(precision),
+              (0...precision).contains(scale)
+        else { return nil }
+        return (precision, scale)
+    }
+}

@@ -29,9 +29,9 @@ extension ExportEngine {
         } catch ExportError.s3(let code, _) where code == "NoSuchKey" || code == "NotFound" {
             throw DownloadLinkError.manifestMissing(runID: runID, manifestKey: manifestKey)
         }
-        let manifest: ManifestListing
+        let manifest: ExportManifest
         do {
-            manifest = try JSONDecoder().decode(ManifestListing.self, from: Data(response.body.readableBytesView))
+            manifest = try JSONDecoder().decode(ExportManifest.self, from: Data(response.body.readableBytesView))
         } catch {
             throw DownloadLinkError.unreadableManifest(runID: runID, manifestKey: manifestKey,
                                                        problem: "is not an exporter manifest: \(error)")
@@ -72,22 +72,5 @@ extension ExportEngine {
             throw DownloadLinkError.notS3(connectionID: connectionID)
         }
         return (sink.client, S3Presigner(endpoint: sink.client.endpoint, credentials: credentials))
-    }
-}
-
-/// The part of a manifest (DESIGN §5, ``ExportManifest``) the links need.
-private struct ManifestListing: Decodable {
-    struct Object: Decodable {
-        let key: String
-    }
-
-    let runID: Int64
-    let connectionID: String
-    let objects: [Object]
-
-    enum CodingKeys: String, CodingKey {
-        case objects
-        case runID = "run_id"
-        case connectionID = "connection_id"
     }
 }

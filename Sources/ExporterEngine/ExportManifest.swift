@@ -2,21 +2,22 @@ import ExporterCore
 import Foundation
 
 /// The manifest written after an export's data objects (DESIGN §5): what was exported and how
-/// to check it. Its presence means every object it lists is complete.
-struct ExportManifest: Encodable {
-    struct Object: Encodable {
+/// to check it. Its presence means every object it lists is complete. `url --run` reads it back
+/// to list a run's objects.
+struct ExportManifest: Codable {
+    struct Object: Codable {
         let key: String
         let rows: Int64
         let bytes: Int64
         let sha256: String
     }
 
-    struct Window: Encodable {
+    struct Window: Codable {
         let start: String
         let end: String
     }
 
-    let version = 1
+    var version = 1
     let runID: Int64
     let connectionID: String
     let tenantID: String

@@ -36,13 +36,3 @@ public enum WarehouseDDL {
     /// The date folders' depth below the bucket: `yyyy` is component `prefixDepth + 2` (1-based).
     static func yearComponent(_ target: WarehouseTarget) -> Int { target.prefixDepth + 2 }
 }
-
-extension SourceColumn {
-    /// The declared numeric's precision and scale when a DECIMAL of at most 38 digits holds it
-    /// (DESIGN §5a); nil for an unconstrained numeric or an odd typmod, which stay text.
-    var decimal: (precision: Int, scale: Int)? {
-        guard case .numeric(let precision, let scale) = type, (1...38).contains(precision), (0...precision).contains(scale)
-        else { return nil }
-        return (precision, scale)
-    }
-}

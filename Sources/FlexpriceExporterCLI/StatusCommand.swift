@@ -41,9 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
                        recentRuns: limit == 0 ? [] : try await engine.history.runs(connectionID: connection, limit: limit))
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(output), as: UTF8.self))
+                try JSONOutput.print(output)
                 return
             }
             print(Table.render(

@@ -71,9 +71,7 @@ struct UrlCommand: AsyncParsableCommand {
                 throw error.isConfigurationProblem ? Failure.configuration(error.description) : Failure.usage(error.description)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(links), as: UTF8.self))
+                try JSONOutput.print(links)
                 return
             }
             for link in links {

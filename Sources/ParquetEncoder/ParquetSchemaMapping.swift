@@ -18,11 +18,9 @@ public enum ParquetSchemaMapping {
             return .boolean
         case .timestamp:
             return column.holdsSpecialValues ? .string : .timestampMicrosUTC
-        case .numeric(let precision, let scale):
-            guard !column.holdsSpecialValues, (1...ParquetDecimal.maxPrecision).contains(precision),
-                  (0...precision).contains(scale)
-            else { return .string }
-            return .decimal(precision: precision, scale: scale)
+        case .numeric:
+            guard !column.holdsSpecialValues, let decimal = column.decimal else { return .string }
+            return .decimal(precision: decimal.precision, scale: decimal.scale)
         }
     }
 

@@ -44,52 +44,14 @@ struct TaskRow: Sendable {
     }
 }
 
-/// The export_runs columns a task mirrors.
-struct MirroredRun: Sendable {
-    let id: Int64
-    let status: String
-    let startedAt: Date
-    let finishedAt: Date?
-    let rowCount: Int64?
-    let bytesRaw: Int64?
-    let manifestKey: String?
-    let errorCode: String?
-    let errorMessage: String?
-    let taskID: String?
-    let windowStart: Date
-    let windowEnd: Date
-}
-
 extension Services {
     /// Creates FlexPrice's `tasks` table (db/flexprice-tasks.sql) in this database.
     func createFlexpriceTasksTable() async throws {
-        let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("db/flexprice-tasks.sql"), encoding: .utf8)
-        let statements = sql.components(separatedBy: ";\n")
-            .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
-            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        try await postgres.transaction { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(43)")
-            for statement in statements { _ = try await connection.query(SQL(unsafeSQL: statement)) }
-        }
+        try await runSQLFile("db/flexprice-tasks.sql", lock: 43)
     }
 
     func tasksTableExists() async throws -> Bool {
         try await postgres.query("SELECT to_regclass('tasks') IS NOT NULL").first?.decode(Bool.self) ?? false
-    }
-
-    /// The runs of a connection with their task ids, oldest first.
-    func mirroredRuns(connection: String) async throws -> [MirroredRun] {
-        try await postgres.query("""
-            SELECT id, status, started_at, finished_at, row_count, bytes_raw, manifest_key, error_code, error_message,
-                   flexprice_task_id, window_start, window_end
-            FROM export_runs WHERE connection_id = \(connection) ORDER BY id
-            """).map {
-            let (id, status, started, finished, rows, raw, manifest, code, message, task, start, end)
-                = try $0.decode((Int64, String, Date, Date?, Int64?, Int64?, String?, String?, String?, String?, Date, Date).self)
-            return MirroredRun(id: id, status: status, startedAt: started, finishedAt: finished, rowCount: rows, bytesRaw: raw,
-                               manifestKey: manifest, errorCode: code, errorMessage: message, taskID: task,
-                               windowStart: start, windowEnd: end)
-        }
     }
 
     func task(_ id: String) async throws -> TaskRow? {
@@ -162,7 +124,7 @@ struct FlexpriceTasksTests {
                 environment: environment(services, tasks: true))
             #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
 
-            let runs = try await services.mirroredRuns(connection: connection.id)
+            let runs = try await services.runs(connection: connection.id)
             let run = try #require(runs.first)
             #expect(runs.count == 1)
             #expect(run.status == "succeeded")
@@ -229,7 +191,7 @@ struct FlexpriceTasksTests {
             #expect(sync.status == 1, "\(sync.stdout)\(sync.stderr)")
 
             for (connection, code, fileType) in [(noBucket, "s3:NoSuchBucket", "PARQUET"), (wrongKey, "decryption", "CSV")] {
-                let runs = try await services.mirroredRuns(connection: connection.id)
+                let runs = try await services.runs(connection: connection.id)
                 let run = try #require(runs.first, "\(connection.id)")
                 #expect(runs.count == 1)
                 #expect(run.status == "failed")
@@ -275,7 +237,7 @@ struct FlexpriceTasksTests {
             let again = try await ExporterCommand.run(arguments, environment: environment(services, tasks: false))
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             #expect(try await services.taskCount() == 0)
-            let runs = try await services.mirroredRuns(connection: connection.id)
+            let runs = try await services.runs(connection: connection.id)
             #expect(runs.map(\.status) == ["succeeded", "succeeded", "succeeded"])
             #expect(runs.allSatisfy { $0.taskID == nil })
         }
@@ -298,7 +260,7 @@ struct FlexpriceTasksTests {
                 #expect(result.stderr.contains("FlexPrice's table tasks does not exist"), "\(name): \(result.stderr)")
                 #expect(result.stderr.contains("EXPORTER_FLEXPRICE_TASKS"), "\(name): \(result.stderr)")
             }
-            #expect(try await services.mirroredRuns(connection: connection.id).isEmpty, "no run was started")
+            #expect(try await services.runs(connection: connection.id).isEmpty, "no run was started")
         }
     }
 
@@ -317,14 +279,14 @@ struct FlexpriceTasksTests {
                                                           random: { [0xD6, 0x76, 0x4C, 0x61, 0xEF, 0xB9, 0x93, 0x02, 0xBD, 0x5B] }))
             let elsewhere = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "elsewhere:1", tasks: fixed)
             let first = try #require(try await elsewhere.begin(key("c-heartbeat"), trigger: .manual).runID)
-            var runs = try await services.mirroredRuns(connection: "c-heartbeat")
+            var runs = try await services.runs(connection: "c-heartbeat")
             #expect(runs.map(\.taskID) == ["task_01ARYZ6S41TSV4RRFFQ69G5FAV"], "the id is task_ + the ULID of the generator")
             #expect(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV")?.taskStatus == "PROCESSING")
             #expect(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV")?.fileType == "JSON")
 
             let here = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:2", tasks: FlexpriceTasks())
             #expect(try await here.abandonRunsOfDeadWorkers(leaseSeconds: 60) == 1)
-            runs = try await services.mirroredRuns(connection: "c-heartbeat")
+            runs = try await services.runs(connection: "c-heartbeat")
             #expect(runs.map(\.id) == [first])
             #expect(runs.map(\.status) == ["abandoned"])
             let abandoned = try #require(try await services.task("task_01ARYZ6S41TSV4RRFFQ69G5FAV"))
@@ -341,7 +303,7 @@ struct FlexpriceTasksTests {
             let next = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:8",
                                   liveness: WorkerLiveness(hostName: "here") { _ in false }, tasks: FlexpriceTasks())
             _ = try #require(try await next.begin(key("c-start"), trigger: .manual).runID)
-            let both = try await services.mirroredRuns(connection: "c-start")
+            let both = try await services.runs(connection: "c-start")
             #expect(both.map(\.status) == ["abandoned", "running"])
             let oldID = try #require(both[0].taskID)
             let newID = try #require(both[1].taskID)
@@ -372,7 +334,7 @@ struct FlexpriceTasksTests {
             let first = try ExporterProcess(["run"], environment: env)
             _ = try #require(try await lock.firstWaiter(services, whileRunning: first.process),
                              "the daemon's read never waited on the lock:\n\(first.log)")
-            let held = try await services.mirroredRuns(connection: connection.id)
+            let held = try await services.runs(connection: connection.id)
             #expect(held.map(\.status) == ["running"])
             let heldTask = try #require(held.first?.taskID)
             #expect(try await services.task(heldTask)?.taskStatus == "PROCESSING")
@@ -384,12 +346,12 @@ struct FlexpriceTasksTests {
 
             let second = try ExporterProcess(["run"], environment: env)
             #expect(try await eventually(timeout: .seconds(120)) {
-                try await services.mirroredRuns(connection: connection.id).contains { $0.status == "succeeded" }
+                try await services.runs(connection: connection.id).contains { $0.status == "succeeded" }
             }, "\(second.log)")
             second.signal(SIGTERM)
             #expect(await second.waitForExit() == 0, "\(second.log)")
 
-            let runs = try await services.mirroredRuns(connection: connection.id)
+            let runs = try await services.runs(connection: connection.id)
             #expect(runs.map(\.status) == ["abandoned", "succeeded"], "\(runs.map(\.status))")
             let failed = try #require(try await services.task(heldTask))
             #expect(failed.taskStatus == "FAILED")

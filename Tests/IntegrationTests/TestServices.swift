@@ -128,17 +128,24 @@ struct Services: Sendable {
     /// Creates the FlexPrice tables (db/flexprice-schema.sql) and export_runs, once per database;
     /// an advisory lock serialises tests that start together.
     func prepareSchema() async throws {
-        let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("db/flexprice-schema.sql"), encoding: .utf8)
+        try await runSQLFile("db/flexprice-schema.sql", lock: 42)
+        try await Migrations(client: postgres, logger: TestServices.logger).run()
+    }
+
+    /// Runs a SQL file of the repository (statements end with `;` at a line's end; `--` lines are
+    /// comments) in one transaction, under advisory lock `lock`, which serialises tests that
+    /// start together.
+    func runSQLFile(_ path: String, lock: Int64) async throws {
+        let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent(path), encoding: .utf8)
         let statements = sql.components(separatedBy: ";\n")
             .map { $0.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: "\n") }
             .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         try await postgres.transaction { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(42)")
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lock))")
             for statement in statements {
                 _ = try await connection.query(SQL(unsafeSQL: statement))
             }
         }
-        try await Migrations(client: postgres, logger: TestServices.logger).run()
     }
 
     func execute(_ query: SQL) async throws {
@@ -219,17 +226,21 @@ struct Services: Sendable {
     func runs(connection: String) async throws -> [RunRow] {
         let rows = try await postgres.query("""
             SELECT id, entity_type, status, row_count, bytes_raw, bytes_uploaded, object_count, manifest_key,
-                   object_url, sha256, error_code, error_message, "trigger", attempt
+                   object_url, sha256, error_code, error_message, "trigger", attempt,
+                   started_at, finished_at, window_start, window_end, flexprice_task_id
             FROM export_runs WHERE connection_id = \(connection) ORDER BY id
             """)
         var result: [RunRow] = []
         for row in rows {
-            let (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt)
-                = try row.decode((Int64, String, String, Int64?, Int64?, Int64?, Int?, String?, String?, String?, String?, String?, String, Int).self)
+            let (id, entity, status, rowCount, bytesRaw, bytesUploaded, objectCount, manifestKey, objectURL, sha, code, message, trigger, attempt,
+                 started, finished, windowStart, windowEnd, task)
+                = try row.decode((Int64, String, String, Int64?, Int64?, Int64?, Int?, String?, String?, String?, String?, String?, String, Int,
+                                  Date, Date?, Date, Date, String?).self)
             result.append(RunRow(id: id, entity: entity, status: status, rowCount: rowCount, bytesRaw: bytesRaw,
                                  bytesUploaded: bytesUploaded, objectCount: objectCount, manifestKey: manifestKey,
                                  objectURL: objectURL, sha256: sha, errorCode: code, errorMessage: message,
-                                 trigger: trigger, attempt: attempt))
+                                 trigger: trigger, attempt: attempt, startedAt: started, finishedAt: finished,
+                                 windowStart: windowStart, windowEnd: windowEnd, taskID: task))
         }
         return result
     }
@@ -250,6 +261,12 @@ struct RunRow: Sendable {
     let errorMessage: String?
     let trigger: String
     let attempt: Int
+    let startedAt: Date
+    let finishedAt: Date?
+    let windowStart: Date
+    let windowEnd: Date
+    /// `flexprice_task_id`: the FlexPrice task mirroring the run (EXPORTER_FLEXPRICE_TASKS).
+    let taskID: String?
 }
 
 /// A test's own tenant, bucket and connection.
