@@ -36,7 +36,7 @@ step "flexprice-exporter migrate"
 step "create bucket $BUCKET on moto ($S3_ENDPOINT)"
 curl -fsS -o /dev/null -X PUT "$S3_ENDPOINT/$BUCKET"
 
-step "store the S3 connections conn_demo (CSV, gzip) and conn_demo_parquet (Parquet, ZSTD pages); credentials encrypted with flexprice-exporter encrypt-secret"
+step "store the S3 connections conn_demo (CSV, gzip) and conn_demo_parquet (Parquet, ZSTD pages, Athena symlink lists); credentials encrypted with flexprice-exporter encrypt-secret"
 AK="$(printf %s AKIADEMOEXAMPLE | "$BIN" encrypt-secret)"
 SK="$(printf %s demoSecretKeyExample | "$BIN" encrypt-secret)"
 psql -q -X -v ON_ERROR_STOP=1 -v ak="$AK" -v sk="$SK" -v bucket="$BUCKET" \
@@ -67,6 +67,7 @@ VALUES ('conn_demo', 'tenant_demo', 'env_demo', 'Demo S3', 's3', 'published',
                 'endpoint_url', :'endpoint',
                 'compression', 'zstd',
                 'format', 'parquet',
+                'athena_symlinks', true,
                 'sync_active', true),
             'feature_usage', jsonb_build_object('outbound', true)));
 SQL

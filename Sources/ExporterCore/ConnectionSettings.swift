@@ -21,13 +21,18 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var entityTypes: [EntityType]
     public var format: ExportFormat
     public var syncActive: Bool
+    /// Whether each export also writes an Athena symlink list (`athena_symlinks`, an addition to
+    /// DESIGN §2): Athena reads every object in a folder, and its Parquet reader fails on the
+    /// manifest beside the data, so a Parquet table reads these lists instead of the folders.
+    public var athenaSymlinks: Bool
 
     public var keyLayout: ObjectKeyLayout { ObjectKeyLayout(keyPrefix: keyPrefix) }
 
     public init(bucket: String, region: String, keyPrefix: String = "", compression: CompressionSetting = .gzip,
                 encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil, endpointURL: String? = nil,
                 virtualHostStyle: Bool = false, maxFileSizeMB: Int = 100, interval: SyncInterval = .daily,
-                entityTypes: [EntityType] = EntityType.allCases, format: ExportFormat = .csv, syncActive: Bool = true) {
+                entityTypes: [EntityType] = EntityType.allCases, format: ExportFormat = .csv, syncActive: Bool = true,
+                athenaSymlinks: Bool = false) {
         self.bucket = bucket
         self.region = region
         self.keyPrefix = keyPrefix
@@ -41,6 +46,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.entityTypes = entityTypes
         self.format = format
         self.syncActive = syncActive
+        self.athenaSymlinks = athenaSymlinks
     }
 
     /// Parses the `sync_config` column (its JSON text; nil for SQL NULL).
@@ -92,6 +98,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         guard maxFileSizeMB > 0 else { throw fail("s3.max_file_size_mb", "must be a positive number of megabytes") }
         let interval = try reader.enumeration("interval", default: SyncInterval.daily)
         let format = try reader.enumeration("format", default: ExportFormat.csv)
+        let athenaSymlinks = try reader.bool("athena_symlinks", default: false)
 
         var entityTypes: [EntityType] = []
         if let value = s3["entity_types"], value != .null {
@@ -116,7 +123,7 @@ public struct ConnectionSettings: Sendable, Hashable {
             bucket: bucket, region: region, keyPrefix: keyPrefix, compression: compression,
             encryption: encryption, kmsKeyID: kmsKeyID, endpointURL: endpointURL,
             virtualHostStyle: virtualHostStyle, maxFileSizeMB: maxFileSizeMB, interval: interval,
-            entityTypes: entityTypes, format: format, syncActive: syncActive)
+            entityTypes: entityTypes, format: format, syncActive: syncActive, athenaSymlinks: athenaSymlinks)
     }
 }
 

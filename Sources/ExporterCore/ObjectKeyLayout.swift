@@ -1,6 +1,7 @@
 /// Where an export's objects go in the bucket (DESIGN §5):
 /// `{key_prefix}/{entity}/{yyyy}/{mm}/{dd}/{entity}_{start}_{end}[_part-NNNN].{ext}[.gz|.zst]`
-/// and `..._{start}_{end}_manifest.json`. Keys depend only on the window, never on the run,
+/// and `..._{start}_{end}_manifest.json` (and, with `athena_symlinks`, a list per window under
+/// `{key_prefix}/athena-symlinks/`). Keys depend only on the window, never on the run,
 /// so re-running a window overwrites the same objects.
 public struct ObjectKeyLayout: Sendable, Hashable {
     /// The prefix with leading, trailing and repeated slashes removed ("" for none).
@@ -12,11 +13,39 @@ public struct ObjectKeyLayout: Sendable, Hashable {
 
     /// The folder and base name shared by an export's data objects and manifest.
     public func stem(entity: EntityType, window: ExportWindow) -> String {
+        under("\(entity.rawValue)/\(Self.dateFolder(window))/\(Self.baseName(entity: entity, window: window))")
+    }
+
+    /// The folder the Athena symlink lists of an entity go in (`athena_symlinks`):
+    /// `{key_prefix}/athena-symlinks/{entity}/`, beside the entities' folders, so no reader of an
+    /// entity's folder ever meets a list.
+    public func athenaSymlinkFolder(entity: EntityType) -> String {
+        under("\(Self.athenaSymlinks)/\(entity.rawValue)/")
+    }
+
+    /// The key of a window's Athena symlink list:
+    /// `{key_prefix}/athena-symlinks/{entity}/{yyyy}/{mm}/{dd}/{entity}_{start}_{end}.txt`, in the
+    /// same date folder as the data, so the table's partition projection finds it.
+    public func athenaSymlinkKey(entity: EntityType, window: ExportWindow) -> String {
+        athenaSymlinkFolder(entity: entity) + Self.dateFolder(window) + "/" + Self.baseName(entity: entity, window: window) + ".txt"
+    }
+
+    /// The folder name under the key prefix that holds the symlink lists (never an entity's name).
+    public static let athenaSymlinks = "athena-symlinks"
+
+    /// `{yyyy}/{mm}/{dd}` of the window's start.
+    private static func dateFolder(_ window: ExportWindow) -> String {
         let date = CivilDate(daysSinceEpoch: window.start.floorDiv(86_400))
-        let folder = String(format4: date.year) + "/" + String(format2: date.month) + "/" + String(format2: date.day)
-        let name = "\(entity.rawValue)_\(window.compactStart)_\(window.compactEnd)"
-        let path = "\(entity.rawValue)/\(folder)/\(name)"
-        return prefix.isEmpty ? path : "\(prefix)/\(path)"
+        return String(format4: date.year) + "/" + String(format2: date.month) + "/" + String(format2: date.day)
+    }
+
+    /// `{entity}_{start}_{end}`.
+    private static func baseName(entity: EntityType, window: ExportWindow) -> String {
+        "\(entity.rawValue)_\(window.compactStart)_\(window.compactEnd)"
+    }
+
+    private func under(_ path: String) -> String {
+        prefix.isEmpty ? path : "\(prefix)/\(path)"
     }
 
     /// The key of a data object; `part` is nil when the export fits in one file.

@@ -30,8 +30,8 @@ struct ExportJob {
     /// deleted and the error is thrown.
     ///
     /// A window is either complete (its manifest present, listing exactly its data objects) or
-    /// absent: the old manifest is deleted before anything is written, a failure deletes every
-    /// object under the window's stem, and a success deletes, after the new manifest, the objects
+    /// absent: the old manifest (and Athena symlink list) is deleted before anything is written, a
+    /// failure deletes every object under the window's stem and the list, and a success deletes, after the new manifest, the objects
     /// an earlier export left that this one did not write (stale `_part-NNNN` of a larger
     /// export, the plain key after a rollover or the reverse, another format's file).
     func run(runID: Int64) async throws -> RunOutcome {
@@ -75,9 +75,13 @@ struct ExportJob {
         if orphans > 0 {
             logger.warning("aborted multipart uploads left by an earlier attempt", metadata: ["uploads": "\(orphans)"])
         }
+        // With `athena_symlinks`, the window's list for Athena, outside the stem's folder.
+        let symlinkKey = settings.athenaSymlinks ? layout.athenaSymlinkKey(entity: entity, window: key.window) : nil
         // The window is absent from here until the new manifest lands: an old manifest must never
-        // stand beside new parts, or list parts this run is about to overwrite.
+        // stand beside new parts, or list parts this run is about to overwrite. The same holds for
+        // an old symlink list (Athena would read parts mid-rewrite, or a renamed plain key).
         try await sink.delete(key: manifestKey)
+        if let symlinkKey { try await sink.delete(key: symlinkKey) }
 
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
@@ -127,6 +131,14 @@ struct ExportJob {
                 format: settings.format.rawValue, compression: settings.compression.rawValue, columns: entity.columns,
                 rowCount: rows.totalRows,
                 objects: files.map { .init(key: $0.stored.key, rows: $0.rows, bytes: $0.stored.bytes, sha256: $0.stored.sha256) })
+            if let symlinkKey {
+                // Before the manifest, so the manifest stays the last object and marks the
+                // window complete, its list included.
+                let list = AthenaSymlinkList(bucket: settings.bucket, keys: files.map(\.stored.key))
+                _ = try await sink.put(key: symlinkKey, body: ByteBuffer(string: list.text),
+                                       attributes: ObjectAttributes(contentType: AthenaSymlinkList.contentType,
+                                                                    encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
+            }
             let manifestBody = ByteBuffer(bytes: try manifest.encoded())
             _ = try await sink.put(key: manifestKey, body: manifestBody,
                                    attributes: ObjectAttributes(contentType: "application/json",
@@ -134,7 +146,7 @@ struct ExportJob {
         } catch {
             await writer.abort()
             await WindowCleanup(sink: sink, stem: stem, logger: logger)
-                .removeAll(manifestKey: manifestKey, written: writer.writtenKeys, after: error)
+                .removeAll(manifestKey: manifestKey, symlinkKey: symlinkKey, written: writer.writtenKeys, after: error)
             throw error
         }
         await WindowCleanup(sink: sink, stem: stem, logger: logger)

@@ -17,9 +17,10 @@ struct WindowCleanup {
     /// After a failed run: multipart uploads still open under the stem (one whose
     /// CreateMultipartUpload S3 carried out but whose answer was lost, e.g. to a timeout, is
     /// unknown to the run and would otherwise stay until the window's next run), the manifest
-    /// (the window is absent from then on), then every data object under the stem, and the keys
-    /// this run wrote in case listing fails.
-    func removeAll(manifestKey: String, written: [String], after failure: any Error) async {
+    /// (the window is absent from then on) and the Athena symlink list, if any (it lives outside
+    /// the stem), then every data object under the stem, and the keys this run wrote in case
+    /// listing fails.
+    func removeAll(manifestKey: String, symlinkKey: String?, written: [String], after failure: any Error) async {
         let (sink, stem, logger) = (self.sink, self.stem, self.logger)
         await Task {
             do {
@@ -28,7 +29,7 @@ struct WindowCleanup {
                 logger.error("could not abort the multipart uploads of a failed run's window",
                              metadata: ["prefix": "\(stem)", "error": "\(error)"])
             }
-            var keys = [manifestKey]
+            var keys = [manifestKey] + (symlinkKey.map { [$0] } ?? [])
             do {
                 keys += try await sink.list(prefix: stem).filter { Self.isWindowObject($0, stem: stem) }
             } catch {

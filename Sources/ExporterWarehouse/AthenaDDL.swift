@@ -12,8 +12,8 @@ import ExporterCore
 /// or `.`, so the `_manifest.json` files beside the data are read too. For CSV and NDJSON the
 /// manifest's lines become rows of the raw table, and the typed view drops them by `"$path"`.
 /// A Parquet reader fails on a non-Parquet file, so the Parquet table reads symlink lists instead
-/// (Hive's SymlinkTextInputFormat, as the README's "Reading the exports" shows), one per window,
-/// built from its manifest.
+/// (Hive's SymlinkTextInputFormat, as Athena's tables over S3 Inventory do), one per window, which
+/// the exporter writes with `athena_symlinks` (``AthenaSymlinkList``).
 struct AthenaDDL {
     let target: WarehouseTarget
 
@@ -29,19 +29,31 @@ struct AthenaDDL {
 
     private var table: String { target.entity.rawValue }
 
-    /// The symlink lists' folder for the Parquet table, beside the entities under the key prefix.
-    var symlinkLocation: String {
-        target.root + (target.keyPrefix.isEmpty ? "" : target.keyPrefix + "/") + "athena-symlinks/" + target.entity.rawValue + "/"
-    }
-
     private var parquet: String {
         let bucketURL = "s3://\(target.bucket)/"
-        let manifest = "\(target.entityPath)2026/11/20/\(table)_20261120T000000Z_20261121T000000Z_manifest.json"
-        let list = "\(symlinkLocation)2026/11/20/\(table)_20261120T000000Z_20261121T000000Z.txt"
+        let layout = ObjectKeyLayout(keyPrefix: target.keyPrefix)
+        let example = ExportWindow(start: 1_795_132_800, end: 1_795_219_200) // 2026-11-20, a daily window
+        let manifest = layout.manifestKey(entity: target.entity, window: example)
+        let list = bucketURL + layout.athenaSymlinkKey(entity: target.entity, window: example)
         var lines = [
             "-- Athena: a Parquet table with partition projection on the yyyy/MM/dd folders (dt = '2026/11/20').",
             "-- Athena reads every object in a folder and cannot skip the _manifest.json files, which are not Parquet,",
-            "-- so this table reads symlink lists (one s3:// URL per data object) built from each window's manifest:",
+            "-- so this table reads symlink lists instead: one per window, one s3:// URL per data object.",
+        ]
+        if target.athenaSymlinks {
+            lines += [
+                "-- The exporter writes them (this connection's sync_config.s3.athena_symlinks is true), before each manifest.",
+                "-- A window exported before athena_symlinks was set has none: re-export it (backfill --force), or build its",
+                "-- list from its manifest:",
+            ]
+        } else {
+            lines += [
+                "-- This connection's sync_config.s3.athena_symlinks is not true, so the exporter does not write them: set it to",
+                "-- true and every export from then on writes its window's list. For a window exported before, re-export it",
+                "-- (backfill --force), or build its list from its manifest:",
+            ]
+        }
+        lines += [
             "--   m=\(manifest)",
             "--   aws s3 cp \"\(bucketURL)$m\" - | jq -r '.objects[].key | \"\(bucketURL)\" + .' \\",
             "--     | aws s3 cp - \(list)",
@@ -55,8 +67,8 @@ struct AthenaDDL {
         lines.append("ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'")
         lines.append("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'")
         lines.append("OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'")
-        lines.append("LOCATION " + WarehouseDDL.quoted(symlinkLocation))
-        lines.append(projection(location: symlinkLocation, extra: []) + ";")
+        lines.append("LOCATION " + WarehouseDDL.quoted(target.athenaSymlinkLocation))
+        lines.append(projection(location: target.athenaSymlinkLocation, extra: []) + ";")
         return lines.joined(separator: "\n") + "\n"
     }
 

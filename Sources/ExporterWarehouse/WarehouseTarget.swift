@@ -15,12 +15,15 @@ public struct WarehouseTarget: Sendable, Hashable {
     public let keyPrefix: String
     public let format: ExportFormat
     public let compression: CompressionSetting
+    /// Whether the exporter writes Athena symlink lists for this connection (`athena_symlinks`).
+    public let athenaSymlinks: Bool
     /// Where the keys start: `s3://{bucket}/` unless overridden (a local copy of the bucket, for
     /// DuckDB, or a mirror). Always ends with `/`.
     public let root: String
 
     public init(connectionID: String, entity: EntityType, columns: [SourceColumn], bucket: String, region: String,
-                keyPrefix: String, format: ExportFormat, compression: CompressionSetting, root: String? = nil) {
+                keyPrefix: String, format: ExportFormat, compression: CompressionSetting, athenaSymlinks: Bool = false,
+                root: String? = nil) {
         self.connectionID = connectionID
         self.entity = entity
         self.columns = columns
@@ -29,6 +32,7 @@ public struct WarehouseTarget: Sendable, Hashable {
         self.keyPrefix = ObjectKeyLayout(keyPrefix: keyPrefix).prefix
         self.format = format
         self.compression = compression
+        self.athenaSymlinks = athenaSymlinks
         let base = root ?? "s3://\(bucket)/"
         self.root = base.hasSuffix("/") ? base : base + "/"
     }
@@ -40,6 +44,12 @@ public struct WarehouseTarget: Sendable, Hashable {
 
     /// The entity's folder as a URL: `s3://{bucket}/{key_prefix}/{entity}/`.
     public var entityLocation: String { root + entityPath }
+
+    /// The folder of the entity's Athena symlink lists as a URL:
+    /// `s3://{bucket}/{key_prefix}/athena-symlinks/{entity}/`.
+    public var athenaSymlinkLocation: String {
+        root + ObjectKeyLayout(keyPrefix: keyPrefix).athenaSymlinkFolder(entity: entity)
+    }
 
     /// A data object's ending: `.csv.gz`, `.ndjson.zst`, `.parquet`, ...
     public var fileEnding: String { "." + format.fileExtension + format.fileSuffix(compression) }

@@ -13,7 +13,8 @@ struct SchemaCommand: AsyncParsableCommand {
         abstract: "Print the DDL of an external table (or view) over a connection's exported objects of one entity.",
         discussion: """
             DuckDB: a view over read_parquet/read_csv/read_json with a glob. Athena: an external table with \
-            partition projection on the yyyy/MM/dd folders (and a typed view for CSV and NDJSON). Snowflake: a \
+            partition projection on the yyyy/MM/dd folders (and a typed view for CSV and NDJSON; for Parquet, \
+            over the symlink lists written with sync_config.s3.athena_symlinks). Snowflake: a \
             file format and an external table partitioned by the date in METADATA$FILENAME. BigQuery: an \
             external table through BigQuery Omni with one wildcard URI (no partitions). The column types follow \
             the connection's format and the columns' declared PostgreSQL types. Exit 78 when the engine cannot \
@@ -43,7 +44,14 @@ struct SchemaCommand: AsyncParsableCommand {
                 let columns = try await DeclaredColumns.read(entity, from: postgres)
                 let target = WarehouseTarget(connectionID: found.id, entity: entity, columns: columns, bucket: s3.bucket,
                                              region: s3.region, keyPrefix: s3.keyPrefix, format: s3.format,
-                                             compression: s3.compression, root: location)
+                                             compression: s3.compression, athenaSymlinks: s3.athenaSymlinks, root: location)
+                if engine == .athena, s3.format == .parquet, !s3.athenaSymlinks {
+                    // The DDL is still printed (lists built by hand work too), but an empty table
+                    // must not come as a surprise.
+                    FileHandle.standardError.write(Data(("note: connection \(found.id): sync_config.s3.athena_symlinks is not true, "
+                        + "so the exporter writes no symlink lists for this Athena table to read; set it to true "
+                        + "(see the DDL's comment and docs/warehouses.md)\n").utf8))
+                }
                 do {
                     return try WarehouseDDL.ddl(engine, target)
                 } catch let error as WarehouseDDLError {

@@ -36,7 +36,8 @@ struct ConnectionSettingsTests {
             {"s3": {"bucket": "b", "region": "eu-central-1", "key_prefix": "/x/y/", "compression": "none",
              "encryption": "aws:kms", "kms_key_id": "arn:aws:kms:key", "endpoint_url": "http://127.0.0.1:9000",
              "virtual_host_style": true, "max_file_size_mb": 5, "interval": "monthly",
-             "entity_types": ["invoice", "feature_usage", "invoice"], "format": "ndjson", "sync_active": false}}
+             "entity_types": ["invoice", "feature_usage", "invoice"], "format": "ndjson", "sync_active": false,
+             "athena_symlinks": true}}
             """)
         #expect(s.keyPrefix == "/x/y/")
         #expect(s.keyLayout.prefix == "x/y")
@@ -50,6 +51,7 @@ struct ConnectionSettingsTests {
         #expect(s.entityTypes == [.invoice, .featureUsage])
         #expect(s.format == .ndjson)
         #expect(!s.syncActive)
+        #expect(s.athenaSymlinks)
     }
 
     @Test func withoutEntityTypesTheOutboundFlagsDecide() throws {
@@ -86,6 +88,7 @@ struct ConnectionSettingsTests {
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "encryption": "none"}}"#, "s3.encryption", "AES256"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "kms_key_id": "k"}}"#, "s3.kms_key_id", "aws:kms"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true}, "invoice": {"outbound": "true"}}"#, "invoice.outbound", "not a boolean"),
+        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "athena_symlinks": "yes"}}"#, "s3.athena_symlinks", "is a string, not a boolean"),
     ] as [(String?, String, String)])
     func malformedConfigNamesTheField(_ json: String?, _ field: String, _ problem: String) throws {
         let failure = try #require(error(json))

@@ -53,4 +53,31 @@ struct ObjectKeyLayoutTests {
         #expect(key.hasPrefix("a/b/customer/2026/11/20/"))
         #expect(!key.contains("//"))
     }
+
+    /// `athena_symlinks`: one list per window beside the entities' folders, in the window's date
+    /// folder, never under an entity's folder (where a reader of the data would meet it).
+    @Test func athenaSymlinkListsLiveBesideTheEntities() {
+        let layout = ObjectKeyLayout(keyPrefix: "/exports/flexprice/")
+        #expect(layout.athenaSymlinkFolder(entity: .invoice) == "exports/flexprice/athena-symlinks/invoice/")
+        #expect(layout.athenaSymlinkKey(entity: .invoice, window: window)
+                == "exports/flexprice/athena-symlinks/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z.txt")
+        let weekly = ExportWindow(start: 1_794_787_200, end: 1_795_392_000) // Monday 2026-11-16 .. 23
+        #expect(ObjectKeyLayout(keyPrefix: "").athenaSymlinkKey(entity: .featureUsage, window: weekly)
+                == "athena-symlinks/feature_usage/2026/11/16/feature_usage_20261116T000000Z_20261123T000000Z.txt")
+        #expect(!layout.athenaSymlinkKey(entity: .invoice, window: window).hasPrefix(layout.stem(entity: .invoice, window: window)))
+    }
+
+    /// The list's bytes: one `s3://` URL per data object, each ending in LF, keys as they are.
+    @Test func athenaSymlinkListNamesEachObject() {
+        let list = AthenaSymlinkList(bucket: "acme-billing-exports", keys: [
+            "flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_part-0001.parquet",
+            "my prefix/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_part-0002.parquet",
+        ])
+        #expect(list.text == """
+            s3://acme-billing-exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_part-0001.parquet
+            s3://acme-billing-exports/my prefix/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_part-0002.parquet
+
+            """)
+        #expect(AthenaSymlinkList(bucket: "b", keys: ["k.parquet"]).text == "s3://b/k.parquet\n")
+    }
 }

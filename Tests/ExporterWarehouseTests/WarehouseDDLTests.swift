@@ -22,9 +22,10 @@ struct WarehouseDDLTests {
     }
 
     static func target(_ entity: EntityType, _ format: ExportFormat, _ compression: CompressionSetting,
-                       root: String? = nil) -> WarehouseTarget {
+                       athenaSymlinks: Bool = false, root: String? = nil) -> WarehouseTarget {
         WarehouseTarget(connectionID: "conn_01", entity: entity, columns: columns(entity), bucket: "acme-billing-exports",
-                        region: "us-east-1", keyPrefix: "/flexprice/", format: format, compression: compression, root: root)
+                        region: "us-east-1", keyPrefix: "/flexprice/", format: format, compression: compression,
+                        athenaSymlinks: athenaSymlinks, root: root)
     }
 
     static let cases: [(WarehouseEngine, EntityType, ExportFormat, CompressionSetting)] = [
@@ -43,8 +44,23 @@ struct WarehouseDDLTests {
     @Test(arguments: 0..<cases.count)
     func matchesGoldenFile(_ index: Int) throws {
         let (engine, entity, format, compression) = Self.cases[index]
-        let name = Self.goldenName(engine, entity, format, compression)
-        let ddl = try WarehouseDDL.ddl(engine, Self.target(entity, format, compression))
+        try expectGolden(Self.goldenName(engine, entity, format, compression),
+                         WarehouseDDL.ddl(engine, Self.target(entity, format, compression)))
+    }
+
+    /// The Parquet table over lists the exporter writes (`athena_symlinks: true`): the same table,
+    /// and a comment that says the lists are there (the golden file above is the comment without).
+    @Test func athenaParquetOverTheExportersSymlinkListsMatchesGoldenFile() throws {
+        let with = try WarehouseDDL.ddl(.athena, Self.target(.invoice, .parquet, .zstd, athenaSymlinks: true))
+        try expectGolden("athena-invoice-parquet-symlinks.sql", with)
+        let without = try WarehouseDDL.ddl(.athena, Self.target(.invoice, .parquet, .zstd))
+        let statement = { (ddl: String) in ddl.split(separator: "\n").filter { !$0.hasPrefix("--") } }
+        #expect(statement(with) == statement(without), "only the comment depends on athena_symlinks")
+        #expect(with.contains("LOCATION 's3://acme-billing-exports/flexprice/athena-symlinks/invoice/'"))
+        #expect(with.contains("s3://acme-billing-exports/flexprice/athena-symlinks/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z.txt"))
+    }
+
+    func expectGolden(_ name: String, _ ddl: String) throws {
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
             try Data(ddl.utf8).write(to: source)

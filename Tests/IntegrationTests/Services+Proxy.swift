@@ -12,7 +12,7 @@ extension Services {
     static func s3Config(bucket: String, endpoint: String, format: ExportFormat = .csv,
                          compression: CompressionSetting = .none, encryption: String = "AES256",
                          kmsKeyID: String? = nil, keyPrefix: String = "exports/test",
-                         maxFileSizeMB: Int? = nil) -> String {
+                         maxFileSizeMB: Int? = nil, athenaSymlinks: Bool = false) -> String {
         var s3: [String: Any] = [
             "bucket": bucket, "region": "us-east-1", "key_prefix": keyPrefix, "endpoint_url": endpoint,
             "compression": compression.rawValue, "encryption": encryption, "interval": "daily",
@@ -20,6 +20,7 @@ extension Services {
         ]
         if let kmsKeyID { s3["kms_key_id"] = kmsKeyID }
         if let maxFileSizeMB { s3["max_file_size_mb"] = maxFileSizeMB }
+        if athenaSymlinks { s3["athena_symlinks"] = true }
         // Strings, numbers and arrays only: this cannot fail; "" would fail the test's setup loudly.
         let data = (try? JSONSerialization.data(withJSONObject: ["s3": s3])) ?? Data()
         return String(decoding: data, as: UTF8.self)

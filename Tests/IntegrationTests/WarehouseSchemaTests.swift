@@ -116,6 +116,114 @@ struct WarehouseSchemaTests {
         }
     }
 
+    /// What Athena does with the Parquet table `schema --engine athena` prints, done by hand: for
+    /// each projected `dt`, the folder `storage.location.template` names, each list in it
+    /// (SymlinkTextInputFormat; names starting `_` or `.` skipped), each `s3://` URL in a list; the
+    /// files it names read by DuckDB. Athena itself cannot run here.
+    static let athenaScript = #"""
+    import duckdb, json, os, re, sys
+    ddl, root, bucket, days = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3], sys.argv[4:]
+    assert "STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'" in ddl
+    template = re.search(r"'storage\.location\.template' = '([^']*)'", ddl).group(1)
+    columns = re.findall(r"^  `([^`]+)` (\S+?),?$", ddl, re.M)
+    prefix, files, lists = 's3://' + bucket + '/', [], 0
+    for dt in days:
+        folder = template.replace('${dt}', dt)
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            if name.startswith(('_', '.')):
+                continue
+            lists += 1
+            text = open(os.path.join(folder, name)).read()
+            assert text.endswith('\n') and '\n\n' not in text, repr(text)
+            for line in text.splitlines():
+                assert line.startswith(prefix), line
+                files.append(os.path.join(root, line[len(prefix):]))
+    con = duckdb.connect()
+    source = 'read_parquet(' + repr(files) + ')'
+    count, distinct = con.execute('SELECT count(*), count(DISTINCT id) FROM ' + source).fetchone()
+    types = [[r[0], r[1]] for r in con.execute('DESCRIBE SELECT * FROM ' + source).fetchall()]
+    print(json.dumps({"lists": lists, "files": files, "count": count, "distinct": distinct,
+                      "columns": [list(c) for c in columns], "types": types}))
+    """#
+
+    @Test func athenasParquetTableReadsEveryRowThroughTheExportersSymlinkLists() async throws {
+        let python = try #require(ReaderPython.path, "the Parquet readers venv is missing (scripts/install-parquet-readers.sh)")
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.execute("ALTER TABLE feature_usage ALTER COLUMN qty_total TYPE numeric(20,6)")
+            let endpoint = try #require(TestServices.s3Endpoint)
+            let c = try await services.newConnection(
+                syncConfig: { Services.s3Config(bucket: $0, endpoint: endpoint, format: .parquet, compression: .zstd,
+                                                maxFileSizeMB: 1, athenaSymlinks: true) },
+                seed: { tenant in
+                    try await services.seedUsageRows(tenant: tenant, count: 10_000)
+                    try await services.execute("""
+                        INSERT INTO feature_usage (id, tenant_id, environment_id, event_name, "timestamp", qty_total)
+                        VALUES (\(tenant + "-a"), \(tenant), '', 'late', '2026-11-22T23:59:59.999999Z', 1.5)
+                        """)
+                })
+            var environment = environment(services)
+            environment["EXPORTER_PARQUET_ROW_GROUP_MB"] = "1"
+            let backfill = try await ExporterCommand.run(["backfill", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-23", "--quiet"],
+                                                         environment: environment, timeout: .seconds(300))
+            #expect(backfill.status == 0, "\(backfill.stderr)")
+
+            try await withScratchDirectory { directory in
+                let keys = try await services.s3(bucket: c.bucket).listObjects()
+                #expect(keys.filter { $0.contains("/athena-symlinks/") }.count == 3, "one list per window: \(keys)")
+                for key in keys {
+                    let object = try await services.fetch(bucket: c.bucket, key: key, gzip: false)
+                    let file = directory.appendingPathComponent(key)
+                    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(object.raw.readableBytesView).write(to: file)
+                }
+                let schema = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "feature_usage",
+                                                            "--engine", "athena", "--location", directory.path],
+                                                           environment: self.environment(services))
+                #expect(schema.status == 0, "\(schema.stderr)")
+                #expect(!schema.stderr.contains("athena_symlinks is not true"), "\(schema.stderr)")
+                let ddlFile = directory.appendingPathComponent("table.sql")
+                try schema.stdout.write(to: ddlFile, atomically: true, encoding: .utf8)
+
+                // Projected days around the export: the empty ones have no folder, as in S3.
+                let days = (18...24).map { "2026/11/\($0)" }
+                let output = try runPython(python, [ddlFile.path, directory.path, c.bucket] + days, script: Self.athenaScript)
+                let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+                let expectedCount = try await services.postgres.query(
+                    "SELECT count(*)::bigint FROM feature_usage WHERE tenant_id = \(c.tenant)").first?.decode(Int64.self)
+                #expect(expectedCount == 10_001)
+                #expect(result["lists"] as? Int == 3, "\(result)")
+                #expect((result["count"] as? Int).map(Int64.init) == expectedCount, "\(result)")
+                #expect((result["distinct"] as? Int).map(Int64.init) == expectedCount)
+                let files = try #require(result["files"] as? [String])
+                #expect(files.count > 3, "the first window rolled over into parts: \(files)")
+                #expect(files.allSatisfy { $0.hasSuffix(".parquet") }, "no manifest is read: \(files)")
+
+                // The table's column types are the files' types, as an independent reader sees them.
+                let columns = try #require(result["columns"] as? [[String]])
+                let types = try #require(result["types"] as? [[String]])
+                #expect(columns.map { $0[0] } == EntityType.featureUsage.columns)
+                #expect(types.map { $0[0] } == EntityType.featureUsage.columns)
+                for (column, seen) in zip(columns, types) {
+                    #expect(column[1] == Self.hiveType(duckDB: seen[1]), "\(column[0]): the DDL says \(column[1]), the files hold \(seen[1])")
+                }
+                #expect(columns.first { $0[0] == "qty_total" }?[1] == "decimal(20,6)")
+            }
+        }
+    }
+
+    /// The Hive DDL type Athena needs for a Parquet column DuckDB describes as `type`.
+    static func hiveType(duckDB type: String) -> String {
+        switch type {
+        case "VARCHAR", "JSON": "string"
+        case "BIGINT": "bigint"
+        case "BOOLEAN": "boolean"
+        case "TIMESTAMP WITH TIME ZONE": "timestamp"
+        default: type.hasPrefix("DECIMAL(") ? type.lowercased() : "unmapped \(type)"
+        }
+    }
+
     @Test func unknownConnectionOrEngineIsAUsageErrorAndUnreadableFormatNamesTheField() async throws {
         try await TestServices.with { services in
             let c = try await services.newConnection(syncConfig: { Services.syncConfig(bucket: $0, format: .json) })
@@ -144,10 +252,24 @@ struct WarehouseSchemaTests {
         }
     }
 
-    func runPython(_ python: String, _ arguments: [String]) throws -> String {
+    /// A Parquet connection without `athena_symlinks`: the DDL is printed (lists built by hand
+    /// work too), and a note on stderr names the connection and the field to set.
+    @Test func athenaOverParquetWithoutTheSettingSaysWhatToSet() async throws {
+        try await TestServices.with { services in
+            let c = try await services.newConnection(syncConfig: { Services.syncConfig(bucket: $0, format: .parquet) })
+            let schema = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "invoice", "--engine", "athena"],
+                                                       environment: environment(services))
+            #expect(schema.status == 0, "\(schema.stderr)")
+            #expect(schema.stderr.contains("note: connection \(c.id): sync_config.s3.athena_symlinks is not true"), "\(schema.stderr)")
+            #expect(schema.stdout.contains("SymlinkTextInputFormat"))
+            #expect(schema.stdout.contains("-- This connection's sync_config.s3.athena_symlinks is not true"))
+        }
+    }
+
+    func runPython(_ python: String, _ arguments: [String], script: String = Self.script) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script] + arguments
+        process.arguments = ["-c", script] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -2,7 +2,10 @@
 -- over s3://acme-billing-exports/flexprice/invoice/
 -- Athena: a Parquet table with partition projection on the yyyy/MM/dd folders (dt = '2026/11/20').
 -- Athena reads every object in a folder and cannot skip the _manifest.json files, which are not Parquet,
--- so this table reads symlink lists (one s3:// URL per data object) built from each window's manifest:
+-- so this table reads symlink lists instead: one per window, one s3:// URL per data object.
+-- This connection's sync_config.s3.athena_symlinks is not true, so the exporter does not write them: set it to
+-- true and every export from then on writes its window's list. For a window exported before, re-export it
+-- (backfill --force), or build its list from its manifest:
 --   m=flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_manifest.json
 --   aws s3 cp "s3://acme-billing-exports/$m" - | jq -r '.objects[].key | "s3://acme-billing-exports/" + .' \
 --     | aws s3 cp - s3://acme-billing-exports/flexprice/athena-symlinks/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z.txt
