@@ -22,24 +22,12 @@ struct AthenaSymlinkTests {
 
     /// An engine with small Parquet row groups (so 1 MB files roll over), its sink wrapped by `wrap`.
     func engine(_ services: Services, wrap: @escaping @Sendable (any ObjectSink) -> any ObjectSink = { $0 }) -> ExportEngine {
-        let s3 = ExportEngine.s3Sinks(http: services.http, logger: TestServices.logger, maxAttempts: 2, partSize: 5 * 1024 * 1024)
-        return ExportEngine(
-            postgres: services.postgres, secretBox: SecretBox(encryptionKey: TestServices.encryptionKey),
-            logger: TestServices.logger, makeSink: { settings, credentials in wrap(try s3(settings, credentials)) },
-            batchSize: 2_000, files: ExportFileOptions(parquetRowGroupBytes: 128 << 10))
+        services.engine(wrapping: wrap, files: ExportFileOptions(parquetRowGroupBytes: 128 << 10))
     }
 
     func config(_ bucket: String, endpoint: String, format: ExportFormat = .parquet, symlinks: Bool = true) -> String {
         Services.s3Config(bucket: bucket, endpoint: endpoint, format: format, compression: .none, maxFileSizeMB: 1,
                           athenaSymlinks: symlinks)
-    }
-
-    /// The keys the window's manifest lists.
-    func manifestObjects(_ services: Services, bucket: String) async throws -> [String] {
-        let manifest = try await services.fetch(bucket: bucket, key: Self.manifestKey, gzip: false)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(manifest.text.utf8)) as? [String: Any])
-        let objects = try #require(json["objects"] as? [[String: Any]])
-        return objects.compactMap { $0["key"] as? String }
     }
 
     /// Exports the window and checks the list names exactly the manifest's objects, each stored;
@@ -49,7 +37,7 @@ struct AthenaSymlinkTests {
                                                   wrap: @escaping @Sendable (any ObjectSink) -> any ObjectSink = { $0 }) async throws -> [String] {
         let reports = try await engine(services, wrap: wrap).exportWindow(Self.window, connectionID: c.id, entities: nil)
         #expect(reports.count == 1 && reports.allSatisfy { if case .succeeded = $0.result { true } else { false } }, "\(reports)")
-        let listed = try await manifestObjects(services, bucket: c.bucket)
+        let listed = try await services.manifestObjects(bucket: c.bucket, manifestKey: Self.manifestKey)
         let list = try await services.fetch(bucket: c.bucket, key: Self.listKey, gzip: false)
         #expect(list.text == listed.map { "s3://\(c.bucket)/\($0)\n" }.joined(), "the list names the manifest's objects")
         let stored = try await services.s3(bucket: c.bucket).listObjects()
@@ -134,7 +122,7 @@ struct AthenaSymlinkTests {
 
 /// A sink over moto whose manifest upload fails: the run has written every data object and its
 /// symlink list when it fails, so the cleanup has both to remove.
-struct ManifestFailingSink: ObjectSink {
+struct ManifestFailingSink: ForwardingObjectSink {
     /// The keys put through the sink (whole-object uploads), for the test to check.
     final class Record: Sendable {
         private let state = Mutex<[String]>([])
@@ -145,23 +133,10 @@ struct ManifestFailingSink: ObjectSink {
     let inner: any ObjectSink
     let record: Record
 
-    func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload {
-        inner.makeUpload(key: key, attributes: attributes)
-    }
-
     func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
         if key.hasSuffix("_manifest.json") { throw ExportError.network("injected failure on the manifest (\(key))") }
         let stored = try await inner.put(key: key, body: body, attributes: attributes)
         record.put(key)
         return stored
     }
-
-    func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject {
-        try await inner.copy(object, to: destination, attributes: attributes)
-    }
-
-    func delete(key: String) async throws { try await inner.delete(key: key) }
-    func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
-    func verifyBucket() async throws { try await inner.verifyBucket() }
-    func abortIncompleteUploads(prefix: String) async throws -> Int { try await inner.abortIncompleteUploads(prefix: prefix) }
 }

@@ -161,36 +161,12 @@ struct LargeExportTests {
 
 /// A sink whose uploads fail once `failAfterBytes` have been written: after the first part has
 /// really gone to S3, so the engine has a multipart upload to abort.
-struct FailingSink: ObjectSink {
+struct FailingSink: ForwardingObjectSink {
     let inner: any ObjectSink
     let failAfterBytes: Int64
 
     func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload {
         FailingUpload(inner: inner.makeUpload(key: key, attributes: attributes), failAfterBytes: failAfterBytes)
-    }
-
-    func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
-        try await inner.put(key: key, body: body, attributes: attributes)
-    }
-
-    func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject {
-        try await inner.copy(object, to: destination, attributes: attributes)
-    }
-
-    func delete(key: String) async throws {
-        try await inner.delete(key: key)
-    }
-
-    func list(prefix: String) async throws -> [String] {
-        try await inner.list(prefix: prefix)
-    }
-
-    func verifyBucket() async throws {
-        try await inner.verifyBucket()
-    }
-
-    func abortIncompleteUploads(prefix: String) async throws -> Int {
-        try await inner.abortIncompleteUploads(prefix: prefix)
     }
 }
 

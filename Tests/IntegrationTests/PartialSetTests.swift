@@ -40,19 +40,12 @@ struct PartialSetTests {
 
     /// An engine whose sink is moto wrapped by `wrap`.
     func engine(_ services: Services, wrap: @escaping @Sendable (any ObjectSink) -> any ObjectSink = { $0 }) -> ExportEngine {
-        let s3 = ExportEngine.s3Sinks(http: services.http, logger: TestServices.logger, maxAttempts: 2, partSize: 5 * 1024 * 1024)
-        return ExportEngine(
-            postgres: services.postgres, secretBox: SecretBox(encryptionKey: TestServices.encryptionKey),
-            logger: TestServices.logger, makeSink: { settings, credentials in wrap(try s3(settings, credentials)) },
-            batchSize: 2_000)
+        services.engine(wrapping: wrap)
     }
 
     /// The keys the manifest lists.
     func manifestObjects(_ services: Services, bucket: String) async throws -> [String] {
-        let manifest = try await services.fetch(bucket: bucket, key: Self.manifestKey, gzip: false)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(manifest.text.utf8)) as? [String: Any])
-        let objects = try #require(json["objects"] as? [[String: Any]])
-        return objects.compactMap { $0["key"] as? String }
+        try await services.manifestObjects(bucket: bucket, manifestKey: Self.manifestKey)
     }
 
     /// Exports the window and checks the bucket holds exactly the manifest and what it lists;
@@ -168,7 +161,7 @@ struct PartialSetTests {
 
 /// A sink over moto whose third file fails on every write: after two files are complete in
 /// the bucket, so the run has objects of its own to delete.
-struct ThirdFileFailingSink: ObjectSink {
+struct ThirdFileFailingSink: ForwardingObjectSink {
     /// What the sink saw, for the test to check.
     final class Record: Sendable {
         private let state = Mutex<(uploads: Int, completed: [String], strayUploads: Int)>((0, [], 0))
@@ -192,19 +185,6 @@ struct ThirdFileFailingSink: ObjectSink {
         let upload = inner.makeUpload(key: key, attributes: attributes)
         return Upload(inner: upload, fails: record.started() == 3, record: record, strayUploads: strayUploads)
     }
-
-    func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
-        try await inner.put(key: key, body: body, attributes: attributes)
-    }
-
-    func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject {
-        try await inner.copy(object, to: destination, attributes: attributes)
-    }
-
-    func delete(key: String) async throws { try await inner.delete(key: key) }
-    func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
-    func verifyBucket() async throws { try await inner.verifyBucket() }
-    func abortIncompleteUploads(prefix: String) async throws -> Int { try await inner.abortIncompleteUploads(prefix: prefix) }
 
     final class Upload: ObjectUpload {
         let inner: any ObjectUpload

@@ -1,5 +1,6 @@
 import ExporterCore
 import ExporterEngine
+import ExporterSink
 import Foundation
 import NIOCore
 import Testing
@@ -48,6 +49,37 @@ extension Services {
         ExportEngine(postgres: postgres, secretBox: SecretBox(encryptionKey: TestServices.encryptionKey), logger: TestServices.logger,
                      makeSink: ExportEngine.s3Sinks(http: http, logger: TestServices.logger, maxAttempts: maxAttempts, partSize: partSize),
                      batchSize: batchSize)
+    }
+
+    /// An engine over moto whose sink is `wrap`ped (a sink that injects a fault, or records).
+    func engine(wrapping wrap: @escaping @Sendable (any ObjectSink) -> any ObjectSink,
+                files: ExportFileOptions = ExportFileOptions(), batchSize: Int = 2_000) -> ExportEngine {
+        let s3 = ExportEngine.s3Sinks(http: http, logger: TestServices.logger, maxAttempts: 2, partSize: 5 * 1024 * 1024)
+        return ExportEngine(
+            postgres: postgres, secretBox: SecretBox(encryptionKey: TestServices.encryptionKey),
+            logger: TestServices.logger, makeSink: { settings, credentials in wrap(try s3(settings, credentials)) },
+            batchSize: batchSize, files: files)
+    }
+
+    /// The keys a window's manifest lists, in its order.
+    func manifestObjects(bucket: String, manifestKey: String) async throws -> [String] {
+        let manifest = try await fetch(bucket: bucket, key: manifestKey, gzip: false)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(manifest.text.utf8)) as? [String: Any])
+        let objects = try #require(json["objects"] as? [[String: Any]])
+        return objects.compactMap { $0["key"] as? String }
+    }
+
+    /// Copies every object of `bucket` into `directory`, keeping its key as the path (for a
+    /// reader that takes a local root, such as `schema --location`).
+    func copyBucket(_ bucket: String, to directory: URL) async throws -> [String] {
+        let keys = try await s3(bucket: bucket).listObjects()
+        for key in keys {
+            let object = try await fetch(bucket: bucket, key: key, gzip: false)
+            let file = directory.appendingPathComponent(key)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(object.raw.readableBytesView).write(to: file)
+        }
+        return keys
     }
 
     /// HeadObject on moto: the stored object's headers, names lower-cased.

@@ -57,15 +57,9 @@ struct WarehouseSchemaTests {
             #expect(backfill.status == 0, "\(backfill.stderr)")
 
             try await withScratchDirectory { directory in
-                let keys = try await services.s3(bucket: c.bucket).listObjects()
+                let keys = try await services.copyBucket(c.bucket, to: directory)
                 #expect(keys.filter { $0.hasSuffix("_manifest.json") }.count == 3, "\(keys)")
                 if format != .parquet { #expect(keys.contains { $0.contains("_part-0002") }, "no rollover: \(keys)") }
-                for key in keys {
-                    let object = try await services.fetch(bucket: c.bucket, key: key, gzip: false)
-                    let file = directory.appendingPathComponent(key)
-                    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try Data(object.raw.readableBytesView).write(to: file)
-                }
 
                 let schema = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "feature_usage",
                                                             "--engine", "duckdb", "--location", directory.path],
@@ -170,14 +164,8 @@ struct WarehouseSchemaTests {
             #expect(backfill.status == 0, "\(backfill.stderr)")
 
             try await withScratchDirectory { directory in
-                let keys = try await services.s3(bucket: c.bucket).listObjects()
+                let keys = try await services.copyBucket(c.bucket, to: directory)
                 #expect(keys.filter { $0.contains("/athena-symlinks/") }.count == 3, "one list per window: \(keys)")
-                for key in keys {
-                    let object = try await services.fetch(bucket: c.bucket, key: key, gzip: false)
-                    let file = directory.appendingPathComponent(key)
-                    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try Data(object.raw.readableBytesView).write(to: file)
-                }
                 let schema = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "feature_usage",
                                                             "--engine", "athena", "--location", directory.path],
                                                            environment: self.environment(services))
