@@ -293,10 +293,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // Helpers more than one test target uses (independent decoders: the zstd tool, the
-        // Python with the Parquet readers).
+        // Python with the Parquet readers; rows of cells that own their bytes).
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["ExporterCore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

@@ -8,8 +8,8 @@ public protocol FieldDecoding {
     /// Called once before the first row with the columns as the source declares them (their
     /// types say how the source's bytes are to be read).
     mutating func prepare(columns: [SourceColumn]) throws
-    /// Calls `body` with each cell of `row`, in column order. A value may share storage with the
-    /// decoder's scratch buffer: `body` must use it before returning. A text encoder may read
+    /// Calls `body` with each cell of `row`, in column order. A value's bytes point into the row or
+    /// the decoder's scratch space: `body` must use them before returning. A text encoder may read
     /// the same row twice (when it did not fit its reserved space), so this must not consume it.
     mutating func forEachField(of row: Row, _ body: (FieldValue) throws -> Void) throws
 }

@@ -16,7 +16,8 @@ public struct CSVRowEncoder: RowEncoder {
         header.writeWithRawByteWriter { out in
             for (i, column) in columns.enumerated() {
                 if i > 0 { out.write(UInt8(ascii: ",")) }
-                Self.writeEscaped(ByteBuffer(string: column), into: &out)
+                var name = column
+                name.withUTF8 { Self.writeEscaped(UnsafeRawBufferPointer($0), into: &out) }
             }
             out.write("\r\n")
         }
@@ -38,7 +39,7 @@ public struct CSVRowEncoder: RowEncoder {
         case .null:
             break
         case .text(let bytes), .decimal(let bytes):
-            if bytes.readableBytes == 0 {
+            if bytes.isEmpty {
                 out.write("\"\"")
             } else {
                 Self.writeEscaped(bytes, into: &out)
@@ -62,8 +63,8 @@ public struct CSVRowEncoder: RowEncoder {
     public mutating func finishFile(into out: inout RawByteWriter) {}
 
     /// RFC 4180 §2.6/§2.7: quote when needed, double inner quotes.
-    static func writeEscaped(_ field: ByteBuffer, into out: inout RawByteWriter) {
-        writeEscaped(runs: { field.withUnsafeReadableBytes($0) }, into: &out)
+    static func writeEscaped(_ field: UnsafeRawBufferPointer, into out: inout RawByteWriter) {
+        writeEscaped(runs: { $0(field) }, into: &out)
     }
 
     /// The same for a field given as consecutive runs of bytes: `runs` calls its argument with

@@ -22,7 +22,8 @@ public struct JSONRowEncoder: RowEncoder {
         keys = columns.map { column in
             var key = ByteBuffer()
             key.writeWithRawByteWriter { out in
-                TextFormatting.writeJSONString(ByteBuffer(string: column), into: &out)
+                var name = column
+                name.withUTF8 { TextFormatting.writeJSONString(UnsafeRawBufferPointer($0), into: &out) }
                 out.write(UInt8(ascii: ":"))
             }
             return key

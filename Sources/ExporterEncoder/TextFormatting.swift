@@ -41,65 +41,61 @@ public enum TextFormatting {
 
     /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped,
     /// other UTF-8 bytes copied as they are.
-    public static func writeJSONString(_ text: ByteBuffer, into out: inout RawByteWriter) {
+    public static func writeJSONString(_ bytes: UnsafeRawBufferPointer, into out: inout RawByteWriter) {
         out.write(UInt8(ascii: "\""))
-        text.withUnsafeReadableBytes { bytes in
-            var runStart = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if i > runStart { out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
-                switch byte {
-                case UInt8(ascii: "\""): out.write("\\\"")
-                case UInt8(ascii: "\\"): out.write("\\\\")
-                case UInt8(ascii: "\n"): out.write("\\n")
-                case UInt8(ascii: "\r"): out.write("\\r")
-                case UInt8(ascii: "\t"): out.write("\\t")
-                case 0x08: out.write("\\b")
-                case 0x0C: out.write("\\f")
-                default:
-                    out.write("\\u00")
-                    out.writeHex(byte)
-                }
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let byte = bytes[i]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if i > runStart { out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
+            switch byte {
+            case UInt8(ascii: "\""): out.write("\\\"")
+            case UInt8(ascii: "\\"): out.write("\\\\")
+            case UInt8(ascii: "\n"): out.write("\\n")
+            case UInt8(ascii: "\r"): out.write("\\r")
+            case UInt8(ascii: "\t"): out.write("\\t")
+            case 0x08: out.write("\\b")
+            case 0x0C: out.write("\\f")
+            default:
+                out.write("\\u00")
+                out.writeHex(byte)
             }
-            if bytes.count > runStart { out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
         }
+        if bytes.count > runStart { out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
         out.write(UInt8(ascii: "\""))
     }
 
     /// JSON text without the insignificant whitespace PostgreSQL puts after `:` and `,` (jsonb's
     /// text form is `{"a": 1, "b": [1, 2]}`), so every export writes the compact form.
-    public static func writeCompactJSON(_ json: ByteBuffer, into out: inout RawByteWriter) {
+    public static func writeCompactJSON(_ json: UnsafeRawBufferPointer, into out: inout RawByteWriter) {
         forEachCompactJSONRun(json) { out.write($0) }
     }
 
     /// Calls `body` with the runs of `json`'s bytes that make up its compact form, in order:
     /// the text between whitespace outside strings. The runs point into `json`'s storage.
-    public static func forEachCompactJSONRun(_ json: ByteBuffer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        json.withUnsafeReadableBytes { bytes in
-            var inString = false
-            var escaped = false
-            var runStart = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                if inString {
-                    if escaped { escaped = false }
-                    else if byte == UInt8(ascii: "\\") { escaped = true }
-                    else if byte == UInt8(ascii: "\"") { inString = false }
-                    continue
-                }
-                switch byte {
-                case UInt8(ascii: "\""):
-                    inString = true
-                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
-                    if i > runStart { body(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
-                    runStart = i + 1
-                default:
-                    break
-                }
+    public static func forEachCompactJSONRun(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var inString = false
+        var escaped = false
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let byte = bytes[i]
+            if inString {
+                if escaped { escaped = false }
+                else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
             }
-            if bytes.count > runStart { body(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                if i > runStart { body(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
+                runStart = i + 1
+            default:
+                break
+            }
         }
+        if bytes.count > runStart { body(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
     }
 }

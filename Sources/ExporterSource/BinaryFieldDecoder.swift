@@ -6,9 +6,8 @@ import NIOCore
 ///
 /// Binary COPY sends no type with a field, only its length and bytes, so the decoder is built
 /// once per query from the columns' names and send formats (read from the catalog). The values
-/// are read by ``PostgresBinaryValue``, exactly as for PostgresNIO's cells: text is a slice of the
-/// tuple, numerics, dates and UUIDs are rendered into one reused scratch buffer, so a cell costs
-/// no allocation.
+/// are read by ``PostgresBinaryValue``: text points into the tuple, numerics, dates and UUIDs are
+/// rendered into one reused scratch buffer, so a cell costs no allocation and no reference count.
 ///
 /// Errors are ``ExportError/database(_:)`` naming the column and its type, never the value.
 public struct BinaryFieldDecoder: FieldDecoding, Sendable {
@@ -45,35 +44,41 @@ public struct BinaryFieldDecoder: FieldDecoding, Sendable {
 
     /// Calls `body` with each field of `row` (one tuple, starting at its int16 field count), in
     /// column order; NULL is ``FieldValue/null``. Does not consume `row`: an encoder may read it
-    /// twice.
+    /// twice. The whole tuple is read through one pointer: a value is a pointer into it (or into
+    /// the scratch buffer), never a `ByteBuffer` slice of its own.
     public mutating func forEachField(of row: ByteBuffer, _ body: (FieldValue) throws -> Void) throws {
-        var tuple = row
-        guard let count = tuple.readInteger(as: Int16.self) else {
-            throw ExportError.database("a row of the binary COPY stream ends before its field count")
-        }
-        guard Int(count) == types.count else {
-            throw ExportError.database("a row of the binary COPY stream has \(count) fields, but the query selects \(types.count) columns")
-        }
-        for index in types.indices {
-            guard let length = tuple.readInteger(as: Int32.self) else { throw cutShort(column: index) }
-            guard length >= 0 else {
-                guard length == -1 else {
-                    throw ExportError.database("column \(names[index]) (\(types[index].name)) has a field length of \(length) bytes in the binary COPY stream; only NULL is negative (-1)")
+        try row.withUnsafeReadableBytes { tuple in
+            guard tuple.count >= 2 else {
+                throw ExportError.database("a row of the binary COPY stream ends before its field count")
+            }
+            let count = Int16(bigEndian: tuple.loadUnaligned(as: Int16.self))
+            guard Int(count) == types.count else {
+                throw ExportError.database("a row of the binary COPY stream has \(count) fields, but the query selects \(types.count) columns")
+            }
+            var offset = 2
+            for index in types.indices {
+                guard offset + 4 <= tuple.count else { throw cutShort(column: index) }
+                let length = Int(Int32(bigEndian: tuple.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                offset += 4
+                guard length >= 0 else {
+                    guard length == -1 else {
+                        throw ExportError.database("column \(names[index]) (\(types[index].name)) has a field length of \(length) bytes in the binary COPY stream; only NULL is negative (-1)")
+                    }
+                    try body(.null)
+                    continue
                 }
-                try body(.null)
-                continue
+                guard length <= tuple.count - offset else { throw cutShort(column: index) }
+                let bytes = UnsafeRawBufferPointer(rebasing: tuple[offset..<(offset + length)])
+                offset += length
+                do {
+                    try PostgresBinaryValue.decode(bytes, as: types[index], scratch: &scratch, body)
+                } catch let problem as PostgresBinaryValue.Problem {
+                    throw ExportError.database(problem.message(column: names[index], type: types[index]))
+                }
             }
-            guard let bytes = tuple.readSlice(length: Int(length)) else { throw cutShort(column: index) }
-            let value: FieldValue
-            do {
-                value = try PostgresBinaryValue.decode(bytes, as: types[index], scratch: &scratch)
-            } catch {
-                throw ExportError.database(error.message(column: names[index], type: types[index]))
+            guard offset == tuple.count else {
+                throw ExportError.database("a row of the binary COPY stream has \(tuple.count - offset) bytes after its last field")
             }
-            try body(value)
-        }
-        guard tuple.readableBytes == 0 else {
-            throw ExportError.database("a row of the binary COPY stream has \(tuple.readableBytes) bytes after its last field")
         }
     }
 

@@ -6,8 +6,8 @@ import NIOCore
 /// The one place the binary formats are read, so the decoder of binary COPY tuples
 /// (``BinaryFieldDecoder``) renders every value the way PostgreSQL prints it.
 /// Nothing here allocates per value: text is passed through as a
-/// slice of the caller's bytes, numerics, dates and UUIDs are rendered into the caller's reused
-/// scratch buffer.
+/// pointer into the caller's bytes, numerics, dates and UUIDs are rendered into the caller's
+/// reused scratch buffer.
 ///
 /// Binary formats: https://github.com/postgres/postgres/tree/REL_15_STABLE/src/backend/utils/adt
 /// (`numeric_send`, `timestamptz_send`, `jsonb_send`, `uuid_send`, `date_send`).
@@ -41,72 +41,74 @@ enum PostgresBinaryValue {
         }
     }
 
-    private static let infinity = ByteBuffer(string: "infinity")
-    private static let minusInfinity = ByteBuffer(string: "-infinity")
-
-    /// `bytes` (exactly one non-NULL value) read as `type`. A returned value may share storage with
-    /// `scratch`: use it before the next call.
+    /// `bytes` (exactly one non-NULL value) read as `type`, handed to `body`. A value rendered as
+    /// text (numeric, date, UUID) is written into `scratch` and points into it.
+    /// - Throws: ``Problem`` for bytes that are not a value of `type`; what `body` throws.
     @inline(__always)
-    static func decode(_ bytes: ByteBuffer, as type: PostgresWireType, scratch: inout ByteBuffer) throws(Problem) -> FieldValue {
+    static func decode(_ bytes: UnsafeRawBufferPointer, as type: PostgresWireType, scratch: inout ByteBuffer,
+                       _ body: (FieldValue) throws -> Void) throws {
         switch type {
         case .text:
-            return .text(bytes)
+            try body(.text(bytes))
         case .json:
-            return .json(bytes)
+            try body(.json(bytes))
         case .jsonb:
             // jsonb_send: a version byte (1), then the JSON text.
-            let version = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self)
-            guard version == 1 else { throw .unknownJSONBVersion(version) }
-            var json = bytes
-            json.moveReaderIndex(forwardBy: 1)
-            return .json(json)
+            let version = bytes.first
+            guard version == 1 else { throw Problem.unknownJSONBVersion(version) }
+            try body(.json(UnsafeRawBufferPointer(rebasing: bytes.dropFirst())))
         case .bool:
             let b = try fixed(bytes, as: UInt8.self)
-            return .bool(b != 0)
+            try body(.bool(b != 0))
         case .int2:
-            return .integer(Int64(try fixed(bytes, as: Int16.self)))
+            try body(.integer(Int64(try fixed(bytes, as: Int16.self))))
         case .int4:
-            return .integer(Int64(try fixed(bytes, as: Int32.self)))
+            try body(.integer(Int64(try fixed(bytes, as: Int32.self))))
         case .int8:
-            return .integer(try fixed(bytes, as: Int64.self))
+            try body(.integer(try fixed(bytes, as: Int64.self)))
         case .float4:
             let value = Float(bitPattern: try fixed(bytes, as: UInt32.self))
-            render(into: &scratch) { out in out.write(string: String(value)) }
-            return .decimal(scratch)
+            try rendered(as: FieldValue.decimal, into: &scratch, body) { out in out.write(string: String(value)) }
         case .float8:
             let value = Double(bitPattern: try fixed(bytes, as: UInt64.self))
-            render(into: &scratch) { out in out.write(string: String(value)) }
-            return .decimal(scratch)
+            try rendered(as: FieldValue.decimal, into: &scratch, body) { out in out.write(string: String(value)) }
         case .numeric:
             var valid = true
             render(into: &scratch) { out in valid = writeNumeric(bytes, into: &out) }
-            guard valid else { throw .malformed }
-            return .decimal(scratch)
+            guard valid else { throw Problem.malformed }
+            try scratch.withUnsafeReadableBytes { try body(.decimal($0)) }
         case .timestamp, .timestamptz:
             let micros = try fixed(bytes, as: Int64.self)
-            if micros == .max { return .text(infinity) }
-            if micros == .min { return .text(minusInfinity) }
+            if micros == .max || micros == .min {
+                try rendered(as: FieldValue.text, into: &scratch, body) { $0.write(micros == .max ? "infinity" : "-infinity") }
+                return
+            }
             let (unixMicros, overflow) = micros.addingReportingOverflow(Timestamp.postgresEpochOffsetMicros)
-            guard !overflow else { throw .outOfRange }
-            return .timestamp(micros: unixMicros)
+            guard !overflow else { throw Problem.outOfRange }
+            try body(.timestamp(micros: unixMicros))
         case .date:
             let days = try fixed(bytes, as: Int32.self)
-            render(into: &scratch) { out in writeDate(days: days, into: &out) }
-            return .text(scratch)
+            try rendered(as: FieldValue.text, into: &scratch, body) { out in writeDate(days: days, into: &out) }
         case .uuid:
-            guard bytes.readableBytes == 16 else { throw .malformed }
-            render(into: &scratch) { out in writeUUID(bytes, into: &out) }
-            return .text(scratch)
+            guard bytes.count == 16 else { throw Problem.malformed }
+            try rendered(as: FieldValue.text, into: &scratch, body) { out in writeUUID(bytes, into: &out) }
         }
     }
 
     /// A fixed-size value: exactly `size(of: T)` big-endian bytes, or the value is malformed (a
     /// column whose declared type does not match what the server sends).
     @inline(__always)
-    private static func fixed<T: FixedWidthInteger>(_ bytes: ByteBuffer, as: T.Type) throws(Problem) -> T {
-        guard bytes.readableBytes == MemoryLayout<T>.size,
-              let value = bytes.getInteger(at: bytes.readerIndex, as: T.self) else { throw .malformed }
-        return value
+    private static func fixed<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, as: T.Type) throws(Problem) -> T {
+        guard bytes.count == MemoryLayout<T>.size else { throw .malformed }
+        return T(bigEndian: bytes.loadUnaligned(as: T.self))
+    }
+
+    /// Renders a value as text into `scratch` and hands it to `body` as `kind` (text or decimal).
+    @inline(__always)
+    private static func rendered(as kind: (UnsafeRawBufferPointer) -> FieldValue, into scratch: inout ByteBuffer,
+                                 _ body: (FieldValue) throws -> Void, _ write: (inout RawByteWriter) -> Void) throws {
+        render(into: &scratch, write)
+        try scratch.withUnsafeReadableBytes { try body(kind($0)) }
     }
 
     /// Replaces the scratch buffer's contents with what `body` writes (the buffer keeps its
@@ -121,59 +123,57 @@ enum PostgresBinaryValue {
     /// digits. Rendered like PostgreSQL's `get_str_from_var` (its text output): exactly `dscale`
     /// fraction digits, `NaN`, `Infinity`, `-Infinity`. False, having written nothing, when the
     /// bytes are not a numeric.
-    static func writeNumeric(_ bytes: ByteBuffer, into out: inout RawByteWriter) -> Bool {
-        bytes.withUnsafeReadableBytes { raw in
-            func int16(_ offset: Int) -> Int {
-                Int(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
-            }
-            guard raw.count >= 8 else { return false }
-            let ndigits = int16(0), weight = int16(2), dscale = int16(6)
-            let sign = UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
-            guard ndigits >= 0, dscale >= 0 else { return false }
-            switch sign {
-            case 0xC000: out.write("NaN"); return true
-            case 0xD000: out.write("Infinity"); return true
-            case 0xF000: out.write("-Infinity"); return true
-            case 0x0000, 0x4000: break
-            default: return false
-            }
-            // The digits are read in place (no array per value); all are checked before any is written.
-            guard raw.count == 8 + ndigits * 2 else { return false }
-            for i in 0..<ndigits where !(0..<10_000).contains(int16(8 + i * 2)) { return false }
-            func digit(_ index: Int) -> Int {
-                guard index >= 0, index < ndigits else { return 0 }
-                return int16(8 + index * 2)
-            }
-            if sign == 0x4000 { out.write(UInt8(ascii: "-")) }
-            if weight < 0 {
-                out.write(UInt8(ascii: "0"))
-            } else {
-                for group in 0...weight {
-                    let d = digit(group)
-                    if group == 0 {
-                        // The leading group has no leading zeros.
-                        if d >= 1000 { out.write(UInt8(48 + d / 1000)) }
-                        if d >= 100 { out.write(UInt8(48 + d / 100 % 10)) }
-                        if d >= 10 { out.write(UInt8(48 + d / 10 % 10)) }
-                        out.write(UInt8(48 + d % 10))
-                    } else {
-                        out.write(UInt8(48 + d / 1000))
-                        out.write(UInt8(48 + d / 100 % 10))
-                        out.write(UInt8(48 + d / 10 % 10))
-                        out.write(UInt8(48 + d % 10))
-                    }
-                }
-            }
-            if dscale > 0 {
-                out.write(UInt8(ascii: "."))
-                for i in 0..<dscale {
-                    let d = digit(weight + 1 + i / 4)
-                    let place = switch i % 4 { case 0: 1000; case 1: 100; case 2: 10; default: 1 }
-                    out.write(UInt8(48 + d / place % 10))
-                }
-            }
-            return true
+    static func writeNumeric(_ raw: UnsafeRawBufferPointer, into out: inout RawByteWriter) -> Bool {
+        func int16(_ offset: Int) -> Int {
+            Int(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
         }
+        guard raw.count >= 8 else { return false }
+        let ndigits = int16(0), weight = int16(2), dscale = int16(6)
+        let sign = UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        guard ndigits >= 0, dscale >= 0 else { return false }
+        switch sign {
+        case 0xC000: out.write("NaN"); return true
+        case 0xD000: out.write("Infinity"); return true
+        case 0xF000: out.write("-Infinity"); return true
+        case 0x0000, 0x4000: break
+        default: return false
+        }
+        // The digits are read in place (no array per value); all are checked before any is written.
+        guard raw.count == 8 + ndigits * 2 else { return false }
+        for i in 0..<ndigits where !(0..<10_000).contains(int16(8 + i * 2)) { return false }
+        func digit(_ index: Int) -> Int {
+            guard index >= 0, index < ndigits else { return 0 }
+            return int16(8 + index * 2)
+        }
+        if sign == 0x4000 { out.write(UInt8(ascii: "-")) }
+        if weight < 0 {
+            out.write(UInt8(ascii: "0"))
+        } else {
+            for group in 0...weight {
+                let d = digit(group)
+                if group == 0 {
+                    // The leading group has no leading zeros.
+                    if d >= 1000 { out.write(UInt8(48 + d / 1000)) }
+                    if d >= 100 { out.write(UInt8(48 + d / 100 % 10)) }
+                    if d >= 10 { out.write(UInt8(48 + d / 10 % 10)) }
+                    out.write(UInt8(48 + d % 10))
+                } else {
+                    out.write(UInt8(48 + d / 1000))
+                    out.write(UInt8(48 + d / 100 % 10))
+                    out.write(UInt8(48 + d / 10 % 10))
+                    out.write(UInt8(48 + d % 10))
+                }
+            }
+        }
+        if dscale > 0 {
+            out.write(UInt8(ascii: "."))
+            for i in 0..<dscale {
+                let d = digit(weight + 1 + i / 4)
+                let place = switch i % 4 { case 0: 1000; case 1: 100; case 2: 10; default: 1 }
+                out.write(UInt8(48 + d / place % 10))
+            }
+        }
+        return true
     }
 
     /// `date_send`'s days since 2000-01-01 as PostgreSQL's text output (DateStyle ISO):
@@ -193,12 +193,10 @@ enum PostgresBinaryValue {
     }
 
     /// The 16 bytes of a UUID as lowercase hyphenated text (`uuid_out`).
-    static func writeUUID(_ bytes: ByteBuffer, into out: inout RawByteWriter) {
-        bytes.withUnsafeReadableBytes { raw in
-            for (i, byte) in raw.enumerated() {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out.write(UInt8(ascii: "-")) }
-                out.writeHex(byte)
-            }
+    static func writeUUID(_ raw: UnsafeRawBufferPointer, into out: inout RawByteWriter) {
+        for (i, byte) in raw.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.write(UInt8(ascii: "-")) }
+            out.writeHex(byte)
         }
     }
 

@@ -216,7 +216,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
             try writer.appendNull()
         case (.string, .text(let bytes)), (.string, .decimal(let bytes)), (.string, .json(let bytes)),
              (.json, .text(let bytes)), (.json, .json(let bytes)):
-            try append(bytes: bytes, writer: &writer)
+            try writer.append(bytes: bytes)
         case (.string, .integer(let number)):
             render(into: &scratch) { TextFormatting.writeInteger(number, into: &$0) }
             try append(bytes: scratch, writer: &writer)
@@ -227,10 +227,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
             render(into: &scratch) { TextFormatting.writeRFC3339(micros: micros, into: &$0) }
             try append(bytes: scratch, writer: &writer)
         case (.decimal, .decimal(let text)):
-            let result: Result<Void, ParquetWriterError> = text.withUnsafeReadableBytes { raw in
-                Result { () throws(ParquetWriterError) in try writer.append(decimalText: raw) }
-            }
-            try result.get()
+            try writer.append(decimalText: text)
         case (.int64, .integer(let number)), (.timestampMicrosUTC, .timestamp(let number)):
             try writer.append(number)
         case (.boolean, .bool(let flag)):
@@ -240,6 +237,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
         }
     }
 
+    /// A value rendered into the scratch buffer.
     private static func append(bytes: ByteBuffer, writer: inout ParquetFileWriter) throws(ParquetWriterError) {
         let result: Result<Void, ParquetWriterError> = bytes.withUnsafeReadableBytes { raw in
             Result { () throws(ParquetWriterError) in try writer.append(bytes: raw) }

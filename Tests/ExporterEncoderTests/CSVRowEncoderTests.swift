@@ -1,17 +1,18 @@
 import ExporterCore
 import ExporterEncoder
 import NIOCore
+import TestSupport
 import Testing
 
 /// One file's text: what an encoder writes for `rows`, from header to footer.
-func encodeFile(_ encoder: some RowEncoder, _ rows: [[FieldValue]]) -> String {
+func encodeFile(_ encoder: some RowEncoder, _ rows: [[TestCell]]) -> String {
     var encoder = encoder
     var buffer = ByteBuffer()
     buffer.writeWithRawByteWriter { encoder.startFile(into: &$0) }
     for row in rows {
         buffer.writeWithRawByteWriter { out in
             encoder.beginRow(into: &out)
-            for field in row { encoder.writeField(field, into: &out) }
+            for cell in row { cell.withValue { encoder.writeField($0, into: &out) } }
             encoder.endRow(into: &out)
         }
     }
@@ -21,11 +22,11 @@ func encodeFile(_ encoder: some RowEncoder, _ rows: [[FieldValue]]) -> String {
 
 /// RFC 4180 output with exact bytes.
 struct CSVRowEncoderTests {
-    func encode(_ rows: [[FieldValue]], columns: [String]) -> String {
+    func encode(_ rows: [[TestCell]], columns: [String]) -> String {
         encodeFile(CSVRowEncoder(columns: columns), rows)
     }
 
-    func text(_ s: String) -> FieldValue { .text(ByteBuffer(string: s)) }
+    func text(_ s: String) -> TestCell { .text(s) }
 
     @Test func headerAndPlainFields() {
         #expect(encode([[text("a"), .integer(-7), .bool(true)]], columns: ["x", "y", "z"]) == "x,y,z\r\na,-7,true\r\n")
@@ -37,7 +38,7 @@ struct CSVRowEncoderTests {
     }
 
     @Test func jsonCellsInSuccessiveRowsDoNotShareBytes() {
-        let csv = encode([[.json(ByteBuffer(string: #"{"a": 1}"#))], [.json(ByteBuffer(string: "[2]"))]], columns: ["j"])
+        let csv = encode([[.json(#"{"a": 1}"#)], [.json("[2]")]], columns: ["j"])
         #expect(csv == "j\r\n\"{\"\"a\"\":1}\"\r\n[2]\r\n")
     }
 
@@ -57,27 +58,27 @@ struct CSVRowEncoderTests {
 
     @Test func timestampsAndDecimals() {
         let csv = encode([[.timestamp(micros: 1_760_193_022_123_456), .timestamp(micros: 1_760_193_022_000_000),
-                           .decimal(ByteBuffer(string: "123456789012345678901234567890.5"))]], columns: ["a", "b", "c"])
+                           .decimal("123456789012345678901234567890.5")]], columns: ["a", "b", "c"])
         #expect(csv == "a,b,c\r\n2025-10-11T14:30:22.123456Z,2025-10-11T14:30:22Z,123456789012345678901234567890.5\r\n")
     }
 
     @Test func jsonIsCompactAndQuoted() {
-        let csv = encode([[.json(ByteBuffer(string: #"{"a": [1, 2], "b": "x, \"y\" z"}"#))]], columns: ["p"])
+        let csv = encode([[.json(#"{"a": [1, 2], "b": "x, \"y\" z"}"#)]], columns: ["p"])
         #expect(csv == "p\r\n\"{\"\"a\"\":[1,2],\"\"b\"\":\"\"x, \\\"\"y\\\"\" z\"\"}\"\r\n")
     }
 }
 
 /// JSON and NDJSON output with exact bytes.
 struct JSONRowEncoderTests {
-    func encode(_ rows: [[FieldValue]], columns: [String], style: JSONRowEncoder.Style) -> String {
+    func encode(_ rows: [[TestCell]], columns: [String], style: JSONRowEncoder.Style) -> String {
         encodeFile(JSONRowEncoder(columns: columns, style: style), rows)
     }
 
     @Test func arrayOfObjectsWithTypedValues() {
-        let rows: [[FieldValue]] = [
-            [.text(ByteBuffer(string: "a\"b\\c\n\u{1}")), .decimal(ByteBuffer(string: "1.50")), .integer(3), .bool(false),
-             .timestamp(micros: 0), .json(ByteBuffer(string: #"{"k": [1, {"n": null}]}"#)), .null],
-            [.text(ByteBuffer(string: "é")), .null, .null, .null, .null, .null, .null],
+        let rows: [[TestCell]] = [
+            [.text("a\"b\\c\n\u{1}"), .decimal("1.50"), .integer(3), .bool(false),
+             .timestamp(micros: 0), .json(#"{"k": [1, {"n": null}]}"#), .null],
+            [.text("é"), .null, .null, .null, .null, .null, .null],
         ]
         let json = encode(rows, columns: ["s", "d", "i", "b", "t", "j", "n"], style: .array)
         #expect(json == """
@@ -104,8 +105,9 @@ struct JSONRowEncoderTests {
 struct TextFormattingTests {
     @Test func compactJSONKeepsStringContents() {
         var out = ByteBuffer()
-        out.writeWithRawByteWriter {
-            TextFormatting.writeCompactJSON(ByteBuffer(string: "{\"a b\": \"x \\\" y\",\n \"c\": [1, 2]}"), into: &$0)
+        var json = "{\"a b\": \"x \\\" y\",\n \"c\": [1, 2]}"
+        json.withUTF8 { utf8 in
+            out.writeWithRawByteWriter { TextFormatting.writeCompactJSON(UnsafeRawBufferPointer(utf8), into: &$0) }
         }
         #expect(String(buffer: out) == "{\"a b\":\"x \\\" y\",\"c\":[1,2]}")
     }

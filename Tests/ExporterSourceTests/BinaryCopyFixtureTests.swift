@@ -141,9 +141,9 @@ struct BinaryCopyFixtureTests {
     static func described(_ value: FieldValue, type: PostgresWireType) -> (kind: String, text: String?) {
         switch value {
         case .null: ("null", nil)
-        case .text(let bytes): ("text", String(buffer: bytes))
-        case .decimal(let bytes): ("decimal", String(buffer: bytes))
-        case .json(let bytes): ("json", String(buffer: bytes))
+        case .text(let bytes): ("text", String(decoding: bytes, as: UTF8.self))
+        case .decimal(let bytes): ("decimal", String(decoding: bytes, as: UTF8.self))
+        case .json(let bytes): ("json", String(decoding: bytes, as: UTF8.self))
         case .integer(let n): ("integer", "\(n)")
         case .bool(let b): ("bool", b ? "t" : "f")
         case .timestamp(let micros): ("timestamp", postgresTimestamp(micros: micros, withZone: type == .timestamptz))

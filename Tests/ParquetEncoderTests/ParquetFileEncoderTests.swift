@@ -27,9 +27,9 @@ struct ParquetFileEncoderTests {
             createdBy: "flexprice-exporter version 0.1.0 (build test)"))
     }
 
-    func row(_ i: Int) -> [FieldValue] {
-        [.text(ByteBuffer(string: "row-\(i)-" + String(repeating: "x", count: i % 50))), .integer(Int64(i)),
-         .timestamp(micros: Int64(i) * 1_000_000), .decimal(ByteBuffer(string: "\(i).12345678")), .bool(i % 2 == 0)]
+    func row(_ i: Int) -> [TestCell] {
+        [.text("row-\(i)-" + String(repeating: "x", count: i % 50)), .integer(Int64(i)),
+         .timestamp(micros: Int64(i) * 1_000_000), .decimal("\(i).12345678"), .bool(i % 2 == 0)]
     }
 
     /// The files the segments make: split at `endsFile`, with their row counts.
@@ -114,7 +114,7 @@ struct ParquetFileEncoderTests {
         let encoder = encoder()
         try encoder.begin(columns: Self.columns)
         var bad = row(1)
-        bad[3] = .decimal(ByteBuffer(string: "NaN"))
+        bad[3] = .decimal("NaN")
         #expect {
             try encoder.consume(bad)
         } throws: { error in
@@ -128,7 +128,7 @@ struct ParquetFileEncoderTests {
         let wrongKind = self.encoder()
         try wrongKind.begin(columns: Self.columns)
         var mismatched = row(2)
-        mismatched[1] = .text(ByteBuffer(string: "7"))
+        mismatched[1] = .text("7")
         #expect {
             try wrongKind.consume(mismatched)
         } throws: { error in
