@@ -24,3 +24,13 @@ extension ExportFormat {
     /// FlexPrice's `tasks.file_type`: `CSV`, `JSON`, `NDJSON` or `PARQUET`.
     public var flexpriceFileType: String { rawValue.uppercased() }
 }
+
+extension EntityType {
+    /// FlexPrice's `tasks.entity_type` for an export of this entity: `events` for usage, the name
+    /// FlexPrice's own exporter gives its export of `feature_usage` (`ScheduledTaskEntityTypeEvents`),
+    /// so its dashboard's and `GET /v1/tasks?entity_type=events` lists hold both; the entity's own
+    /// name for the others, which FlexPrice's exporter does not export.
+    public var flexpriceEntityType: String {
+        self == .featureUsage ? "events" : rawValue
+    }
+}

@@ -32,8 +32,9 @@ public struct FlexpriceTasks: Sendable {
     }
 
     /// Checks, at the start of `run`, `sync` and `backfill`, that the table is there with its
-    /// columns and that this role may write it: a missing table is a configuration error
-    /// (exit 78), not a failure of every run.
+    /// columns and that this role may write it (INSERT, UPDATE, and SELECT on `id`): a missing
+    /// table or privilege is a configuration error (exit 78), not a failure of every run, which
+    /// could not even be recorded (the task is written in the run's own transaction).
     ///
     /// - Throws: ``SchemaError/flexpriceTasksUnusable(_:)`` saying what is wrong.
     public func verify(_ client: DatabasePool) async throws {
@@ -45,7 +46,8 @@ public struct FlexpriceTasks: Sendable {
                                  WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass('tasks')
                                                    AND a.attname = u.c AND NOT a.attisdropped)), ''),
                        coalesce(has_table_privilege(to_regclass('tasks')::oid, 'INSERT')
-                                AND has_table_privilege(to_regclass('tasks')::oid, 'UPDATE'), false)
+                                AND has_table_privilege(to_regclass('tasks')::oid, 'UPDATE')
+                                AND has_column_privilege(to_regclass('tasks')::oid, 'id', 'SELECT'), false)
                 """).first
             guard let row else { throw ExportError.database("checking FlexPrice's tasks table returned no row") }
             return try row.decode((Bool, String, Bool).self)
@@ -57,7 +59,8 @@ public struct FlexpriceTasks: Sendable {
             throw SchemaError.flexpriceTasksUnusable("FlexPrice's table tasks lacks the columns \(missing)")
         }
         if !writable {
-            throw SchemaError.flexpriceTasksUnusable("this role may not INSERT and UPDATE FlexPrice's table tasks")
+            // SELECT on id too: the insert returns it and the updates find the row by it.
+            throw SchemaError.flexpriceTasksUnusable("this role may not INSERT and UPDATE FlexPrice's table tasks and SELECT its column id")
         }
     }
 
@@ -69,6 +72,7 @@ public struct FlexpriceTasks: Sendable {
         let id = "task_\(ids.next())"
         let metadata = try FlexpriceTaskMetadata(window: key.window, exportRunID: runID).json()
         let fileType = (key.format ?? .csv).flexpriceFileType
+        let entityType = key.entity.flexpriceEntityType
         _ = try await connection.query("""
             WITH task AS (
                 INSERT INTO tasks (id, tenant_id, status, created_at, updated_at, created_by, updated_by, environment_id,
@@ -76,7 +80,7 @@ public struct FlexpriceTasks: Sendable {
                     total_records, processed_records, successful_records, failed_records, error_summary, metadata,
                     started_at, completed_at, failed_at)
                 SELECT \(id), r.tenant_id, 'published', r.started_at, r.started_at, \(Self.systemUser), \(Self.systemUser),
-                    r.environment_id, 'EXPORT', r.entity_type, NULL, NULL, '', NULL, \(fileType), 'PROCESSING',
+                    r.environment_id, 'EXPORT', \(entityType), NULL, NULL, '', NULL, \(fileType), 'PROCESSING',
                     NULL, 0, 0, 0, NULL, \(metadata)::jsonb, r.started_at, NULL, NULL
                 FROM export_runs r WHERE r.id = \(runID)
                 RETURNING id)

@@ -26,7 +26,11 @@ public struct S3Endpoint: Sendable, Hashable {
                 throw .config(connection: "", field: "s3.endpoint_url", problem: "is not an http(s) URL")
             }
             self.scheme = scheme
-            let authority = url.port.map { "\(host):\($0)" } ?? host
+            // A client leaves the scheme's default port out of the Host header it sends (curl, browsers,
+            // RFC 9110 §7.2), so a presigned URL signed with `:443` would not verify: the default
+            // port is dropped here, once, for every request and link.
+            let defaultPort = scheme == "https" ? 443 : 80
+            let authority = url.port.flatMap { $0 == defaultPort ? nil : "\(host):\($0)" } ?? host
             var basePath = url.path
             while basePath.hasSuffix("/") { basePath.removeLast() }
             if virtualHostStyle {

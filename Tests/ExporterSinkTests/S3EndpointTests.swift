@@ -57,4 +57,15 @@ struct ObjectAttributesTests {
             "content-type: application/json", "x-amz-server-side-encryption: aws:kms:dsse",
         ])
     }
+
+    /// The scheme's default port is not part of the host (a client sends `Host: host` for
+    /// `https://host:443/`, and a presigned link must be signed for what it sends); any other is.
+    @Test(arguments: [("https://minio.example.com:443/", "minio.example.com"), ("http://gw.local:80", "gw.local"),
+                      ("http://gw.local:443", "gw.local:443"), ("https://gw.local:80/", "gw.local:80"),
+                      ("https://gw.local:9443", "gw.local:9443")])
+    func theSchemesDefaultPortIsLeftOut(_ endpoint: String, _ host: String) throws {
+        let e = try S3Endpoint(bucket: "b", region: "r", endpointURL: endpoint, virtualHostStyle: false)
+        #expect(e.host == host)
+        #expect(e.objectURL(key: "k") == endpoint.prefix(while: { $0 != ":" }) + "://" + host + "/b/k")
+    }
 }

@@ -147,7 +147,7 @@ struct FlexpriceTasksTests {
             #expect(task.environmentID == "env-live")
             #expect(task.status == "published")
             #expect(task.taskType == "EXPORT")
-            #expect(task.entityType == "feature_usage")
+            #expect(task.entityType == "events", "FlexPrice's name for its usage export")
             #expect(task.scheduledTaskID == nil)
             #expect(task.workflowID == nil)
             #expect(task.fileURL == "s3://\(connection.bucket)/\(firstKey)")
@@ -210,7 +210,7 @@ struct FlexpriceTasksTests {
                 #expect(task.totalRecords == nil)
                 #expect([task.processedRecords, task.successfulRecords, task.failedRecords] == [0, 0, 0])
                 #expect(task.tenantID == connection.tenant)
-                #expect(task.entityType == "feature_usage")
+                #expect(task.entityType == "events", "FlexPrice's name for its usage export")
                 #expect((task.metadata["export_run_id"] as? NSNumber)?.int64Value == run.id)
                 #expect(task.metadata["start_time"] as? String == Timestamp.rfc3339(seconds: window.start))
                 #expect(!(task.errorSummary ?? "").contains(TestServices.secretKey))
@@ -261,6 +261,47 @@ struct FlexpriceTasksTests {
                 #expect(result.stderr.contains("EXPORTER_FLEXPRICE_TASKS"), "\(name): \(result.stderr)")
             }
             #expect(try await services.runs(connection: connection.id).isEmpty, "no run was started")
+        }
+    }
+
+    /// A role that may INSERT and UPDATE `tasks` but not SELECT its `id` passes no run: the insert
+    /// returns the id and the updates find the row by it, so every run would fail unrecorded (its
+    /// task is written in the run's own transaction). The start check names the privilege; with
+    /// SELECT on `id` granted, the same role exports.
+    @Test func aRoleThatCannotReadTheTaskIdIsAConfigurationErrorAtStart() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            let window = Self.seededWindow()
+            let connection = try await services.newConnection(
+                seed: { try await services.seedUsage(tenant: $0, rows: 3, from: window.start + 60, every: 600) })
+            let role = "tasks_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+            let password = "tasks-password-\(UUID().uuidString.prefix(8))"
+            try await services.execute(SQL(unsafeSQL: "CREATE ROLE \(role) LOGIN PASSWORD '\(password)'"))
+            try await services.execute(SQL(unsafeSQL: "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role)"))
+            try await services.execute(SQL(unsafeSQL: "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(role)"))
+            try await services.execute(SQL(unsafeSQL: "REVOKE ALL ON tasks FROM \(role)"))
+            try await services.execute(SQL(unsafeSQL: "GRANT INSERT, UPDATE ON tasks TO \(role)"))
+            let url = services.databaseURL
+            var env = environment(services, tasks: true)
+            env["DATABASE_URL"] = "postgres://\(role):\(password)@\(url.host):\(url.port)/\(url.database)?sslmode=disable"
+            let arguments = ["sync", "--connection", connection.id, "--from", Self.day(window.start), "--to", Self.day(window.end)]
+
+            let refused = try await ExporterCommand.run(arguments, environment: env)
+            #expect(refused.status == 78, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("may not INSERT and UPDATE FlexPrice's table tasks and SELECT its column id"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("EXPORTER_FLEXPRICE_TASKS"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains(password))
+            #expect(try await services.runs(connection: connection.id).isEmpty, "no run was started")
+
+            try await services.execute(SQL(unsafeSQL: "GRANT SELECT (id) ON tasks TO \(role)"))
+            let working = try await ExporterCommand.run(arguments, environment: env)
+            #expect(working.status == 0, "\(working.stdout)\(working.stderr)")
+            let run = try #require(try await services.runs(connection: connection.id).first)
+            #expect(run.status == "succeeded")
+            #expect(try await services.task(try #require(run.taskID))?.taskStatus == "COMPLETED")
+
+            try await services.execute(SQL(unsafeSQL: "DROP OWNED BY \(role)"))
+            try await services.execute(SQL(unsafeSQL: "DROP ROLE \(role)"))
         }
     }
 
