@@ -182,6 +182,20 @@ public struct Migrations: Sendable {
         self.logger = logger
     }
 
+    /// Whether FlexPrice's `connections` table is in the database DATABASE_URL names.
+    static let connectionsExist: SQL = "SELECT to_regclass('connections') IS NOT NULL"
+
+    /// For a command that reads connections without migrating (`schema`): FlexPrice's
+    /// `connections` must be there, else DATABASE_URL names another database, said as such
+    /// (exit 78) rather than as PostgreSQL's "relation does not exist".
+    /// - Throws: ``SchemaError/flexpriceTableMissing(_:)``.
+    public static func requireFlexpriceConnections(_ client: DatabasePool) async throws {
+        let exists = try await ExportError.whileUsingDatabase("checking FlexPrice's connections table") {
+            try await client.query(connectionsExist).first?.decode(Bool.self) ?? false
+        }
+        guard exists else { throw SchemaError.flexpriceTableMissing("connections") }
+    }
+
     /// Applies every step not applied yet; returns the versions it applied.
     ///
     /// - Throws: ``SchemaError/migrationRefused(version:detail:)`` when the role may not create
@@ -200,7 +214,7 @@ public struct Migrations: Sendable {
                 guard let first = steps.first else { return [] }
                 // The view reads FlexPrice's connections: say so, rather than PostgreSQL's
                 // "relation does not exist" in the middle of a migration.
-                let connections = try await connection.query("SELECT to_regclass('connections') IS NOT NULL")
+                let connections = try await connection.query(Self.connectionsExist)
                 guard try connections.first?.decode(Bool.self) == true else { throw SchemaError.flexpriceTableMissing("connections") }
                 pending = (first.version, first.name)
                 _ = try await connection.query("""

@@ -24,7 +24,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
             "FlexPrice's table \(table) does not exist in this database: DATABASE_URL must name FlexPrice's database"
         case .flexpriceTasksUnusable(let problem):
             "\(problem), and EXPORTER_FLEXPRICE_TASKS=true records every run there: DATABASE_URL must name FlexPrice's "
-                + "database (its migrations create tasks) and the role may INSERT and UPDATE it; "
+                + "database (its migrations create tasks) and the role may INSERT and UPDATE it and SELECT its id; "
                 + "or set EXPORTER_FLEXPRICE_TASKS=false"
         }
     }

@@ -83,8 +83,10 @@ struct AthenaDDL {
         if csv {
             lines += [
                 "-- OpenCSVSerDe reads RFC 4180 quoting but gives an empty string for an empty field and for \"\", so the view",
-                "-- reads both as NULL; it takes a backslash as an escape character, so a value holding one loses it (use ndjson or",
-                "-- parquet for such data). Timestamps are RFC 3339 text, parsed by from_iso8601_timestamp (milliseconds).",
+                "-- reads both as NULL; it takes a backslash as an escape character, so a value holding one loses it (a jsonb",
+                "-- value with an escaped quote stops being JSON), and it does not read a line break inside a quoted value (the",
+                "-- row is split). Use ndjson or parquet for such data. Timestamps are RFC 3339 text, parsed by",
+                "-- from_iso8601_timestamp (milliseconds).",
             ]
         } else {
             lines += [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExporterCore
 import ExporterEngine
+import ExporterRunHistory
 import ExporterSource
 import ExporterWarehouse
 import Foundation
@@ -36,6 +37,7 @@ struct SchemaCommand: AsyncParsableCommand {
             let logger = ProcessLogging.makeLogger(settings)
             let (connectionID, entity, engine, location) = (connection, entity, engine, location)
             let ddl = try await Runtime.withPostgres(settings, logger: logger) { postgres in
+                try await Migrations.requireFlexpriceConnections(postgres)
                 let catalog = ConnectionCatalog(client: postgres, logger: logger)
                 guard let found = try await catalog.publishedS3Connections(id: connectionID).first else {
                     throw UnknownConnectionError(connectionID: connectionID)

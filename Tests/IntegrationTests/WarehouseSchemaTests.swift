@@ -254,6 +254,20 @@ struct WarehouseSchemaTests {
         }
     }
 
+    /// On a database without FlexPrice's `connections` (DATABASE_URL names another database):
+    /// exit 78 saying so, as `migrate` does, not PostgreSQL's "relation does not exist".
+    @Test func aDatabaseWithoutConnectionsIsAConfigurationError() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.execute("DROP TABLE connections CASCADE")
+            let schema = try await ExporterCommand.run(["schema", "--connection", "c", "--entity", "invoice", "--engine", "duckdb"],
+                                                       environment: environment(services))
+            #expect(schema.status == 78, "\(schema.stderr)")
+            #expect(schema.stderr.contains("FlexPrice's table connections does not exist in this database: DATABASE_URL must name FlexPrice's database"),
+                    "\(schema.stderr)")
+            #expect(schema.stdout.isEmpty)
+        }
+    }
+
     func runPython(_ python: String, _ arguments: [String], script: String = Self.script) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

@@ -4,8 +4,10 @@
 -- and a typed view over it. Athena reads every object in a folder, the _manifest.json files too: the view drops
 -- their lines by "$path". Compression is found from the extension (.gz, .zst; ZSTD needs engine version 3).
 -- OpenCSVSerDe reads RFC 4180 quoting but gives an empty string for an empty field and for "", so the view
--- reads both as NULL; it takes a backslash as an escape character, so a value holding one loses it (use ndjson or
--- parquet for such data). Timestamps are RFC 3339 text, parsed by from_iso8601_timestamp (milliseconds).
+-- reads both as NULL; it takes a backslash as an escape character, so a value holding one loses it (a jsonb
+-- value with an escaped quote stops being JSON), and it does not read a line break inside a quoted value (the
+-- row is split). Use ndjson or parquet for such data. Timestamps are RFC 3339 text, parsed by
+-- from_iso8601_timestamp (milliseconds).
 CREATE EXTERNAL TABLE IF NOT EXISTS `invoice_raw` (
   `id` string,
   `tenant_id` string,
