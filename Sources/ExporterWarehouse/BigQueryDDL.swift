@@ -14,6 +14,11 @@ struct BigQueryDDL {
     let target: WarehouseTarget
 
     func ddl() throws(WarehouseDDLError) -> String {
+        // The URI may hold one wildcard, the one after the entity's folder.
+        if target.keyPrefix.contains("*") {
+            throw WarehouseDDLError(connectionID: target.connectionID, field: "key_prefix",
+                                    problem: "holds \"*\", and a BigQuery URI may hold one wildcard only (the exporter's, after the entity's folder): remove it from key_prefix")
+        }
         if target.format == .json {
             throw WarehouseDDLError(connectionID: target.connectionID, field: "format",
                                     problem: "is json (one array per file), which BigQuery cannot read: it reads newline-delimited JSON; set format to ndjson (or parquet)")

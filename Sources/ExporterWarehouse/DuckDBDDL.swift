@@ -34,7 +34,7 @@ struct DuckDBDDL {
     /// (a manifest has `..._manifest.json`).
     var glob: String {
         let name = target.entity.rawValue + "_*" + (target.format == .json ? "[0-9Z]" : "") + target.fileEnding
-        return target.entityLocation + "*/*/*/" + name
+        return WarehouseDDL.globLiteral(target.entityLocation) + "*/*/*/" + name
     }
 
     private var reader: String {

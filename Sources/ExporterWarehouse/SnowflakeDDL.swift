@@ -15,7 +15,12 @@ struct SnowflakeDDL {
     /// The stage's name in the DDL: the user creates it once over `s3://{bucket}/`.
     static let stage = "flexprice_exports"
 
-    var ddl: String {
+    func ddl() throws(WarehouseDDLError) -> String {
+        // LOCATION takes the stage path unquoted: only characters that need no quoting.
+        if let odd = target.keyPrefix.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_-./".contains($0))) }) {
+            throw WarehouseDDLError(connectionID: target.connectionID, field: "key_prefix",
+                                    problem: "holds \"\(odd)\", which a Snowflake stage path in LOCATION cannot: use letters, digits, _, -, . and / in key_prefix (or a view over a stage listing)")
+        }
         let table = target.entity.rawValue
         let fileFormat = table + "_" + target.format.rawValue
         var lines = [

@@ -11,7 +11,7 @@ public enum WarehouseDDL {
         switch engine {
         case .duckdb: body = DuckDBDDL(target: target).ddl
         case .athena: body = try AthenaDDL(target: target).ddl()
-        case .snowflake: body = SnowflakeDDL(target: target).ddl
+        case .snowflake: body = try SnowflakeDDL(target: target).ddl()
         case .bigquery: body = try BigQueryDDL(target: target).ddl()
         }
         let header = "-- flexprice-exporter schema --engine \(engine.rawValue): connection \(target.connectionID), "
@@ -26,6 +26,19 @@ public enum WarehouseDDL {
         let stamp = "[0-9]{8}T[0-9]{6}Z"
         let ending = target.fileEnding.replacingOccurrences(of: ".", with: "[.]")
         return "\(target.entity.rawValue)_\(stamp)_\(stamp)(_part-[0-9]{4})?\(ending)"
+    }
+
+    /// `path` with the glob's special characters made literal (`[` as `[[]`, `*` as `[*]`, `?` as
+    /// `[?]`): a key prefix such as `exports/v[1]` must name its own folder, not a character class.
+    static func globLiteral(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            switch character {
+            case "[", "*", "?": out += "[\(character)]"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 
     /// `text` as a single-quoted SQL string literal.

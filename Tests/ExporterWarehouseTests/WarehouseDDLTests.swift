@@ -22,9 +22,9 @@ struct WarehouseDDLTests {
     }
 
     static func target(_ entity: EntityType, _ format: ExportFormat, _ compression: CompressionSetting,
-                       athenaSymlinks: Bool = false, root: String? = nil) -> WarehouseTarget {
+                       keyPrefix: String = "/flexprice/", athenaSymlinks: Bool = false, root: String? = nil) -> WarehouseTarget {
         WarehouseTarget(connectionID: "conn_01", entity: entity, columns: columns(entity), bucket: "acme-billing-exports",
-                        region: "us-east-1", keyPrefix: "/flexprice/", format: format, compression: compression,
+                        region: "us-east-1", keyPrefix: keyPrefix, format: format, compression: compression,
                         athenaSymlinks: athenaSymlinks, root: root)
     }
 
@@ -58,6 +58,25 @@ struct WarehouseDDLTests {
         #expect(statement(with) == statement(without), "only the comment depends on athena_symlinks")
         #expect(with.contains("LOCATION 's3://acme-billing-exports/flexprice/athena-symlinks/invoice/'"))
         #expect(with.contains("s3://acme-billing-exports/flexprice/athena-symlinks/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z.txt"))
+    }
+
+    /// A key prefix holding a glob's special characters names its own folder in DuckDB's glob;
+    /// Snowflake's unquoted LOCATION and BigQuery's one-wildcard URI refuse what they cannot hold,
+    /// naming the field.
+    @Test func keyPrefixCharactersAreLiteralOrRefused() throws {
+        let odd = Self.target(.invoice, .csv, .gzip, keyPrefix: "exports/v[1] it's?*")
+        let duckdb = try WarehouseDDL.ddl(.duckdb, odd)
+        #expect(duckdb.contains("'s3://acme-billing-exports/exports/v[[]1] it''s[?][*]/invoice/*/*/*/invoice_*.csv.gz'"), "\(duckdb)")
+        for (engine, character) in [(WarehouseEngine.snowflake, "["), (.bigquery, "*")] {
+            #expect {
+                _ = try WarehouseDDL.ddl(engine, odd)
+            } throws: { error in
+                guard let error = error as? WarehouseDDLError else { return false }
+                return error.field == "key_prefix"
+                    && error.description.hasPrefix("connection conn_01: sync_config.s3.key_prefix holds \"\(character)\"")
+            }
+        }
+        #expect(!(try WarehouseDDL.ddl(.snowflake, Self.target(.invoice, .csv, .gzip, keyPrefix: "a-b/c_d.e/2026"))).isEmpty)
     }
 
     func expectGolden(_ name: String, _ ddl: String) throws {

@@ -33,15 +33,19 @@ struct WarehouseSchemaTests {
     print(json.dumps({"count": count, "distinct": distinct, "rows": rows, "types": types}))
     """#
 
-    @Test(arguments: [(ExportFormat.parquet, CompressionSetting.zstd), (.csv, .gzip), (.ndjson, .zstd), (.json, .none)])
-    func duckDBReadsEveryExportedRow(_ format: ExportFormat, _ compression: CompressionSetting) async throws {
+    /// The CSV case's key prefix holds a glob's special characters: the view's glob still names
+    /// exactly its folder.
+    @Test(arguments: [(ExportFormat.parquet, CompressionSetting.zstd, "exports/test"), (.csv, .gzip, "exports/v[1] *?"),
+                      (.ndjson, .zstd, "exports/test"), (.json, .none, "exports/test")])
+    func duckDBReadsEveryExportedRow(_ format: ExportFormat, _ compression: CompressionSetting, _ keyPrefix: String) async throws {
         let python = try #require(ReaderPython.path, "the Parquet readers venv is missing (scripts/install-parquet-readers.sh)")
         try await TestServices.with(freshDatabase: true) { services in
             // A declared precision, so the DDL has a DECIMAL to type (the shipped schema's is unconstrained).
             try await services.execute("ALTER TABLE feature_usage ALTER COLUMN qty_total TYPE numeric(20,6)")
             let endpoint = try #require(TestServices.s3Endpoint)
             let c = try await services.newConnection(
-                syncConfig: { Services.s3Config(bucket: $0, endpoint: endpoint, format: format, compression: compression, maxFileSizeMB: 1) },
+                syncConfig: { Services.s3Config(bucket: $0, endpoint: endpoint, format: format, compression: compression,
+                                                keyPrefix: keyPrefix, maxFileSizeMB: 1) },
                 seed: { tenant in
                     // Three daily windows (backfill): ~3 MB of text on 2026-11-20 (parts at 1 MB), awkward values on the 21st and 22nd.
                     try await services.seedUsageRows(tenant: tenant, count: 10_000)
