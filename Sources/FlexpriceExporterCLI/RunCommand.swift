@@ -77,7 +77,11 @@ struct RunCommand: AsyncParsableCommand {
             if let address = settings.metricsAddress, let metrics {
                 services.append(.init(service: MetricsServer(address: address, metrics: metrics, health: health, logger: logger)))
             }
-            services.append(.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup))
+            // A daemon that stops on an error (a configuration problem found at start) shuts the
+            // listener down gracefully too, rather than cancelling it mid-start: the operator sees
+            // the one message that matters, not the HTTP server's cancellation errors before it.
+            services.append(.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup,
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
             let group = ServiceGroup(configuration: .init(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
