@@ -49,40 +49,33 @@ extension RunHistory {
     /// Marks `running` rows of workers whose heartbeat is older than `leaseSeconds` (or that have
     /// none) as `abandoned`, so their windows are planned again. Returns how many.
     ///
-    /// With FlexPrice's `tasks` mirror on, the same statement marks their tasks FAILED with the
-    /// reason (`shutdown: worker … stopped …`), so no task stays PROCESSING after its run ended.
+    /// With FlexPrice's `tasks` mirror on, their tasks become FAILED with the reason
+    /// (`shutdown: worker … stopped …`) in the same transaction, so no task stays PROCESSING after
+    /// its run ended.
     @discardableResult
     public func abandonRunsOfDeadWorkers(leaseSeconds: Int) async throws -> Int {
-        guard tasks != nil else {
-            let query: SQL = """
-                UPDATE export_runs r SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
-                    error_message = 'worker ' || r.worker || ' stopped while exporting this window (no heartbeat for '
-                        || \(leaseSeconds) || ' s); the window will be exported again'
-                WHERE r.status = 'running' AND r.worker <> \(worker) AND NOT EXISTS (
-                    SELECT 1 FROM exporter_workers w WHERE w.worker = r.worker
-                    AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
-                RETURNING r.id
-                """
-            return try await execute(query, what: "abandoning runs of stopped workers").count
-        }
         let query: SQL = """
-            WITH abandoned AS (
-                UPDATE export_runs r SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
-                    error_message = 'worker ' || r.worker || ' stopped while exporting this window (no heartbeat for '
-                        || \(leaseSeconds) || ' s); the window will be exported again'
-                WHERE r.status = 'running' AND r.worker <> \(worker) AND NOT EXISTS (
-                    SELECT 1 FROM exporter_workers w WHERE w.worker = r.worker
-                    AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
-                RETURNING r.id, r.flexprice_task_id, r.error_code, r.error_message
-            ), failed AS (
-                UPDATE tasks t SET task_status = 'FAILED', error_summary = a.error_code || ': ' || a.error_message,
-                    failed_at = now(), updated_at = now(), updated_by = \(FlexpriceTasks.systemUser)
-                FROM abandoned a WHERE t.id = a.flexprice_task_id
-                RETURNING t.id
-            )
-            SELECT id FROM abandoned
+            UPDATE export_runs r SET status = 'abandoned', finished_at = now(), error_code = 'shutdown',
+                error_message = 'worker ' || r.worker || ' stopped while exporting this window (no heartbeat for '
+                    || \(leaseSeconds) || ' s); the window will be exported again'
+            WHERE r.status = 'running' AND r.worker <> \(worker) AND NOT EXISTS (
+                SELECT 1 FROM exporter_workers w WHERE w.worker = r.worker
+                AND w.heartbeat_at > now() - make_interval(secs => \(Double(leaseSeconds))))
+            RETURNING r.flexprice_task_id, r.error_message
             """
-        return try await execute(query, what: "abandoning runs of stopped workers and failing their FlexPrice tasks").count
+        guard let tasks else { return try await execute(query, what: "abandoning runs of stopped workers").count }
+        return try await ExportError.whileUsingDatabase("abandoning runs of stopped workers and failing their FlexPrice tasks") {
+            try await client.transaction { connection in
+                let abandoned = try await connection.query(query)
+                for row in abandoned {
+                    let (task, message) = try row.decode((String?, String).self)
+                    if let task {
+                        try await tasks.fail(task, summary: FlexpriceTasks.summary(code: "shutdown", message: message), on: connection)
+                    }
+                }
+                return abandoned.count
+            }
+        }
     }
 
     /// Deletes runs older than `days`, keeping the latest success of every (connection, entity).

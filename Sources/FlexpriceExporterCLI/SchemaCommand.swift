@@ -50,9 +50,9 @@ struct SchemaCommand: AsyncParsableCommand {
                 if engine == .athena, s3.format == .parquet, !s3.athenaSymlinks {
                     // The DDL is still printed (lists built by hand work too), but an empty table
                     // must not come as a surprise.
-                    FileHandle.standardError.write(Data(("note: connection \(found.id): sync_config.s3.athena_symlinks is not true, "
+                    CommandRunner.printError("note: connection \(found.id): sync_config.s3.athena_symlinks is not true, "
                         + "so the exporter writes no symlink lists for this Athena table to read; set it to true "
-                        + "(see the DDL's comment and docs/warehouses.md)\n").utf8))
+                        + "(see the DDL's comment and docs/warehouses.md)")
                 }
                 do {
                     return try WarehouseDDL.ddl(engine, target)
