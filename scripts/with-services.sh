@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15 and a moto S3
-# server, both on free loopback ports, in a temporary folder that is removed afterwards.
+# with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15, a moto S3 server and
+# a ClickHouse engine (chDB behind scripts/clickhouse-front.py, which speaks ClickHouse's HTTP
+# interface), all on free loopback ports, in a temporary folder that is removed afterwards.
 #
 # CMD sees:
 #   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
@@ -9,7 +10,15 @@
 #   EXPORTER_TEST_SSL_ROOT_CERT             the CA of that server's TLS certificate
 #   EXPORTER_TEST_RESTARTABLE_DATABASE_URL  a second server, which only the restart test uses
 #   EXPORTER_TEST_RESTART_POSTGRES          a command that restarts that second server
-# Both servers are stopped on any exit; the script exits with CMD's exit code.
+#   EXPORTER_TEST_CLICKHOUSE_URL            http://default:PASSWORD@127.0.0.1:PORT/flexprice
+#                                           (FlexPrice's usage tables: db/clickhouse-schema.sql)
+#   EXPORTER_TEST_CLICKHOUSE_PASSWORD       that password alone
+#   EXPORTER_TEST_CLICKHOUSE_CONTROL        http://127.0.0.1:PORT/__front, the front's test-only
+#                                           fault injection and query log (see clickhouse-front.py)
+# EXPORTER_SERVICES=demo leaves out the second PostgreSQL server (and its two variables): the demo
+# needs one database. Any other value, or none, starts everything (the tests).
+# The servers are stopped on any exit; the script exits with CMD's exit code. A server that does
+# not start fails the script.
 set -euo pipefail
 
 if [[ $# -eq 0 ]]; then
@@ -19,7 +28,10 @@ fi
 
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$SCRIPTS_DIR/install-deps.sh"
+"$SCRIPTS_DIR/install-clickhouse.sh"
+REPO_ROOT="$(dirname "$SCRIPTS_DIR")"
 
+CLICKHOUSE_VENV="${EXPORTER_CLICKHOUSE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/clickhouse-venv}"
 MOTO_VENV="${EXPORTER_MOTO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/flexprice-exporter/moto-venv}"
 MOTO_SERVER="$(command -v moto_server || echo "$MOTO_VENV/bin/moto_server")"
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -54,6 +66,7 @@ WORK_DIR="$(mktemp -d -t flexprice-services.XXXXXX)"
 MOTO_LOG="$WORK_DIR/moto.log"
 pg_clusters=()
 moto_pid=""
+clickhouse_pid=""
 
 # shellcheck disable=SC2317  # called by the trap below
 cleanup() {
@@ -64,6 +77,10 @@ cleanup() {
   if [[ -n $moto_pid ]]; then
     kill "$moto_pid" 2>/dev/null
     wait "$moto_pid" 2>/dev/null
+  fi
+  if [[ -n $clickhouse_pid ]]; then
+    kill "$clickhouse_pid" 2>/dev/null
+    wait "$clickhouse_pid" 2>/dev/null
   fi
   rm -rf "$WORK_DIR"
 }
@@ -122,8 +139,10 @@ PG_PORT="$(free_port)"
 start_postgres pgdata "$PG_PORT"
 cp "$WORK_DIR/pgdata/server.crt" "$WORK_DIR/root.crt"
 chmod 644 "$WORK_DIR/root.crt"
-RESTARTABLE_PG_PORT="$(free_port)"
-start_postgres restartable "$RESTARTABLE_PG_PORT"
+if [[ ${EXPORTER_SERVICES:-} != demo ]]; then
+  RESTARTABLE_PG_PORT="$(free_port)"
+  start_postgres restartable "$RESTARTABLE_PG_PORT"
+fi
 
 # moto S3 server.
 MOTO_PORT="$(free_port)"
@@ -137,17 +156,39 @@ for _ in $(seq 1 300); do
 done
 curl -fsS -o /dev/null "$S3_ENDPOINT/" || startup_failed "moto_server does not answer" "$MOTO_LOG"
 
+# ClickHouse: chDB's engine behind the HTTP front, its files in WORK_DIR, FlexPrice's usage tables
+# loaded. The password is a test value chosen to stand out if anything ever prints it.
+CLICKHOUSE_PORT="$(free_port)"
+CLICKHOUSE_PASSWORD="chTestPassw0rd-DoNotPrint"
+CLICKHOUSE_LOG="$WORK_DIR/clickhouse-front.log"
+CLICKHOUSE_FRONT_PASSWORD="$CLICKHOUSE_PASSWORD" "$CLICKHOUSE_VENV/bin/python" "$SCRIPTS_DIR/clickhouse-front.py" \
+  --port "$CLICKHOUSE_PORT" --data "$WORK_DIR/clickhouse" --schema "$REPO_ROOT/db/clickhouse-schema.sql" \
+  >"$CLICKHOUSE_LOG" 2>&1 &
+clickhouse_pid=$!
+CLICKHOUSE_ENDPOINT="http://127.0.0.1:$CLICKHOUSE_PORT"
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null "$CLICKHOUSE_ENDPOINT/ping" 2>/dev/null && break
+  kill -0 "$clickhouse_pid" 2>/dev/null || startup_failed "the ClickHouse front exited" "$CLICKHOUSE_LOG"
+  sleep 0.1
+done
+curl -fsS -o /dev/null "$CLICKHOUSE_ENDPOINT/ping" || startup_failed "the ClickHouse front does not answer" "$CLICKHOUSE_LOG"
+
 export EXPORTER_TEST_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$PG_PORT/flexprice?sslmode=disable"
 export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
 # The CA that signed the main server's certificate (for sslmode=verify-full); the second server,
 # and a command that restarts it (for the test that restarts the database in mid-export).
 export EXPORTER_TEST_SSL_ROOT_CERT="$WORK_DIR/root.crt"
-export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
-restart_script="$WORK_DIR/restart-postgres.sh"
-printf '#!/usr/bin/env bash\nset -e\n%s\n' \
-  "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$WORK_DIR/restartable' -l '$WORK_DIR/restartable.log' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
-chmod 755 "$restart_script"
-export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
+if [[ -n ${RESTARTABLE_PG_PORT:-} ]]; then
+  export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
+  restart_script="$WORK_DIR/restart-postgres.sh"
+  printf '#!/usr/bin/env bash\nset -e\n%s\n' \
+    "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$WORK_DIR/restartable' -l '$WORK_DIR/restartable.log' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
+  chmod 755 "$restart_script"
+  export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
+fi
+export EXPORTER_TEST_CLICKHOUSE_URL="http://default:$CLICKHOUSE_PASSWORD@127.0.0.1:$CLICKHOUSE_PORT/flexprice"
+export EXPORTER_TEST_CLICKHOUSE_PASSWORD="$CLICKHOUSE_PASSWORD"
+export EXPORTER_TEST_CLICKHOUSE_CONTROL="$CLICKHOUSE_ENDPOINT/__front"
 export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=exporter PGPASSWORD=exporter PGDATABASE=flexprice
 
 # CMD runs in the background (keeping our stdin) so that INT/TERM sent to this script reach it
