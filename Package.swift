@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The pipeline, one target per stage:
-/// source (PostgreSQL rows, libpq binary COPY) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
+/// source (PostgreSQL rows as libpq binary COPY, or ClickHouse usage as RowBinary over HTTP) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
 /// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // TLS settings for ClickHouse's https with a private CA (already in the graph through AsyncHTTPClient).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.0"),
@@ -77,6 +79,21 @@ let package = Package(
                 "ExporterCore",
                 "ExporterDatabase",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // ClickHouse: usage where FlexPrice keeps it. The HTTP client (parameters bound, never
+        // spliced; per-run query_id; retries), the RowBinaryWithNamesAndTypes reader that frames
+        // rows as the response streams in, and the decoder where ClickHouse rows become FieldValues.
+        .target(
+            name: "ExporterClickHouse",
+            dependencies: [
+                "ExporterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -155,6 +172,7 @@ let package = Package(
             dependencies: [
                 "ExporterCore",
                 "ExporterSource",
+                "ExporterClickHouse",
                 "ExporterEncoder",
                 "ParquetEncoder",
                 "ExporterCompressor",
@@ -244,6 +262,7 @@ let package = Package(
                 "ExporterCore",
                 "ExporterDatabase",
                 "ExporterSource",
+                "ExporterClickHouse",
                 "ExporterEngine",
                 "ExporterDaemon",
                 "ExporterMetrics",
@@ -273,6 +292,16 @@ let package = Package(
             name: "ExporterSourceTests",
             dependencies: [
                 "ExporterSource", "ExporterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        // RowBinary framing and decoding, on byte fixtures produced by ClickHouse 26.9's engine.
+        .testTarget(
+            name: "ExporterClickHouseTests",
+            dependencies: [
+                "ExporterClickHouse", "ExporterCore", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
@@ -354,7 +383,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterSink", "ExporterRunHistory", "TestSupport",
+                "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterClickHouse", "ExporterSink", "ExporterRunHistory",
+                "TestSupport",
                 "ExporterDatabase",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -31,7 +31,7 @@ public struct ConnectionSettings: Sendable, Hashable {
     public init(bucket: String, region: String, keyPrefix: String = "", compression: CompressionSetting = .gzip,
                 encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil, endpointURL: String? = nil,
                 virtualHostStyle: Bool = false, maxFileSizeMB: Int = 100, interval: SyncInterval = .daily,
-                entityTypes: [EntityType] = EntityType.allCases, format: ExportFormat = .csv, syncActive: Bool = true,
+                entityTypes: [EntityType] = EntityType.allCases.filter { !$0.isClickHouseOnly }, format: ExportFormat = .csv, syncActive: Bool = true,
                 athenaSymlinks: Bool = false) {
         self.bucket = bucket
         self.region = region

@@ -1,4 +1,5 @@
-/// The FlexPrice entities the exporter knows how to read (DESIGN §2).
+/// The FlexPrice entities the exporter knows how to read: the billing tables in PostgreSQL
+/// (DESIGN §2) and usage in ClickHouse, where FlexPrice keeps it (§2b).
 ///
 /// The column lists are part of the export contract: files downstream are parsed by position,
 /// so the order here is the order in every CSV header and JSON object.
@@ -9,8 +10,45 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
     case price
     case subscription
     case creditNote = "credit_note"
+    /// FlexPrice's metered usage (ClickHouse `meter_usage`): what its own usage export reads.
+    case meterUsage = "meter_usage"
+    /// FlexPrice's raw events (ClickHouse `events`), as ingested, before metering.
+    case events
 
-    /// The PostgreSQL table FlexPrice stores this entity in.
+    /// Where an entity's rows are read from.
+    public enum Store: Sendable, Hashable {
+        /// FlexPrice's PostgreSQL database (DATABASE_URL), binary COPY.
+        case postgres
+        /// FlexPrice's ClickHouse event store (EXPORTER_CLICKHOUSE_URL), over its HTTP interface.
+        case clickHouse
+    }
+
+    /// Where this entity is read from: usage lives in ClickHouse. `feature_usage` is read from
+    /// ClickHouse's table of that name when ClickHouse is configured, else from a PostgreSQL table
+    /// of that name (installations that copy usage into PostgreSQL).
+    public func store(clickHouseConfigured: Bool) -> Store {
+        switch self {
+        case .meterUsage, .events: .clickHouse
+        case .featureUsage: clickHouseConfigured ? .clickHouse : .postgres
+        case .customer, .invoice, .price, .subscription, .creditNote: .postgres
+        }
+    }
+
+    /// Entities that exist only in ClickHouse: a stream of one without EXPORTER_CLICKHOUSE_URL
+    /// is a configuration error.
+    public var isClickHouseOnly: Bool { store(clickHouseConfigured: false) == .clickHouse }
+
+    /// Usage (immutable events, exported by event time): FlexPrice's own exporter calls their
+    /// export `events`.
+    public var isUsage: Bool {
+        switch self {
+        case .featureUsage, .meterUsage, .events: true
+        case .customer, .invoice, .price, .subscription, .creditNote: false
+        }
+    }
+
+    /// The table FlexPrice stores this entity in (PostgreSQL, or ClickHouse for usage; the
+    /// ClickHouse tables have the entity's name).
     public var table: String {
         switch self {
         case .featureUsage: "feature_usage"
@@ -19,6 +57,8 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
         case .price: "prices"
         case .subscription: "subscriptions"
         case .creditNote: "credit_notes"
+        case .meterUsage: "meter_usage"
+        case .events: "events"
         }
     }
 
@@ -26,7 +66,7 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
     /// other entity is mutable and exported by `updated_at`, so a change lands in the window it
     /// happened in.
     public var windowColumn: String {
-        self == .featureUsage ? "timestamp" : "updated_at"
+        isUsage ? "timestamp" : "updated_at"
     }
 
     /// The exported columns, in contract order.
@@ -61,6 +101,12 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
             ["id", "tenant_id", "environment_id", "invoice_id", "customer_id", "subscription_id",
              "credit_note_number", "credit_note_status", "credit_note_type", "refund_status", "reason",
              "memo", "currency", "total_amount", "metadata", "status", "created_at", "updated_at"]
+        case .meterUsage:
+            ["id", "tenant_id", "environment_id", "external_customer_id", "meter_id", "event_name", "timestamp",
+             "ingested_at", "qty_total", "unique_hash", "source", "properties"]
+        case .events:
+            ["id", "tenant_id", "environment_id", "external_customer_id", "customer_id", "event_name", "source",
+             "timestamp", "ingested_at", "properties"]
         }
     }
 }

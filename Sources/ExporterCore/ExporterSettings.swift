@@ -9,6 +9,11 @@ public struct ExporterSettings: Sendable {
     }
 
     public var databaseURL: DatabaseURL?
+    /// EXPORTER_CLICKHOUSE_URL (+ EXPORTER_CLICKHOUSE_PASSWORD, EXPORTER_CLICKHOUSE_CA_FILE): FlexPrice's
+    /// ClickHouse, where usage is read from (`meter_usage`, `events`, `feature_usage`). Nil when unset:
+    /// then `feature_usage` is read from PostgreSQL and the ClickHouse-only entities are a
+    /// configuration error for the streams that name them.
+    public var clickHouseURL: ClickHouseURL?
     /// FLEXPRICE_SECRETS_ENCRYPTION_KEY. Never logged.
     public var encryptionKey: String?
     public var tickSeconds: Int = 60
@@ -64,7 +69,7 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
         "EXPORTER_GZIP_LEVEL", "EXPORTER_ZSTD_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_PARQUET_ROW_GROUP_MB",
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
-        "EXPORTER_FLEXPRICE_TASKS",
+        "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD", "EXPORTER_CLICKHOUSE_CA_FILE",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -81,6 +86,10 @@ public struct ExporterSettings: Sendable {
             return n
         }
         if let url = value("DATABASE_URL") { databaseURL = try DatabaseURL.parse(url) }
+        if let url = value("EXPORTER_CLICKHOUSE_URL") {
+            clickHouseURL = try ClickHouseURL.parse(url, password: lookup("EXPORTER_CLICKHOUSE_PASSWORD"),
+                                                    caFile: value("EXPORTER_CLICKHOUSE_CA_FILE"))
+        }
         encryptionKey = lookup("FLEXPRICE_SECRETS_ENCRYPTION_KEY").flatMap { $0.isEmpty ? nil : $0 }
         tickSeconds = try int("EXPORTER_TICK_SECONDS", 1...86_400, default: 60)
         graceSeconds = try int("EXPORTER_GRACE_SECONDS", 0...(31 * 86_400), default: 900)

@@ -26,11 +26,11 @@ extension ExportFormat {
 }
 
 extension EntityType {
-    /// FlexPrice's `tasks.entity_type` for an export of this entity: `events` for usage, the name
-    /// FlexPrice's own exporter gives its export of `feature_usage` (`ScheduledTaskEntityTypeEvents`),
-    /// so its dashboard's and `GET /v1/tasks?entity_type=events` lists hold both; the entity's own
-    /// name for the others, which FlexPrice's exporter does not export.
+    /// FlexPrice's `tasks.entity_type` for an export of this entity: `events` for usage
+    /// (`meter_usage`, `events`, `feature_usage`), the name FlexPrice's own exporter gives its usage
+    /// export (`ScheduledTaskEntityTypeEvents`, which reads `meter_usage`), so its dashboard's and
+    /// `GET /v1/tasks?entity_type=events` lists hold both; the entity's own name for the others.
     public var flexpriceEntityType: String {
-        self == .featureUsage ? "events" : rawValue
+        isUsage ? "events" : rawValue
     }
 }

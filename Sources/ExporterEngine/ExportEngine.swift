@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ExporterClickHouse
 import ExporterCore
 import ExporterRunHistory
 import ExporterScheduler
@@ -67,7 +68,10 @@ public struct ExportEngine: Sendable {
     public typealias SinkFactory = @Sendable (ConnectionSettings, AWSCredentials) throws -> any ObjectSink
 
     public let catalog: ConnectionCatalog
-    public let source: EntitySource
+    /// The billing tables (and `feature_usage` without ClickHouse), binary COPY from PostgreSQL.
+    public let postgresSource: EntitySource
+    /// Usage from ClickHouse (EXPORTER_CLICKHOUSE_URL); nil when it is not configured.
+    public let clickHouseSource: ClickHouseSource?
     public let history: RunHistory
     /// Where runs are recorded: `history` itself unless the caller adds a mirror.
     let recorder: any RunRecorder
@@ -82,9 +86,11 @@ public struct ExportEngine: Sendable {
     public init(postgres: DatabasePool, secretBox: SecretBox, logger: Logger, makeSink: @escaping SinkFactory,
                 batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
                 worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil,
-                observer: any RunObserver = RunObservers([]), flexpriceTasks: FlexpriceTasks? = nil) {
+                observer: any RunObserver = RunObservers([]), flexpriceTasks: FlexpriceTasks? = nil,
+                clickHouse: ClickHouseClient? = nil) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
-        self.source = EntitySource(client: postgres, logger: logger)
+        self.postgresSource = EntitySource(client: postgres, logger: logger)
+        self.clickHouseSource = clickHouse.map(ClickHouseSource.init(client:))
         self.history = RunHistory(client: postgres, logger: logger, worker: worker, tasks: flexpriceTasks)
         self.recorder = recorder ?? history
         self.observer = observer
@@ -253,11 +259,28 @@ public struct ExportEngine: Sendable {
         let objectKey = settings.keyLayout.dataKey(entity: key.entity, window: key.window, format: settings.format,
                                                    compression: settings.compression)
         do {
-            let rows = try await source.count(EntityQuery(entity: key.entity, tenantID: key.tenantID,
-                                                          environmentID: key.environmentID, window: key.window))
+            let rows = try await rowSource(for: key).count(EntityQuery(entity: key.entity, tenantID: key.tenantID,
+                                                                       environmentID: key.environmentID, window: key.window))
             return RunReport(key: key, runID: nil, result: .planned(trigger: trigger, objectKey: objectKey, rows: rows))
         } catch {
             return RunReport(key: key, runID: nil, result: .failed(Self.exportError(error, key: key)))
+        }
+    }
+
+    /// Where `key`'s entity is read from (``EntityType/store(clickHouseConfigured:)``): the one
+    /// place that knows which database a stream's rows come from.
+    /// - Throws: a configuration error of the stream alone when its entity lives only in
+    ///   ClickHouse and EXPORTER_CLICKHOUSE_URL is not set.
+    func rowSource(for key: RunKey) throws(ExportError) -> any RowSource {
+        switch key.entity.store(clickHouseConfigured: clickHouseSource != nil) {
+        case .postgres:
+            return postgresSource
+        case .clickHouse:
+            guard let clickHouseSource else {
+                throw .config(connection: key.connectionID, field: "s3.entity_types",
+                              problem: "names \(key.entity.rawValue), which is read from ClickHouse, but EXPORTER_CLICKHOUSE_URL is not set")
+            }
+            return clickHouseSource
         }
     }
 
@@ -358,10 +381,10 @@ public struct ExportEngine: Sendable {
         observer.observe(.started(key, runID: runID, trigger: trigger))
         let clock = ContinuousClock()
         let started = clock.now
-        var job = ExportJob(key: key, settings: settings, source: source, sink: sink, logger: logger,
-                            batchSize: batchSize, files: files)
-        job.onProgress = { observer.observe(.progressed(key, runID: runID, $0)) }
         do {
+            var job = ExportJob(key: key, settings: settings, source: try rowSource(for: key), sink: sink, logger: logger,
+                                batchSize: batchSize, files: files)
+            job.onProgress = { observer.observe(.progressed(key, runID: runID, $0)) }
             let outcome = try await job.run(runID: runID)
             try await recorder.succeed(runID, of: key, outcome)
             observer.observe(.finished(key, runID: runID, trigger: trigger, result: .succeeded(outcome), progress: RunProgress(

@@ -11,14 +11,16 @@ import NIOCore
 import AsyncAlgorithms
 
 /// One export: a connection's entity in one window, through the whole pipeline:
-/// source (binary COPY, in batches) -> encoder -> compressor -> sink (S3 upload) -> manifest.
+/// source (a ``RowSource``: PostgreSQL's binary COPY or ClickHouse's RowBinary, in batches) ->
+/// encoder -> compressor -> sink (S3 upload) -> manifest. Nothing here knows which database the
+/// rows come from: the source and its decoder are the only part that does.
 ///
 /// Memory is bounded by two batches of rows (one read, one compressed) plus two upload parts (one
 /// filling, one in flight), whatever the window's size.
 struct ExportJob {
     let key: RunKey
     let settings: ConnectionSettings
-    let source: EntitySource
+    let source: any RowSource
     let sink: any ObjectSink
     let logger: Logger
     let batchSize: Int
@@ -35,28 +37,36 @@ struct ExportJob {
     /// an earlier export left that this one did not write (stale `_part-NNNN` of a larger
     /// export, the plain key after a rollover or the reverse, another format's file).
     func run(runID: Int64) async throws -> RunOutcome {
+        try await run(runID: runID, source: source)
+    }
+
+    /// The export with the source's concrete type, so its decoder's calls per cell are direct.
+    private func run<Source: RowSource>(runID: Int64, source: Source) async throws -> RunOutcome {
         let columns = key.entity.columns
-        let decoder = BinaryFieldDecoder()
+        let decoder = source.makeDecoder()
         let maxFileBytes = settings.maxFileSizeMB * 1024 * 1024
         func text(_ encoder: some RowEncoder) -> some FileEncoder<ByteBuffer> {
             TextFileEncoder(encoder: encoder, decoder: decoder, maxFileBytes: maxFileBytes)
         }
         // One specialised pipeline per format: the encoder's calls per cell are direct.
         switch settings.format {
-        case .csv: return try await run(runID: runID, encoder: text(CSVRowEncoder(columns: columns)))
-        case .json: return try await run(runID: runID, encoder: text(JSONRowEncoder(columns: columns, style: .array)))
-        case .ndjson: return try await run(runID: runID, encoder: text(JSONRowEncoder(columns: columns, style: .lines)))
+        case .csv: return try await run(runID: runID, source: source, encoder: text(CSVRowEncoder(columns: columns)))
+        case .json:
+            return try await run(runID: runID, source: source, encoder: text(JSONRowEncoder(columns: columns, style: .array)))
+        case .ndjson:
+            return try await run(runID: runID, source: source, encoder: text(JSONRowEncoder(columns: columns, style: .lines)))
         case .parquet:
             let codec = try ParquetPageCodecs.codec(for: settings.compression, gzipLevel: files.gzipLevel,
                                                     zstdLevel: files.zstdLevel)
-            let configuration = ParquetFileEncoder<BinaryFieldDecoder>.Configuration(
+            let configuration = ParquetFileEncoder<Source.Decoder>.Configuration(
                 codec: codec, rowGroupBytes: files.parquetRowGroupBytes, maxFileBytes: maxFileBytes,
                 createdBy: files.parquetCreatedBy)
-            return try await run(runID: runID, encoder: ParquetFileEncoder(decoder: decoder, configuration: configuration))
+            return try await run(runID: runID, source: source,
+                                 encoder: ParquetFileEncoder(decoder: decoder, configuration: configuration))
         }
     }
 
-    private func run(runID: Int64, encoder rows: some FileEncoder<ByteBuffer>) async throws -> RunOutcome {
+    private func run(runID: Int64, source: some RowSource, encoder rows: some FileEncoder<ByteBuffer>) async throws -> RunOutcome {
         let entity = key.entity
         let layout = settings.keyLayout
         let attributes = ObjectAttributes(
@@ -86,10 +96,11 @@ struct ExportJob {
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
             compressor: try makeCompressor())
-        let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window)
+        let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window,
+                                runID: runID)
 
         // Two stages that overlap: this task's child reads and encodes batch N+1 (on the database
-        // connection's thread) while this task compresses and uploads batch N. The channel holds no
+        // connection's thread, or as ClickHouse's response arrives) while this task compresses and uploads batch N. The channel holds no
         // batch of its own: `send` waits for the writer, which is the back-pressure.
         let batches = AsyncThrowingChannel<(segments: [EncodedSegment], bytesRead: Int64), any Error>()
         let clock = ContinuousClock()

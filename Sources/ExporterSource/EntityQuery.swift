@@ -2,20 +2,8 @@ import ExporterCore
 import Foundation
 import ExporterDatabase
 
-/// What one export reads: an entity's rows for one tenant and environment in one window.
-public struct EntityQuery: Sendable, Hashable {
-    public let entity: EntityType
-    public let tenantID: String
-    public let environmentID: String
-    public let window: ExportWindow
-
-    public init(entity: EntityType, tenantID: String, environmentID: String, window: ExportWindow) {
-        self.entity = entity
-        self.tenantID = tenantID
-        self.environmentID = environmentID
-        self.window = window
-    }
-
+/// PostgreSQL's form of an ``EntityQuery``: SQL with bind parameters.
+extension EntityQuery {
     /// The SELECT: an explicit column list, every value a bind parameter ($1 tenant, $2
     /// environment, $3 window start, $4 window end), the half-open window, and an order on a unique
     /// key (window column, then the primary key `id`) so the cursor never skips or repeats a row.

@@ -12,7 +12,7 @@ import NIOCore
 /// connection's own thread; after every `batchSize` rows, `afterBatch` runs in the calling task,
 /// where the encoded bytes are compressed and uploaded, and the next rows wait for it: that, and
 /// TCP's flow control behind it, is the back-pressure. Memory stays bounded by the batch.
-public struct EntitySource: Sendable {
+public struct EntitySource: RowSource {
     private let client: DatabasePool
     private let logger: Logger
 
@@ -20,6 +20,9 @@ public struct EntitySource: Sendable {
         self.client = client
         self.logger = logger
     }
+
+    /// Binary COPY tuples are read by ``BinaryFieldDecoder``, told the columns' types by `onColumns`.
+    public func makeDecoder() -> BinaryFieldDecoder { BinaryFieldDecoder() }
 
     /// Reads every row of `query`.
     /// - Parameters:

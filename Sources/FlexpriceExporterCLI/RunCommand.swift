@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             let (logger, level) = ProcessLogging.bootstrap(settings)
             let postgres = try Runtime.makePostgres(settings, logger: logger)
             let http = Runtime.makeHTTPClient()
+            let clickHouseHTTP = try Runtime.makeClickHouseHTTPClient(settings)
             let global = global
             // Only `run` serves metrics: one registry and one health state for the process,
             // fed by every engine the daemon makes (a reload makes a new one).
@@ -56,6 +57,9 @@ struct RunCommand: AsyncParsableCommand {
                         if reloaded.databaseURL != settings.databaseURL {
                             logger.warning("DATABASE_URL changed; it takes effect after a restart")
                         }
+                        if reloaded.clickHouseURL?.caFile != settings.clickHouseURL?.caFile {
+                            logger.warning("EXPORTER_CLICKHOUSE_CA_FILE changed; it takes effect after a restart")
+                        }
                         if reloaded.metricsAddress != settings.metricsAddress {
                             logger.warning("EXPORTER_METRICS_ADDRESS changed; it takes effect after a restart")
                         }
@@ -63,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
                     },
                     makeEngine: { current in
                         Runtime.makeEngine(current, encryptionKey: current.encryptionKey ?? key, postgres: postgres,
-                                           http: http, logger: logger, observer: observers,
+                                           http: http, clickHouseHTTP: clickHouseHTTP, logger: logger, observer: observers,
                                            onS3Request: countS3Request)
                     },
                     logLevel: level,
@@ -91,14 +95,17 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as MetricsServerError {
                 await postgres.shutdown()
                 try? await http.shutdown()
+                try? await clickHouseHTTP.shutdown()
                 throw Failure.configuration(error.description)
             } catch {
                 await postgres.shutdown()
                 try? await http.shutdown()
+                try? await clickHouseHTTP.shutdown()
                 throw error
             }
             await postgres.shutdown()
             try await http.shutdown()
+            try? await clickHouseHTTP.shutdown()
         }
     }
 }

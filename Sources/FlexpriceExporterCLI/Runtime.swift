@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import ExporterClickHouse
 import ExporterCore
+import Foundation
 import ExporterEngine
 import ExporterRunHistory
 import Logging
@@ -37,6 +39,27 @@ enum Runtime {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// The HTTP client for ClickHouse (its own: a private CA, a longer read timeout than S3's).
+    /// - Throws: ``Failure/configuration(_:)`` naming EXPORTER_CLICKHOUSE_CA_FILE when it cannot be read.
+    static func makeClickHouseHTTPClient(_ settings: ExporterSettings) throws -> HTTPClient {
+        if let caFile = settings.clickHouseURL?.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Failure.configuration("EXPORTER_CLICKHOUSE_CA_FILE \(caFile) cannot be read")
+        }
+        do {
+            return try ClickHouseClient.makeHTTPClient(for: settings.clickHouseURL)
+        } catch {
+            throw Failure.configuration("EXPORTER_CLICKHOUSE_CA_FILE \(settings.clickHouseURL?.caFile ?? "") holds no usable certificate: \(error)")
+        }
+    }
+
+    /// The ClickHouse client for `settings`, nil when EXPORTER_CLICKHOUSE_URL is not set.
+    static func makeClickHouse(_ settings: ExporterSettings, http: HTTPClient, logger: Logger) -> ClickHouseClient? {
+        settings.clickHouseURL.map {
+            logger.debug("clickhouse", metadata: ["url": "\($0)"])
+            return ClickHouseClient(url: $0, http: http, logger: logger, maxAttempts: settings.s3MaxAttempts)
+        }
+    }
+
     /// Runs `body` with an HTTP client that is shut down afterwards.
     static func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
         let http = makeHTTPClient()
@@ -54,7 +77,7 @@ enum Runtime {
     /// EXPORTER_SINK_DIRECTORY, to a local directory). `onS3Request` is told each S3 request's
     /// operation and status (the daemon's metrics).
     static func makeEngine(_ settings: ExporterSettings, encryptionKey: String, postgres: DatabasePool,
-                           http: HTTPClient, logger: Logger, observer: any RunObserver = RunObservers([]),
+                           http: HTTPClient, clickHouseHTTP: HTTPClient, logger: Logger, observer: any RunObserver = RunObservers([]),
                            onS3Request: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) -> ExportEngine {
         let sinks: ExportEngine.SinkFactory
         if let directory = settings.sinkDirectory {
@@ -69,20 +92,29 @@ enum Runtime {
             postgres: postgres, secretBox: SecretBox(encryptionKey: encryptionKey), logger: logger, makeSink: sinks,
             batchSize: settings.fetchRows,
             files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit), observer: observer,
-            flexpriceTasks: settings.flexpriceTasks ? FlexpriceTasks() : nil)
+            flexpriceTasks: settings.flexpriceTasks ? FlexpriceTasks() : nil,
+            clickHouse: makeClickHouse(settings, http: clickHouseHTTP, logger: logger))
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.
     static func withEngine<T: Sendable>(_ settings: ExporterSettings, encryptionKey: String, logger: Logger,
                                         schema: SchemaPolicy, observer: any RunObserver = RunObservers([]),
                                         _ body: @Sendable @escaping (ExportEngine) async throws -> T) async throws -> T {
-        try await withHTTPClient { http in
-            try await withPostgres(settings, logger: logger) { postgres in
-                let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http, logger: logger,
-                                        observer: observer)
-                try await schema.apply(engine.history)
-                return try await body(engine)
+        let clickHouseHTTP = try makeClickHouseHTTPClient(settings)
+        do {
+            let result = try await withHTTPClient { http in
+                try await withPostgres(settings, logger: logger) { postgres in
+                    let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http,
+                                            clickHouseHTTP: clickHouseHTTP, logger: logger, observer: observer)
+                    try await schema.apply(engine.history)
+                    return try await body(engine)
+                }
             }
+            try? await clickHouseHTTP.shutdown()
+            return result
+        } catch {
+            try? await clickHouseHTTP.shutdown()
+            throw error
         }
     }
 }

@@ -7,7 +7,9 @@ import SystemPackage
 /// optional config file (`--config` or `EXPORTER_CONFIG_FILE`), which uses the same KEY=value
 /// format as systemd's EnvironmentFile.
 enum SettingsLoader {
-    static let secretKeys: Set<String> = ["DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY"]
+    static let secretKeys: Set<String> = [
+        "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD",
+    ]
 
     static func load(_ options: GlobalOptions) async throws -> ExporterSettings {
         let environment = EnvironmentVariablesProvider(secretsSpecifier: .specific(secretKeys))

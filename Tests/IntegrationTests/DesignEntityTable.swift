@@ -53,9 +53,21 @@ struct DesignEntityTable: Sendable, CustomTestStringConvertible {
                       "memo", "currency", "total_amount", "metadata", "status", "created_at", "updated_at"]),
     ]
 
+    /// DESIGN §2b's ClickHouse tables, in its order (`feature_usage`, also there, is §2's row).
+    static let clickHouse: [DesignEntityTable] = [
+        DesignEntityTable(
+            entity: "meter_usage", table: "meter_usage", windowColumn: "timestamp",
+            columns: ["id", "tenant_id", "environment_id", "external_customer_id", "meter_id", "event_name", "timestamp",
+                      "ingested_at", "qty_total", "unique_hash", "source", "properties"]),
+        DesignEntityTable(
+            entity: "events", table: "events", windowColumn: "timestamp",
+            columns: ["id", "tenant_id", "environment_id", "external_customer_id", "customer_id", "event_name", "source",
+                      "timestamp", "ingested_at", "properties"]),
+    ]
+
     /// The literal row for `entity`, looked up by its name (not by anything `EntityType` computes).
     static func of(_ entity: EntityType) -> DesignEntityTable {
-        guard let row = all.first(where: { $0.entity == entity.rawValue }) else {
+        guard let row = (all + clickHouse).first(where: { $0.entity == entity.rawValue }) else {
             // An entity the exporter knows but DESIGN §2 does not: an empty contract fails every comparison.
             return DesignEntityTable(entity: entity.rawValue, table: "", windowColumn: "", columns: [])
         }

@@ -1,3 +1,4 @@
+import ExporterClickHouse
 import ExporterCore
 import ExporterSource
 import Testing
@@ -7,7 +8,34 @@ import Testing
 /// ``EntityQuery`` sends. Needs no services, so it runs everywhere.
 struct EntityContractTests {
     @Test func theExporterKnowsExactlyDesignsEntities() {
-        #expect(EntityType.allCases.map(\.rawValue) == DesignEntityTable.all.map(\.entity))
+        #expect(EntityType.allCases.map(\.rawValue) == (DesignEntityTable.all + DesignEntityTable.clickHouse).map(\.entity))
+        #expect(EntityType.allCases.filter(\.isClickHouseOnly).map(\.rawValue) == DesignEntityTable.clickHouse.map(\.entity))
+    }
+
+    /// DESIGN §2b's ClickHouse entities: table, window column, columns, and the SELECT with FINAL,
+    /// the scope and the window as named parameters.
+    @Test(arguments: DesignEntityTable.clickHouse)
+    func clickHouseEntityMatchesDesign(_ design: DesignEntityTable) throws {
+        let entity = try #require(EntityType(rawValue: design.entity), "DESIGN §2b names \(design.entity)")
+        #expect(entity.table == design.table)
+        #expect(entity.windowColumn == design.windowColumn)
+        #expect(entity.columns == design.columns)
+        #expect(entity.store(clickHouseConfigured: false) == .clickHouse)
+        let query = ClickHouseQuery(EntityQuery(entity: entity, tenantID: "t", environmentID: "e",
+                                                window: ExportWindow(start: 1_795_132_800, end: 1_795_219_200), runID: 42))
+        let columns = design.columns.map { "`\($0)`" }.joined(separator: ", ")
+        #expect(query.selectSQL == "SELECT \(columns) FROM `\(design.table)` FINAL WHERE `tenant_id` = {tenant_id:String} "
+            + "AND `environment_id` = {environment_id:String} AND `timestamp` >= {window_start:DateTime('UTC')} "
+            + "AND `timestamp` < {window_end:DateTime('UTC')} ORDER BY `timestamp`, `id` FORMAT RowBinaryWithNamesAndTypes")
+        #expect(query.parameters.map(\.value) == ["t", "e", "2026-11-20 00:00:00", "2026-11-21 00:00:00"])
+        #expect(query.queryID == "flexprice-exporter-42")
+    }
+
+    /// feature_usage is read from ClickHouse when it is configured, else from PostgreSQL.
+    @Test func featureUsageFollowsTheConfiguration() {
+        #expect(EntityType.featureUsage.store(clickHouseConfigured: true) == .clickHouse)
+        #expect(EntityType.featureUsage.store(clickHouseConfigured: false) == .postgres)
+        #expect(EntityType.invoice.store(clickHouseConfigured: true) == .postgres)
     }
 
     @Test(arguments: DesignEntityTable.all)

@@ -46,6 +46,9 @@ struct EntityExportTests {
             ("invoice_id, credit_note_number, total_amount, memo, metadata",
              "'inv_1', 'CN-1', 10.50, 'refund' || chr(13) || chr(10) || 'for \"error\"', '{\"n\": 1.5e3}'",
              "'inv_2', 'CN-2', 0, NULL, NULL")
+        case .meterUsage, .events:
+            // ClickHouse's tables: ClickHouseExportTests seeds and checks them.
+            throw NotInPostgres(entity: entity)
         }
         func row(_ id: String, _ t: String, _ e: String, _ at: String, _ decoyAt: String, _ values: String) -> String {
             "('\(id)', '\(t)', '\(e)', '\(at)', \(decoyAt), \(values))"
@@ -62,7 +65,7 @@ struct EntityExportTests {
             """))
     }
 
-    @Test(arguments: EntityType.allCases, [ExportFormat.csv, .json, .ndjson])
+    @Test(arguments: EntityType.inPostgres, [ExportFormat.csv, .json, .ndjson])
     func entityExportEqualsTheDatabase(entity: EntityType, format: ExportFormat) async throws {
         try await TestServices.with { services in
             let environment = "env"
@@ -85,4 +88,14 @@ struct EntityExportTests {
             #expect(run.rowCount == 2)
         }
     }
+}
+
+/// An entity that lives only in ClickHouse, asked of a PostgreSQL fixture.
+struct NotInPostgres: Error {
+    let entity: EntityType
+}
+
+extension EntityType {
+    /// The entities the PostgreSQL fixture holds (`feature_usage` as the fallback table).
+    static var inPostgres: [EntityType] { allCases.filter { !$0.isClickHouseOnly } }
 }
