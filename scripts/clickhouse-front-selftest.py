@@ -277,6 +277,17 @@ def run(front):
     st, h, b = post(front, "SELECT * FROM events WHERE 0 FORMAT RowBinaryWithNamesAndTypes", db)
     check("an empty result still sends the RowBinary header", st == 200 and len(rowbinary_header(b)) == 10, f"{st} {b!r}")
 
+    st, h, b = post(front, "SELECT number AS n FROM numbers(3000000) FORMAT RowBinaryWithNamesAndTypes")
+    check("a result of many blocks is one output stream: one RowBinaryWithNamesAndTypes header",
+          st == 200 and len(b) == 10 + 8 * 3000000 and b[:10] == b"\x01\x01n\x06UInt64"
+          and b.count(b"\x01\x01n\x06UInt64") == 1, f"{st} {len(b)}")
+    st, h, b = post(front, "SELECT number AS n, toString(number) AS s FROM numbers(300000) FORMAT JSON")
+    try:
+        doc = json.loads(b)
+    except ValueError as e:
+        doc = {"error": str(e)}
+    check("FORMAT JSON of many blocks is one JSON document", st == 200 and doc.get("rows") == 300000, str(doc)[:200])
+
     # --- errors before output ---
     for name, sql, params, status, code in [
         ("unknown table", "SELECT * FROM nope", db, 404, 60),

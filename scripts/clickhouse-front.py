@@ -42,9 +42,12 @@ Interface facts (ClickHouse's documentation: https://clickhouse.com/docs/interfa
   Success: 200, Transfer-Encoding: chunked, X-ClickHouse-Query-Id (the given query_id, or a UUID
     made up), X-ClickHouse-Format (the FORMAT clause, else default_format, else TabSeparated),
     X-ClickHouse-Timezone: UTC, X-ClickHouse-Exception-Tag (see below), X-ClickHouse-Summary,
-    Content-Type per format. The body is the engine's output as chDB streams it (blocks of about
-    1 MB from Connection.send_query); the next block is fetched only when the last one was
-    written to the socket, so a slow reader slows the query (TCP back-pressure).
+    Content-Type per format. The body is the engine's own output stream (the query runs INTO
+    OUTFILE a named pipe that the front reads; chDB's send_query would format every block as a
+    document of its own), so every format is byte for byte what clickhouse-server sends: one
+    RowBinaryWithNamesAndTypes header, one JSON document. The engine blocks on the full pipe
+    until the front has written the last block to the socket, so a slow reader slows the query
+    (TCP back-pressure) and memory stays bounded (1 MiB pipe + one block).
   Errors before the first byte (HTTP docs, "HTTP response codes caveats", and
     exceptionCodeToHTTPStatus.cpp): status from the code (e.g. 60 UNKNOWN_TABLE, 81
     UNKNOWN_DATABASE, 115 UNKNOWN_SETTING -> 404; 62 SYNTAX_ERROR, 36 BAD_ARGUMENTS, 27/6/41
@@ -104,11 +107,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import fcntl
 import json
 import os
 import re
 import secrets
 import select
+import shutil
 import socket
 import string
 import sys
@@ -242,6 +247,8 @@ class State:
         self.version = version
         self.lock = threading.Lock()
         self.records: list[QueryRecord] = []
+        self.fifo_dir = os.path.abspath(engine_path.rstrip("/")) + ".fifos"
+        os.makedirs(self.fifo_dir, exist_ok=True)
         self.faults: list[dict] = []
 
     def version_suffix(self) -> str:
@@ -303,7 +310,7 @@ def open_connection(state: State, tag: str, database: str | None, settings: list
     return conn
 
 
-FORMAT_AT_END = re.compile(r"\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)\s*(?:SETTINGS\b[^;]*)?;?\s*$", re.I | re.S)
+FORMAT_AT_END = re.compile(r"\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)(\s+SETTINGS\b[^;]*?)?\s*;?\s*$", re.I | re.S)
 INSERT_FORMAT = re.compile(r"\s*(INSERT\s+INTO\s.*?)\s+FORMAT\s+([A-Za-z][A-Za-z0-9_]*)[ \t]*(?:\r?\n)?", re.I | re.S)
 KILL_QUERY = re.compile(
     r"\s*KILL\s+QUERY\s+WHERE\s+query_id\s*=\s*(?:'((?:[^'\\]|\\.)*)'|\{\s*(\w+)\s*:\s*String\s*\})"
@@ -590,28 +597,29 @@ class Handler(BaseHTTPRequestHandler):
     def stream_query(self, rec, sql, fmt, database, settings, query_params, readonly, cancel_on_close):
         st = self.state
         conn = None
-        stream = None
+        out = None
         try:
             conn = open_connection(st, rec.tag, database, settings, readonly)
             info = conn._conn.classify_query(sql)
             if info["statement_count"] > 1:
                 raise front_error(62, "Syntax error (Multi-statements are not allowed): failed at end of query")
             if info["query_class"].name != "READ_ONLY":
-                # DDL, INSERT ... SELECT/VALUES and the like: no streaming result (chDB streams SELECTs only).
-                conn.query(sql, fmt, params=query_params)
+                # DDL, INSERT ... SELECT/VALUES and the like: their output (if any) is small.
+                result = conn.query(sql, fmt, params=query_params).bytes()
                 self.log_request_line(200, rec.query_id)
                 self.write_head(200, self.success_headers(rec, fmt, tag=secrets_tag()))
+                self.send_data(rec, result)
                 self.write_end()
                 rec.state = "finished"
                 return
-            stream = conn._conn.send_query(sql, fmt, params=query_params)
-            first = conn._conn.streaming_fetch_result(stream)
+            out = EngineOutput(st, conn, rec, with_outfile(sql, fmt), query_params)
+            first = out.next_block(rec)
         except Exception as e:  # noqa: BLE001  (an engine error before any output)
             err = engine_error(e)
             rec.state, rec.error = "failed", err.text
             self.log_request_line(http_status_for(err.code), rec.query_id)
-            if stream is not None:
-                cancel_stream(conn, stream)
+            if out is not None:
+                out.close()
             if conn is not None:
                 conn.close()
             return self.send_error_response(err, rec.query_id, fmt)
@@ -627,27 +635,22 @@ class Handler(BaseHTTPRequestHandler):
             if cancel_on_close:
                 watcher = ClientCloseWatcher(self.connection, st, rec)
                 watcher.start()
-            block = first
-            while True:
-                if rec.killed.is_set() and rec.state == "running":
-                    raise front_error(394, "Query was cancelled")
-                if block is None or block.size() == 0:
-                    break
-                data = block.bytes()
+            data = first
+            while data is not None:
                 if fault and rec.bytes_sent + len(data) >= fault["after_bytes"]:
                     cut = max(0, fault["after_bytes"] - rec.bytes_sent)
                     self.send_data(rec, data[:cut])
-                    return self.apply_fault(rec, fault, tag, conn, stream)
+                    return self.apply_fault(rec, fault, tag, out)
                 self.send_data(rec, data)
-                block = conn._conn.streaming_fetch_result(stream)
+                data = out.next_block(rec)
             if fault:
-                return self.apply_fault(rec, fault, tag, conn, stream)
+                return self.apply_fault(rec, fault, tag, out)
             self.write_end()
             rec.state = "finished"
         except (BrokenPipeError, ConnectionResetError, socket.timeout, TimeoutError) as e:
             # The client went away (or stopped reading for send_timeout): the query stops.
             rec.state, rec.error = "cancelled", f"client connection closed: {e.__class__.__name__}"
-            cancel_stream(conn, stream)
+            out.kill()
             self.close_connection = True
         except Exception as e:  # noqa: BLE001  (engine error, or KILL QUERY, after the first byte)
             err = engine_error(e)
@@ -661,10 +664,10 @@ class Handler(BaseHTTPRequestHandler):
                     self.write_midstream_exception(tag, err)
                 except OSError:
                     self.close_connection = True
-            cancel_stream(conn, stream)
         finally:
             if watcher is not None:
                 watcher.stop()
+            out.close()
             conn.close()
 
     def send_data(self, rec, data: bytes) -> None:
@@ -672,27 +675,26 @@ class Handler(BaseHTTPRequestHandler):
             self.write_chunk(data)
             rec.bytes_sent += len(data)
 
-    def apply_fault(self, rec, fault, tag, conn, stream) -> None:
+    def apply_fault(self, rec, fault, tag, out) -> None:
         kind = fault["kind"]
         if kind == "exception":
-            code = fault["code"]
-            err = front_error(code, fault["message"])
+            err = front_error(fault["code"], fault["message"])
             rec.state, rec.error = "failed", err.text
-            cancel_stream(conn, stream)
+            out.kill()
             self.write_midstream_exception(tag, err)
         elif kind == "drop":
             rec.state, rec.error = "failed", "connection dropped by the injected fault"
-            cancel_stream(conn, stream)
+            out.kill()
             self.break_connection()
         else:  # stall: send nothing more until the client closes the connection (or KILL QUERY)
             while not rec.killed.is_set():
                 if client_closed(self.connection, 0.2):
                     rec.state, rec.error = "cancelled", "client connection closed during the injected stall"
-                    cancel_stream(conn, stream)
+                    out.kill()
                     self.close_connection = True
                     return
             rec.state, rec.error = "cancelled", "killed by KILL QUERY during the injected stall"
-            cancel_stream(conn, stream)
+            out.kill()
             try:
                 self.write_midstream_exception(tag, front_error(394, "Query was cancelled"))
             except OSError:
@@ -807,13 +809,102 @@ def summary_json(read_rows: int, read_bytes: int) -> str:
                       separators=(",", ":"))
 
 
-def cancel_stream(conn, stream) -> None:
-    if conn is None or stream is None:
-        return
+def with_outfile(sql: str, fmt: str) -> str:
+    """The query with INTO OUTFILE '<fifo>' TRUNCATE FORMAT fmt in place of its FORMAT clause (the
+    fifo's path is filled in by EngineOutput)."""
+    m = FORMAT_AT_END.search(sql)
+    if m:
+        head, tail = sql[: m.start()], m.group(2) or ""
+    else:
+        head, tail = re.sub(r"[\s;]*$", "", sql), ""
+    return head + "\nINTO OUTFILE {fifo} TRUNCATE FORMAT " + fmt + tail
+
+
+class EngineOutput:
+    """A read-only query run by the engine into a named pipe, read back block by block.
+
+    chDB's streaming API (Connection.send_query) formats every block it hands out as a document
+    of its own (RowBinaryWithNamesAndTypes repeats its header per block, JSON is many documents),
+    which is not what ClickHouse sends. Writing the result INTO OUTFILE a FIFO gives the engine's
+    one output stream, byte for byte, as clickhouse-server writes it to its socket, and the pipe
+    gives back-pressure: the engine blocks on a full pipe until the front has written the last
+    block to the client. The front holds the pipe open read-write, so the end of the output is
+    the end of the engine's query (its thread), never a reader's EOF.
+    """
+
+    def __init__(self, state: State, conn, rec: QueryRecord, sql_template: str, params: dict):
+        self.state, self.conn, self.rec = state, conn, rec
+        self.path = os.path.join(state.fifo_dir, rec.tag)
+        os.mkfifo(self.path, 0o600)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            fcntl.fcntl(self.fd, 1031, 1 << 20)  # F_SETPIPE_SZ: 1 MiB blocks, as the engine writes
+        except OSError:
+            pass
+        self.poller = select.poll()
+        self.poller.register(self.fd, select.POLLIN)
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        sql = sql_template.replace("{fifo}", quote_literal(self.path))
+        self.thread = threading.Thread(target=self.run, args=(sql, params), daemon=True)
+        self.thread.start()
+
+    def run(self, sql, params):
+        try:
+            self.conn.query(sql, "TabSeparated", params=params)
+        except BaseException as e:  # noqa: BLE001
+            self.error = e
+        finally:
+            self.done.set()
+
+    def next_block(self, rec: QueryRecord):
+        """The next bytes of output, or None at the end; raises the engine's error, if any."""
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 20)
+                if data:
+                    return data
+            except BlockingIOError:
+                pass
+            if self.done.is_set():
+                try:
+                    data = os.read(self.fd, 1 << 20)
+                except BlockingIOError:
+                    data = b""
+                if data:
+                    return data
+                if self.error is not None:
+                    raise self.error
+                return None
+            self.poller.poll(100)
+
+    def kill(self) -> None:
+        """Stops the engine's query (KILL QUERY by the connection's tag)."""
+        if not self.done.is_set():
+            kill_tagged(self.state, self.rec.tag)
+
+    def close(self) -> None:
+        """Ends the query if it still runs, closes the pipe (a writer still blocked on it gets
+        EPIPE) and waits for the engine's thread."""
+        self.kill()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        self.thread.join(60)
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+def kill_tagged(state: State, tag: str) -> None:
+    conn = chdb_module().connect(state.engine_path)
     try:
-        conn._conn.streaming_cancel_query(stream)
-    except Exception:  # noqa: BLE001  (already finished or failed)
+        conn.query("KILL QUERY WHERE Settings['log_comment'] = {t:String} ASYNC", "TSV", params={"t": tag})
+    except Exception:  # noqa: BLE001  (already finished)
         pass
+    finally:
+        conn.close()
 
 
 def client_closed(sock, timeout: float) -> bool:
@@ -850,13 +941,7 @@ class ClientCloseWatcher:
                     return
                 self.client_gone = True
                 self.rec.killed.set()
-                conn = chdb_module().connect(self.state.engine_path)
-                try:
-                    conn.query("KILL QUERY WHERE Settings['log_comment'] = {t:String} ASYNC", "TSV", params={"t": self.rec.tag})
-                except Exception:  # noqa: BLE001
-                    pass
-                finally:
-                    conn.close()
+                kill_tagged(self.state, self.rec.tag)
                 return
 
 
@@ -887,6 +972,7 @@ def serve(port: int, data: str, password: str, schemas: list, ready=None) -> Non
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        shutil.rmtree(Handler.state.fifo_dir, ignore_errors=True)
 
 
 def main() -> int:
