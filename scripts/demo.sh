@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# demo.sh: the README's end-to-end demo. Starts a throwaway PostgreSQL and moto S3 server
-# (through with-services.sh), loads the FlexPrice demo data, stores an encrypted S3 connection,
-# exports one day of feature_usage with `flexprice-exporter sync`, then shows the run history,
-# the uploaded objects and the first lines of the CSV. Exits with sync's exit code.
+# demo.sh: the README's end-to-end demo, in FlexPrice's own topology: PostgreSQL for the
+# connections and billing tables, ClickHouse for usage, S3 for the objects. Starts a throwaway
+# PostgreSQL, moto S3 server and ClickHouse engine (through with-services.sh), loads the FlexPrice
+# demo data (billing rows into PostgreSQL, usage into ClickHouse), stores an encrypted S3
+# connection, exports one day of feature_usage with `flexprice-exporter sync`, then shows the run
+# history, the uploaded objects and the first lines of the CSV. Exits with sync's exit code.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 if [[ -z ${EXPORTER_TEST_DATABASE_URL:-} ]]; then
-  exec scripts/with-services.sh scripts/demo.sh "$@"
+  # One PostgreSQL server is enough here (the tests' second one is for their restart test).
+  EXPORTER_SERVICES=demo exec scripts/with-services.sh scripts/demo.sh "$@"
 fi
 
 BUCKET=flexprice-demo
@@ -29,6 +32,37 @@ export FLEXPRICE_SECRETS_ENCRYPTION_KEY=demo-encryption-key-change-me
 step "load the FlexPrice schema and demo data"
 psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql
 psql -q -X -v ON_ERROR_STOP=1 -f db/demo-data.sql
+
+step "load FlexPrice's usage into ClickHouse (meter_usage, events, feature_usage), one statement per request"
+CLICKHOUSE_ENDPOINT="${EXPORTER_TEST_CLICKHOUSE_CONTROL%/__front}"
+# ch_query SQL: one statement through ClickHouse's HTTP interface (basic auth, database flexprice).
+ch_query() {
+  curl -sS --fail-with-body --user "default:$EXPORTER_TEST_CLICKHOUSE_PASSWORD" \
+    --data-binary "$1" "$CLICKHOUSE_ENDPOINT/?database=flexprice"
+}
+# The file's statements end with ';' (its only semicolons); a piece with only comments is skipped.
+while IFS= read -r -d ';' statement; do
+  if grep -qv -e '^[[:space:]]*$' -e '^[[:space:]]*--' <<<"$statement"; then
+    ch_query "$statement"
+  fi
+done <db/clickhouse-demo-data.sql
+DEMO_SCOPE="tenant_id = 'tenant_demo' AND environment_id = 'env_demo'
+              AND timestamp >= '2026-11-20 00:00:00' AND timestamp < '2026-11-21 00:00:00'"
+ch_query "SELECT table, stored, in_window AS in_window_after_final FROM (
+            SELECT 'meter_usage' AS table, (SELECT count() FROM meter_usage) AS stored, count() AS in_window
+              FROM meter_usage FINAL WHERE $DEMO_SCOPE
+            UNION ALL SELECT 'events', (SELECT count() FROM events), count() FROM events FINAL WHERE $DEMO_SCOPE
+            UNION ALL SELECT 'feature_usage', (SELECT count() FROM feature_usage), count()
+              FROM feature_usage FINAL WHERE $DEMO_SCOPE)
+          ORDER BY table FORMAT PrettyCompact"
+
+# The exporter reads usage from ClickHouse's HTTP interface; the password stays out of the URL.
+export EXPORTER_CLICKHOUSE_URL="${CLICKHOUSE_ENDPOINT/http:\/\//http://default@}/flexprice"
+export EXPORTER_CLICKHOUSE_PASSWORD="$EXPORTER_TEST_CLICKHOUSE_PASSWORD"
+# TODO(ClickHouse source, issue 23): once the exporter reads meter_usage from ClickHouse, add
+#   'meter_usage', jsonb_build_object('outbound', true) to both connections' sync_config below and a
+#   sync step for --entity meter_usage (480 rows in the window). feature_usage then comes from
+#   ClickHouse's feature_usage (200 rows in the window, like PostgreSQL's copy in db/demo-data.sql).
 
 step "flexprice-exporter migrate"
 "$BIN" migrate
