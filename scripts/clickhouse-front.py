@@ -101,6 +101,8 @@ Test-only control API under /__front/ (NOT ClickHouse's interface; no authentica
       "fault"} for the queries (not /ping) whose query_id contains SUBSTR. "query" is the SQL text
       as received (with its {name:Type} placeholders), "params" the param_* values, "bytes_sent"
       the result bytes written to the socket.
+  GET /__front/process -> 200 {"pid", "cpu_seconds", "max_rss_bytes"}: the front's own process
+      (the engine runs in it), for the benchmark's CPU and memory figures.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ import fcntl
 import json
 import os
 import re
+import resource
 import secrets
 import select
 import shutil
@@ -490,6 +493,10 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 rows = [r.as_json() for r in st.records if match in r.query_id]
             return self.simple(200, json.dumps(rows).encode(), "application/json")
+        if url.path == "/__front/process" and self.command == "GET":
+            ru = resource.getrusage(resource.RUSAGE_SELF)
+            body = {"pid": os.getpid(), "cpu_seconds": ru.ru_utime + ru.ru_stime, "max_rss_bytes": ru.ru_maxrss * 1024}
+            return self.simple(200, json.dumps(body).encode(), "application/json")
         self.drain_body()
         return self.simple(404, b'{"error": "unknown control endpoint"}', "application/json")
 
