@@ -943,13 +943,18 @@ class ClientCloseWatcher:
 
     def run(self):
         while not self.stopped.is_set() and self.rec.state == "running":
-            if client_closed(self.sock, 0.2):
-                if self.stopped.is_set():
-                    return
-                self.client_gone = True
-                self.rec.killed.set()
-                kill_tagged(self.state, self.rec.tag)
+            readable, _, _ = select.select([self.sock], [], [], 0.2)
+            if not readable:
+                continue
+            if not client_closed(self.sock, 0):
+                time.sleep(0.2)  # the client sent more (the next request): not a close
+                continue
+            if self.stopped.is_set():
                 return
+            self.client_gone = True
+            self.rec.killed.set()
+            kill_tagged(self.state, self.rec.tag)
+            return
 
 
 class Server(ThreadingHTTPServer):
