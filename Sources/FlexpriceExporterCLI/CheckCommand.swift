@@ -1,10 +1,15 @@
 import ArgumentParser
+import ExporterClickHouse
 import ExporterCore
 import ExporterEngine
 import Foundation
+import Logging
 
-/// `check`: per connection, decrypt the credentials, reach the bucket, and probe a write
-/// (exit 1 when any connection fails). It changes no schema: without `migrate` it says so (78).
+/// `check`: with EXPORTER_CLICKHOUSE_URL, reach ClickHouse, authenticate and verify each usage
+/// table and its columns (a wrong password or a missing table is a configuration error, 78,
+/// naming the setting or the table); then per connection, decrypt the credentials, reach the
+/// bucket, and probe a write (exit 1 when any connection fails). It changes no schema: without
+/// `migrate` it says so (78).
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check each connection: settings, decryption, bucket access, a probe write.")
@@ -17,6 +22,9 @@ struct CheckCommand: AsyncParsableCommand {
             let settings = try await SettingsLoader.load(global)
             let key = try settings.requireEncryptionKey()
             let logger = ProcessLogging.makeLogger(settings)
+            if let url = settings.clickHouseURL {
+                try await Self.checkClickHouse(url, settings: settings, logger: logger)
+            }
             let connection = connection
             let checks = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger, schema: .verify) { engine in
                 try await engine.check(connectionID: connection, now: Int64(Date().timeIntervalSince1970))
@@ -30,5 +38,36 @@ struct CheckCommand: AsyncParsableCommand {
             }
             if checks.contains(where: { !$0.passed }) { throw ExitCodes.runFailed }
         }
+    }
+
+    /// ClickHouse's part of `check`: prints one line per step; throws a configuration error (78)
+    /// for a server that cannot be reached, refused credentials, or a missing table or column.
+    static func checkClickHouse(_ url: ClickHouseURL, settings: ExporterSettings, logger: Logger) async throws {
+        let http = try Runtime.makeClickHouseHTTPClient(settings)
+        let tables: [ClickHouseSchemaCheck.TableCheck]
+        do {
+            let check = ClickHouseSchemaCheck(client: ClickHouseClient(url: url, http: http, logger: logger, maxAttempts: 2))
+            do {
+                try await check.reach()
+            } catch let error as ClickHouseError {
+                print("FAIL clickhouse \(url)")
+                throw Failure.configuration("EXPORTER_CLICKHOUSE_URL: \(error)")
+            }
+            print("PASS clickhouse \(url)")
+            tables = try await check.verify([.meterUsage, .events, .featureUsage])
+            try? await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        var problems: [String] = []
+        for table in tables {
+            // feature_usage exists only in older installations: its absence is a note, not a failure.
+            let optional = table.entity == .featureUsage && table.missing
+            print("  \(table.problem == nil ? "ok  " : (optional ? "note" : "FAIL")) table \(url.database).\(table.entity.table)"
+                  + (table.problem.map { ": \($0)" } ?? ""))
+            if let problem = table.problem, !optional { problems.append(problem) }
+        }
+        if !problems.isEmpty { throw Failure.configuration(problems.joined(separator: "; ")) }
     }
 }

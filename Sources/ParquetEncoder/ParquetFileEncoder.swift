@@ -228,6 +228,13 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
             try append(bytes: scratch, writer: &writer)
         case (.decimal, .decimal(let text)):
             try writer.append(decimalText: text)
+        case (.decimal, .integer(let number)):
+            // An integer column declared DECIMAL (ClickHouse's UInt64 as DECIMAL(20, 0)).
+            render(into: &scratch) { TextFormatting.writeInteger(number, into: &$0) }
+            let result: Result<Void, ParquetWriterError> = scratch.withUnsafeReadableBytes { raw in
+                Result { () throws(ParquetWriterError) in try writer.append(decimalText: raw) }
+            }
+            try result.get()
         case (.int64, .integer(let number)), (.timestampMicrosUTC, .timestamp(let number)):
             try writer.append(number)
         case (.boolean, .bool(let flag)):
