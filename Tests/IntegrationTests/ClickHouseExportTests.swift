@@ -229,7 +229,7 @@ struct ClickHouseExportTests {
         if pa.types.is_timestamp(f.type):
             columns[f.name] = col.cast(pa.int64()).to_pylist()
         elif pa.types.is_decimal(f.type):
-            columns[f.name] = [None if v is None else str(v) for v in col.to_pylist()]
+            columns[f.name] = [None if v is None else format(v, "f") for v in col.to_pylist()]
         else:
             columns[f.name] = [None if v is None else str(v) for v in col.to_pylist()]
     for i in range(table.num_rows):
