@@ -314,7 +314,10 @@ def open_connection(state: State, tag: str, database: str | None, settings: list
 
 
 FORMAT_AT_END = re.compile(r"\bFORMAT\s+([A-Za-z][A-Za-z0-9_]*)(\s+SETTINGS\b[^;]*?)?\s*;?\s*$", re.I | re.S)
-INSERT_FORMAT = re.compile(r"\s*(INSERT\s+INTO\s.*?)\s+FORMAT\s+([A-Za-z][A-Za-z0-9_]*)[ \t]*(?:\r?\n)?", re.I | re.S)
+# INSERT INTO t [(cols)] FORMAT fmt <data>: the statement holds no quote, VALUES or SELECT (a
+# FORMAT word inside those is data or a subquery's, not this statement's input format).
+INSERT_FORMAT = re.compile(r"\s*(INSERT\s+INTO\s(?:(?!\bVALUES\b|\bSELECT\b)[^'\"])*?)\s+FORMAT\s+([A-Za-z][A-Za-z0-9_]*)[ \t]*(?:\r?\n)?",
+                           re.I | re.S)
 KILL_QUERY = re.compile(
     r"\s*KILL\s+QUERY\s+WHERE\s+query_id\s*=\s*(?:'((?:[^'\\]|\\.)*)'|\{\s*(\w+)\s*:\s*String\s*\})"
     r"\s*(SYNC|ASYNC|TEST)?\s*(?:FORMAT\s+(\w+))?\s*;?\s*$", re.I | re.S)
