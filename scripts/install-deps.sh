@@ -10,7 +10,8 @@
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
-# where scripts/with-services.sh looks for it when moto_server is not on PATH.
+# where scripts/with-services.sh looks for it when moto_server is not on PATH; python3-venv comes
+# here too, for the virtualenvs of scripts/install-parquet-readers.sh and install-clickhouse.sh.
 set -euo pipefail
 
 PG_BIN_15=/usr/lib/postgresql/15/bin
@@ -24,10 +25,13 @@ have_moto() { command -v moto_server >/dev/null || [[ -x "$MOTO_VENV/bin/moto_se
 have_zstd_dev() { [[ -f /usr/include/zstd.h ]] && pkg-config --exists libzstd 2>/dev/null; }
 # The same for `pkgConfig: "libpq"`: libpq-fe.h and libpq.pc come with libpq-dev.
 have_libpq_dev() { pkg-config --exists libpq 2>/dev/null; }
+# python3's venv module (Debian's python3-venv): moto, the Parquet readers and the ClickHouse
+# engine each go into a private virtualenv.
+have_venv() { python3 -c 'import ensurepip, venv' 2>/dev/null; }
 
 if have_postgres && have_moto && have_zstd_dev && have_libpq_dev && command -v zstd >/dev/null \
   && command -v curl >/dev/null && command -v python3 >/dev/null && command -v script >/dev/null \
-  && command -v promtool >/dev/null; then
+  && command -v promtool >/dev/null && have_venv; then
   exit 0
 fi
 
@@ -53,6 +57,7 @@ apt_install() {
 
 command -v curl >/dev/null || apt_install curl ca-certificates
 command -v python3 >/dev/null || apt_install python3
+have_venv || apt_install python3-venv
 command -v openssl >/dev/null || apt_install openssl
 command -v pkg-config >/dev/null || apt_install pkg-config
 have_zstd_dev || apt_install libzstd-dev
@@ -78,7 +83,6 @@ if [[ ! -x "$PG_BIN_15/initdb" ]]; then
 fi
 
 if ! have_moto; then
-  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
   echo "install-deps: pip install '$MOTO_SPEC' into $MOTO_VENV" >&2
   python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/python" -m pip install -q --disable-pip-version-check "$MOTO_SPEC"

@@ -26,16 +26,8 @@ if [[ -x "$VENV/bin/python" ]] \
   exit 0
 fi
 
-if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-  echo "install-parquet-readers: python3-venv missing, installing it" >&2
-  if [[ $EUID -eq 0 ]]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
-  else
-    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
-  fi
-fi
+# python3 and its venv module (quick when present).
+"$(dirname "${BASH_SOURCE[0]}")/install-deps.sh"
 
 echo "install-parquet-readers: creating $VENV" >&2
 mkdir -p "$(dirname "$VENV")"

@@ -62,6 +62,18 @@ startup_failed() {
   exit 1
 }
 
+# wait_for_http URL PID NAME LOG: waits up to 30 s for URL to answer 2xx; fails the script when
+# the server's process exits first or the time runs out.
+wait_for_http() {
+  local url="$1" pid="$2" name="$3" log="$4"
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || startup_failed "$name exited" "$log"
+    sleep 0.1
+  done
+  curl -fsS -o /dev/null "$url" || startup_failed "$name does not answer" "$log"
+}
+
 WORK_DIR="$(mktemp -d -t flexprice-services.XXXXXX)"
 MOTO_LOG="$WORK_DIR/moto.log"
 pg_clusters=()
@@ -149,12 +161,7 @@ MOTO_PORT="$(free_port)"
 "$MOTO_SERVER" -H 127.0.0.1 -p "$MOTO_PORT" >"$MOTO_LOG" 2>&1 &
 moto_pid=$!
 S3_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null "$S3_ENDPOINT/" 2>/dev/null && break
-  kill -0 "$moto_pid" 2>/dev/null || startup_failed "moto_server exited" "$MOTO_LOG"
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$S3_ENDPOINT/" || startup_failed "moto_server does not answer" "$MOTO_LOG"
+wait_for_http "$S3_ENDPOINT/" "$moto_pid" moto_server "$MOTO_LOG"
 
 # ClickHouse: chDB's engine behind the HTTP front, its files in WORK_DIR, FlexPrice's usage tables
 # loaded. The password is a test value chosen to stand out if anything ever prints it.
@@ -166,12 +173,7 @@ CLICKHOUSE_FRONT_PASSWORD="$CLICKHOUSE_PASSWORD" "$CLICKHOUSE_VENV/bin/python" "
   >"$CLICKHOUSE_LOG" 2>&1 &
 clickhouse_pid=$!
 CLICKHOUSE_ENDPOINT="http://127.0.0.1:$CLICKHOUSE_PORT"
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null "$CLICKHOUSE_ENDPOINT/ping" 2>/dev/null && break
-  kill -0 "$clickhouse_pid" 2>/dev/null || startup_failed "the ClickHouse front exited" "$CLICKHOUSE_LOG"
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$CLICKHOUSE_ENDPOINT/ping" || startup_failed "the ClickHouse front does not answer" "$CLICKHOUSE_LOG"
+wait_for_http "$CLICKHOUSE_ENDPOINT/ping" "$clickhouse_pid" "the ClickHouse front" "$CLICKHOUSE_LOG"
 
 export EXPORTER_TEST_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$PG_PORT/flexprice?sslmode=disable"
 export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
