@@ -1,4 +1,5 @@
 import ExporterCore
+import Foundation
 
 /// What `check` verifies in ClickHouse: that the server answers, accepts the credentials, and
 /// holds each usage table with every column the export selects, in a type the exporter reads.
@@ -54,5 +55,32 @@ public struct ClickHouseSchemaCheck: Sendable {
                                      missing: false))
         }
         return checks
+    }
+
+    /// An entity's columns as ClickHouse declares them (`system.columns`), in export order and
+    /// typed as an export declares them (``ClickHouseColumnType/declaredType(json:)``): what
+    /// `flexprice-exporter schema` types a warehouse table with, so the table states the types
+    /// of the Parquet files an export of the same table writes.
+    /// - Throws: ``ExportError/database(_:)`` naming a missing table or column, or a type the exporter cannot read.
+    public func declaredColumns(_ entity: EntityType) async throws -> [SourceColumn] {
+        let text = try await client.text(
+            "SELECT name, type FROM system.columns WHERE database = {database:String} AND table = {table:String} FORMAT TabSeparated",
+            parameters: [.init("database", client.url.database), .init("table", entity.table)])
+        var declared: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            if fields.count == 2 { declared[String(fields[0])] = String(fields[1]).replacingOccurrences(of: "\\'", with: "'") }
+        }
+        let table = "\(client.url.database).\(entity.table)"
+        guard !declared.isEmpty else { throw ExportError.database("ClickHouse has no table \(table)") }
+        return try entity.columns.map { name in
+            guard let declaration = declared[name] else { throw ExportError.database("ClickHouse table \(table) has no column \(name)") }
+            guard let type = ClickHouseColumnType(declaration: declaration) else {
+                throw ExportError.database("column \(name) of ClickHouse table \(table) has type \(declaration), which the exporter cannot read")
+            }
+            let isString = type.kind == .string || { if case .fixedString = type.kind { true } else { false } }()
+            return SourceColumn(name: name, type: type.declaredType(json: isString && ClickHouseQuery.jsonTextColumns.contains(name)),
+                                typeName: declaration)
+        }
     }
 }

@@ -71,94 +71,7 @@ public struct Migrations: Sendable {
                 CHECK ("trigger" IN ('schedule', 'catch_up', 'signal', 'forced', 'manual', 'backfill'))
             """,
         ]),
-        (4, "create view export_stream_status", [
-            // Where each (connection, entity) of the active S3 connections stands, for dashboards
-            // that read PostgreSQL, plain psql, and `flexprice-exporter status` (docs/monitoring.md).
-            // It reads FlexPrice's `connections` the way the exporter does (DESIGN §2): published
-            // `s3` connections whose sync_config.s3.sync_active is true; entity_types, else the
-            // entities marked outbound. The grace period comes from the setting
-            // flexprice_exporter.grace_seconds when a session or the database sets it, else 900
-            // (the exporter's default), so that "due" means what it means to the daemon.
-            """
-            CREATE OR REPLACE VIEW export_stream_status AS
-            WITH active AS (
-                SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
-                       c.sync_config, c.sync_config -> 's3' AS s3,
-                       coalesce(c.sync_config -> 's3' ->> 'interval', 'daily') AS "interval"
-                FROM connections c
-                WHERE c.provider_type = 's3' AND c.status = 'published'
-                  AND jsonb_typeof(c.sync_config) = 'object'
-                  AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
-            ), streams AS (
-                SELECT a.*, e.entity_type
-                FROM active a
-                CROSS JOIN LATERAL (
-                    SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
-                        CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array' THEN a.s3 -> 'entity_types' ELSE '[]' END
-                    ) AS x(entity_type)
-                    UNION
-                    SELECT k.entity_type FROM unnest(ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription',
-                                                           'credit_note']) AS k(entity_type)
-                    WHERE coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array'
-                                                           THEN a.s3 -> 'entity_types' END), 0) = 0
-                      AND jsonb_typeof(a.sync_config -> k.entity_type) = 'object'
-                      AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
-                ) e
-                WHERE e.entity_type IN ('feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note')
-            ), timed AS (
-                SELECT s.*,
-                       CASE s."interval" WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
-                                         WHEN 'monthly' THEN interval '1 month' END AS step,
-                       date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'day' END,
-                                  (now() - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS latest_due_window_end,
-                       g.grace
-                FROM streams s
-                CROSS JOIN (SELECT make_interval(secs => coalesce(
-                    nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace) g
-                WHERE s."interval" IN ('daily', 'weekly', 'monthly')
-            )
-            SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
-                   t."interval",
-                   ok.window_start AS last_succeeded_window_start,
-                   ok.window_end AS last_succeeded_window_end,
-                   t.latest_due_window_end,
-                   CASE WHEN ok.window_end IS NULL THEN 1
-                        WHEN t."interval" = 'monthly' THEN greatest(0,
-                            ((date_part('year', t.latest_due_window_end AT TIME ZONE 'UTC')
-                              - date_part('year', ok.window_end AT TIME ZONE 'UTC')) * 12
-                             + date_part('month', t.latest_due_window_end AT TIME ZONE 'UTC')
-                             - date_part('month', ok.window_end AT TIME ZONE 'UTC'))::integer)
-                        ELSE greatest(0, floor(extract(epoch FROM t.latest_due_window_end - ok.window_end)
-                                               / extract(epoch FROM t.step))::integer)
-                   END AS windows_behind,
-                   last.id AS last_run_id, last.status AS last_run_status, last."trigger" AS last_run_trigger,
-                   last.window_start AS last_run_window_start,
-                   last.started_at AS last_run_started_at, last.finished_at AS last_run_finished_at,
-                   last.error_code AS last_error_code, last.error_message AS last_error_message,
-                   failing.since AS failing_since,
-                   coalesce(ok.window_end, t.latest_due_window_end - t.step) AS next_window_start,
-                   coalesce(ok.window_end + t.step, t.latest_due_window_end) AS next_window_end,
-                   coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at
-            FROM timed t
-            LEFT JOIN LATERAL (
-                SELECT r.window_start, r.window_end FROM export_runs r
-                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
-                  AND r.status = 'succeeded' AND r."trigger" <> 'manual'
-                ORDER BY r.window_end DESC, r.id DESC LIMIT 1
-            ) ok ON true
-            LEFT JOIN LATERAL (
-                SELECT r.* FROM export_runs r
-                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
-                ORDER BY r.id DESC LIMIT 1
-            ) last ON true
-            LEFT JOIN LATERAL (
-                SELECT min(r.started_at) AS since FROM export_runs r
-                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
-                  AND r.id > coalesce((SELECT max(s.id) FROM export_runs s WHERE s.connection_id = t.id
-                                       AND s.entity_type = t.entity_type AND s.status = 'succeeded'), 0)
-            ) failing ON true
-            """,
-        ]),
+        (4, "create view export_stream_status", [baseStreamStatusView]),
         (5, "add export_runs.flexprice_task_id", [
             // With EXPORTER_FLEXPRICE_TASKS=true each run is mirrored in FlexPrice's `tasks` table
             // (DESIGN §6a): the task's id, `task_<ULID>` (FlexPrice's tasks.id is varchar(100)).
@@ -169,7 +82,105 @@ public struct Migrations: Sendable {
                 ON export_runs (flexprice_task_id) WHERE flexprice_task_id IS NOT NULL
             """,
         ]),
+    ] + [
+        // The usage entities read from ClickHouse are streams too: the view of step 4, with
+        // meter_usage and events among the entities it knows.
+        (6, "export_stream_status knows meter_usage and events", [streamStatusViewWithClickHouseEntities]),
     ]
+
+    /// Step 4: where each (connection, entity) of the active S3 connections stands, for dashboards
+    /// that read PostgreSQL, plain psql, and `flexprice-exporter status` (docs/monitoring.md).
+    /// It reads FlexPrice's `connections` the way the exporter does (DESIGN §2): published
+    /// `s3` connections whose sync_config.s3.sync_active is true; entity_types, else the
+    /// entities marked outbound. The grace period comes from the setting
+    /// flexprice_exporter.grace_seconds when a session or the database sets it, else 900
+    /// (the exporter's default), so that "due" means what it means to the daemon.
+    static let baseStreamStatusView = """
+        CREATE OR REPLACE VIEW export_stream_status AS
+        WITH active AS (
+            SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
+                   c.sync_config, c.sync_config -> 's3' AS s3,
+                   coalesce(c.sync_config -> 's3' ->> 'interval', 'daily') AS "interval"
+            FROM connections c
+            WHERE c.provider_type = 's3' AND c.status = 'published'
+              AND jsonb_typeof(c.sync_config) = 'object'
+              AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
+        ), streams AS (
+            SELECT a.*, e.entity_type
+            FROM active a
+            CROSS JOIN LATERAL (
+                SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
+                    CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array' THEN a.s3 -> 'entity_types' ELSE '[]' END
+                ) AS x(entity_type)
+                UNION
+                SELECT k.entity_type FROM unnest(ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription',
+                                                       'credit_note']) AS k(entity_type)
+                WHERE coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array'
+                                                       THEN a.s3 -> 'entity_types' END), 0) = 0
+                  AND jsonb_typeof(a.sync_config -> k.entity_type) = 'object'
+                  AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
+            ) e
+            WHERE e.entity_type IN ('feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note')
+        ), timed AS (
+            SELECT s.*,
+                   CASE s."interval" WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
+                                     WHEN 'monthly' THEN interval '1 month' END AS step,
+                   date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'day' END,
+                              (now() - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS latest_due_window_end,
+                   g.grace
+            FROM streams s
+            CROSS JOIN (SELECT make_interval(secs => coalesce(
+                nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace) g
+            WHERE s."interval" IN ('daily', 'weekly', 'monthly')
+        )
+        SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
+               t."interval",
+               ok.window_start AS last_succeeded_window_start,
+               ok.window_end AS last_succeeded_window_end,
+               t.latest_due_window_end,
+               CASE WHEN ok.window_end IS NULL THEN 1
+                    WHEN t."interval" = 'monthly' THEN greatest(0,
+                        ((date_part('year', t.latest_due_window_end AT TIME ZONE 'UTC')
+                          - date_part('year', ok.window_end AT TIME ZONE 'UTC')) * 12
+                         + date_part('month', t.latest_due_window_end AT TIME ZONE 'UTC')
+                         - date_part('month', ok.window_end AT TIME ZONE 'UTC'))::integer)
+                    ELSE greatest(0, floor(extract(epoch FROM t.latest_due_window_end - ok.window_end)
+                                           / extract(epoch FROM t.step))::integer)
+               END AS windows_behind,
+               last.id AS last_run_id, last.status AS last_run_status, last."trigger" AS last_run_trigger,
+               last.window_start AS last_run_window_start,
+               last.started_at AS last_run_started_at, last.finished_at AS last_run_finished_at,
+               last.error_code AS last_error_code, last.error_message AS last_error_message,
+               failing.since AS failing_since,
+               coalesce(ok.window_end, t.latest_due_window_end - t.step) AS next_window_start,
+               coalesce(ok.window_end + t.step, t.latest_due_window_end) AS next_window_end,
+               coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at
+        FROM timed t
+        LEFT JOIN LATERAL (
+            SELECT r.window_start, r.window_end FROM export_runs r
+            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+              AND r.status = 'succeeded' AND r."trigger" <> 'manual'
+            ORDER BY r.window_end DESC, r.id DESC LIMIT 1
+        ) ok ON true
+        LEFT JOIN LATERAL (
+            SELECT r.* FROM export_runs r
+            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+            ORDER BY r.id DESC LIMIT 1
+        ) last ON true
+        LEFT JOIN LATERAL (
+            SELECT min(r.started_at) AS since FROM export_runs r
+            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
+              AND r.id > coalesce((SELECT max(s.id) FROM export_runs s WHERE s.connection_id = t.id
+                                   AND s.entity_type = t.entity_type AND s.status = 'succeeded'), 0)
+        ) failing ON true
+        """
+
+    /// Step 4's view with the entity lists extended by the ClickHouse entities.
+    static var streamStatusViewWithClickHouseEntities: String {
+        baseStreamStatusView
+            .replacingOccurrences(of: "'credit_note']", with: "'credit_note', 'meter_usage', 'events']")
+            .replacingOccurrences(of: "'credit_note')", with: "'credit_note', 'meter_usage', 'events')")
+    }
 
     /// The tables (and the view) `status` and `check` read, which only a migration creates.
     static let requiredTables = ["export_runs", "exporter_workers", "export_stream_status"]

@@ -60,6 +60,24 @@ enum Runtime {
         }
     }
 
+    /// An entity's columns as ClickHouse declares them (`schema` of a usage entity).
+    /// - Throws: ``Failure/configuration(_:)`` without EXPORTER_CLICKHOUSE_URL.
+    static func clickHouseColumns(_ entity: EntityType, settings: ExporterSettings, logger: Logger) async throws -> [SourceColumn] {
+        let http = try makeClickHouseHTTPClient(settings)
+        guard let client = makeClickHouse(settings, http: http, logger: logger) else {
+            try? await http.shutdown()
+            throw Failure.configuration("\(entity.rawValue) is read from ClickHouse, but EXPORTER_CLICKHOUSE_URL is not set")
+        }
+        do {
+            let columns = try await ClickHouseSchemaCheck(client: client).declaredColumns(entity)
+            try? await http.shutdown()
+            return columns
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
     /// Runs `body` with an HTTP client that is shut down afterwards.
     static func withHTTPClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
         let http = makeHTTPClient()

@@ -43,7 +43,13 @@ struct SchemaCommand: AsyncParsableCommand {
                     throw UnknownConnectionError(connectionID: connectionID)
                 }
                 let s3 = try found.settings()
-                let columns = try await DeclaredColumns.read(entity, from: postgres)
+                let columns: [SourceColumn]
+                switch entity.store(clickHouseConfigured: settings.clickHouseURL != nil) {
+                case .postgres:
+                    columns = try await DeclaredColumns.read(entity, from: postgres)
+                case .clickHouse:
+                    columns = try await Runtime.clickHouseColumns(entity, settings: settings, logger: logger)
+                }
                 let target = WarehouseTarget(connectionID: found.id, entity: entity, columns: columns, bucket: s3.bucket,
                                              region: s3.region, keyPrefix: s3.keyPrefix, format: s3.format,
                                              compression: s3.compression, athenaSymlinks: s3.athenaSymlinks, root: location)

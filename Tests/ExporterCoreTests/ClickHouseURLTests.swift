@@ -48,3 +48,14 @@ struct ClickHouseURLTests {
         for key in values.keys { #expect(ExporterSettings.keys.contains(key)) }
     }
 }
+
+/// FlexPrice calls its usage export `events`: every usage entity is mirrored under that name.
+struct UsageEntityNamesTests {
+    @Test func usageIsEventsInFlexPricesTasks() {
+        #expect(EntityType.meterUsage.flexpriceEntityType == "events")
+        #expect(EntityType.events.flexpriceEntityType == "events")
+        #expect(EntityType.featureUsage.flexpriceEntityType == "events")
+        #expect(EntityType.invoice.flexpriceEntityType == "invoice")
+        #expect(EntityType.allCases.filter(\.isUsage).allSatisfy { $0.windowColumn == "timestamp" })
+    }
+}

@@ -1,4 +1,5 @@
 import ExporterClickHouse
+import ExporterDatabase
 import ExporterCore
 import ExporterEngine
 import Foundation
@@ -240,5 +241,47 @@ enum ClickHouseQueryText {
         let date = CivilDate(daysSinceEpoch: seconds / 86_400)
         let s = seconds % 86_400
         return String(format: "%@ %02d:%02d:%02d", date.isoDate, Int(s / 3600), Int(s / 60 % 60), Int(s % 60))
+    }
+}
+
+extension ClickHouseExportTests {
+    /// `schema` of a usage entity types its table from ClickHouse's declarations, as the Parquet
+    /// files of the same table are typed.
+    @Test func schemaTypesAUsageTableFromClickHouse() async throws {
+        try await TestServices.with { services in
+            let c = try await services.newConnection(syncConfig: {
+                Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.meterUsage, .featureUsage])
+            })
+            let environment = ["DATABASE_URL": services.databaseURLString, "EXPORTER_CLICKHOUSE_URL": try #require(TestClickHouse.url)]
+            let meter = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "meter_usage", "--engine", "athena"],
+                                                      environment: environment)
+            #expect(meter.status == 0, "\(meter.stderr)")
+            #expect(meter.stdout.contains("`qty_total` decimal(18,8)"), "\(meter.stdout)")
+            #expect(meter.stdout.contains("`timestamp` timestamp"))
+            #expect(meter.stdout.contains("`ingested_at` timestamp"))
+            let feature = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "feature_usage", "--engine", "athena"],
+                                                        environment: environment)
+            #expect(feature.status == 0, "\(feature.stderr)")
+            #expect(feature.stdout.contains("`qty_total` decimal(25,15)"), "\(feature.stdout)")
+            #expect(feature.stdout.contains("`period_id` decimal(20,0)"))
+            let without = try await ExporterCommand.run(["schema", "--connection", c.id, "--entity", "meter_usage", "--engine", "athena"],
+                                                        environment: ["DATABASE_URL": services.databaseURLString])
+            #expect(without.status == 78)
+            #expect(without.stderr.contains("EXPORTER_CLICKHOUSE_URL"))
+        }
+    }
+}
+
+extension ClickHouseExportTests {
+    /// The view `export_stream_status` lists the ClickHouse entities' streams like the others.
+    @Test func theStreamStatusViewListsTheUsageEntities() async throws {
+        try await TestServices.with { services in
+            let c = try await services.newConnection(syncConfig: { Services.syncConfig(bucket: $0, entities: [.meterUsage, .events, .invoice]) })
+            var binds = SQLBindings()
+            binds.append(c.id)
+            let rows = try await services.postgres.query(SQL(unsafeSQL: "SELECT entity_type::text FROM export_stream_status WHERE connection_id = $1 ORDER BY 1",
+                                                             binds: binds))
+            #expect(try rows.map { try $0.decode(String.self) } == ["events", "invoice", "meter_usage"])
+        }
     }
 }
