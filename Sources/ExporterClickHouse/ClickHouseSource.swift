@@ -13,7 +13,10 @@ import NIOCore
 ///
 /// Never a complete read from a partial response: an exception ClickHouse writes after HTTP 200
 /// (``ExceptionTrailer``), a connection that drops, and a body that ends inside a row all throw,
-/// so the run fails and its objects are removed like any failed run's. A cancelled read
+/// so the run fails and its objects are removed like any failed run's. (ClickHouse closes the
+/// connection right after its exception block; when the reader is behind, AsyncHTTPClient fails
+/// the body at the close and drops the parts it had not handed over yet, the block among them:
+/// the run then fails as a broken connection, without ClickHouse's message.) A cancelled read
 /// (shutdown) closes the connection, and the server stops the query
 /// (`cancel_http_readonly_queries_on_client_close`).
 public struct ClickHouseSource: RowSource {

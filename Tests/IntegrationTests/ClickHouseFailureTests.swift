@@ -285,3 +285,22 @@ extension ClickHouseExportTests {
         }
     }
 }
+
+extension ClickHouseExportTests {
+    /// `sync --dry-run` counts a usage window through the same source: ClickHouse's FINAL count.
+    @Test func aDryRunCountsTheWindowInClickHouse() async throws {
+        try await TestServices.with { services in
+            let environment = "env"
+            let c = try await services.newConnection(
+                environment: environment, syncConfig: { Services.syncConfig(bucket: $0, entities: [.meterUsage]) },
+                seed: { try await Self.seed(services, .meterUsage, tenant: $0, environment: environment) })
+            let reports = try await services.clickHouseEngine().previewWindow(Self.window, connectionID: c.id, entities: nil)
+            guard case .planned(_, _, let rows) = reports.first?.result else {
+                Issue.record("\(reports)")
+                return
+            }
+            #expect(rows == 3, "the older duplicate collapsed by FINAL, the rows outside the scope not counted")
+            #expect(try await Self.windowObjects(services, c).isEmpty)
+        }
+    }
+}
