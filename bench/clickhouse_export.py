@@ -33,6 +33,7 @@ EXPORTER_TEST_CLICKHOUSE_CONTROL, EXPORTER_TEST_S3_ENDPOINT, BENCH_BUCKET (defau
 flexprice-bench). The password is never printed.
 """
 import base64
+import subprocess
 import json
 import os
 import sys
@@ -106,6 +107,25 @@ def export(kind, key):
             "engine_max_rss_bytes": after["max_rss_bytes"], "bytes": int(size), "rows": int(rows)}
 
 
+def exporter_sync(kind, rows):
+    """flexprice-exporter sync of the same window (the bench connections clickhouse.sh made):
+    wall, the exporter's CPU and peak RSS (wait4), the engine's CPU meanwhile, bytes and rows."""
+    import measure  # noqa: PLC0415
+    connection = f"conn_ch_{kind}"
+    before = engine_process()
+    sample = measure.measure([os.environ["BIN"], "sync", "--connection", connection, "--entity", "meter_usage",
+                              "--from", WINDOW[0][:10], "--to", WINDOW[1][:10]], env=os.environ, label="clickhouse bench")
+    after = engine_process()
+    out = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-v", f"c={connection}"],
+                         input="SELECT bytes_uploaded, row_count, status FROM export_runs WHERE connection_id = :'c' "
+                               "ORDER BY id DESC LIMIT 1", capture_output=True, text=True, check=True).stdout
+    size, count, status = out.strip().split("|")
+    if status != "succeeded" or int(count) != rows:
+        raise SystemExit(f"clickhouse bench: the exporter's {kind} run: {status}, {count} rows, not {rows}")
+    return {"wall_seconds": round(sample.wall, 3), "engine_cpu_seconds": round(after["cpu_seconds"] - before["cpu_seconds"], 3),
+            "client_cpu_seconds": round(sample.cpu, 3), "client_max_rss_bytes": sample.rss, "bytes": int(size), "rows": int(count)}
+
+
 def run(argv):
     import argparse  # noqa: PLC0415
     import statistics  # noqa: PLC0415
@@ -120,33 +140,46 @@ def run(argv):
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--output", default=os.path.join(here, "results", "clickhouse.md"))
     args = ap.parse_args(argv)
+    with_exporter = bool(os.environ.get("BIN"))
     engine = clickhouse("SELECT version()").decode().strip()
     lines = ["# ClickHouse's own S3 export of a meter_usage window (bench/clickhouse.sh)", ""]
     lines += [f"- {fact}" for fact in machine.describe(os.path.dirname(here), f"ClickHouse {engine} (chDB, behind "
-                                                       f"scripts/clickhouse-front.py), {machine.moto_version()}")]
-    lines += ["", f"Medians of {args.runs} interleaved runs. `INSERT INTO FUNCTION s3(...) SELECT <12 columns> FROM "
-              "meter_usage FINAL WHERE tenant/environment/window ORDER BY timestamp, id`, run by the engine; "
-              "wall time of the HTTP request, CPU time of the engine's process, peak RSS of that process "
-              "(it holds the seeded table too).", "",
-              "| rows | export | wall s | engine CPU s | engine peak RSS MiB | object bytes |",
-              "|---:|---|---:|---:|---:|---:|"]
+                                                       f"scripts/clickhouse-front.py), {machine.moto_version()}",
+                                                       os.environ.get("BENCH_CONFIGURATION", "release"))]
+    lines += ["", f"Medians of {args.runs} interleaved runs. ClickHouse: `INSERT INTO FUNCTION s3(...) SELECT <12 columns> "
+              "FROM meter_usage FINAL WHERE tenant/environment/window ORDER BY timestamp, id`, run by the engine. "
+              "flexprice-exporter: `sync --entity meter_usage` of the same window (its query is the same SELECT, "
+              "read as RowBinaryWithNamesAndTypes). Wall time; CPU time of the engine's process meanwhile; the "
+              "exporter's own CPU time and peak RSS (wait4); object bytes.", "",
+              "| rows | export | wall s | engine CPU s | exporter CPU s | exporter peak RSS MiB | bytes | wall vs ClickHouse |",
+              "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for rows in [int(r) for r in args.rows.split(",")]:
         print(f"clickhouse bench: seeding {rows:,} rows", file=sys.stderr)
         seed(rows)
-        results = {"csv": [], "parquet": []}
+        results = {("clickhouse", "csv"): [], ("clickhouse", "parquet"): [], ("exporter", "csv"): [], ("exporter", "parquet"): []}
         for n in range(args.runs):
             for kind in ("csv", "parquet"):
                 key = f"clickhouse-own/{rows}/{n}/meter_usage." + ("csv.gz" if kind == "csv" else "parquet")
                 result = export(kind, key)
                 if result["rows"] != rows:
                     raise SystemExit(f"clickhouse bench: {key} holds {result['rows']} rows, not {rows}")
-                print(f"clickhouse bench: {rows:,} {kind} run {n + 1}: {json.dumps(result)}", file=sys.stderr)
-                results[kind].append(result)
-        for kind, label in (("csv", "ClickHouse s3(), CSVWithNames gzip"), ("parquet", "ClickHouse s3(), Parquet zstd")):
-            med = {k: statistics.median(r[k] for r in results[kind]) for k in results[kind][0]}
-            lines.append(f"| {rows:,} | {label} | {med['wall_seconds']:.2f} | {med['engine_cpu_seconds']:.2f} | "
-                         f"{med['engine_max_rss_bytes'] / 1048576:,.0f} | {int(med['bytes']):,} |")
-        lines.append(f"| {rows:,} | flexprice-exporter, ClickHouse source | not measured yet: the source is being written | | | |")
+                print(f"clickhouse bench: {rows:,} ClickHouse {kind} run {n + 1}: {json.dumps(result)}", file=sys.stderr)
+                results[("clickhouse", kind)].append(result)
+                if with_exporter:
+                    result = exporter_sync(kind, rows)
+                    print(f"clickhouse bench: {rows:,} exporter {kind} run {n + 1}: {json.dumps(result)}", file=sys.stderr)
+                    results[("exporter", kind)].append(result)
+        for kind, label in (("csv", "CSV gzip"), ("parquet", "Parquet zstd")):
+            own = {k: statistics.median(r[k] for r in results[("clickhouse", kind)]) for k in results[("clickhouse", kind)][0]}
+            lines.append(f"| {rows:,} | ClickHouse s3(), {label} | {own['wall_seconds']:.2f} | {own['engine_cpu_seconds']:.2f} | "
+                         f"| | {int(own['bytes']):,} | 1.00 |")
+            if with_exporter:
+                ex = {k: statistics.median(r[k] for r in results[("exporter", kind)]) for k in results[("exporter", kind)][0]}
+                lines.append(f"| {rows:,} | flexprice-exporter, {label} | {ex['wall_seconds']:.2f} | {ex['engine_cpu_seconds']:.2f} | "
+                             f"{ex['client_cpu_seconds']:.2f} | {ex['client_max_rss_bytes'] / 1048576:,.0f} | {int(ex['bytes']):,} | "
+                             f"{ex['wall_seconds'] / own['wall_seconds']:.2f} |")
+            else:
+                lines.append(f"| {rows:,} | flexprice-exporter, {label} | not run (bench/clickhouse.sh without EXPORTER_BIN) | | | | | |")
     text = "\n".join(lines) + "\n"
     print(text)
     report.write(args.output, text)
