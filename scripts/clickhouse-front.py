@@ -41,8 +41,8 @@ Interface facts (ClickHouse's documentation: https://clickhouse.com/docs/interfa
     Passwords are never logged.
   Success: 200, Transfer-Encoding: chunked, X-ClickHouse-Query-Id (the given query_id, or a UUID
     made up), X-ClickHouse-Format (the FORMAT clause, else default_format, else TabSeparated),
-    X-ClickHouse-Timezone: UTC, X-ClickHouse-Exception-Tag (see below), X-ClickHouse-Summary,
-    Content-Type per format. The body is the engine's own output stream (the query runs INTO
+    X-ClickHouse-Timezone: UTC, X-ClickHouse-Exception-Tag (see below), X-ClickHouse-Summary (its
+    keys, with zeros: the front has no progress figures), Content-Type per format. The body is the engine's own output stream (the query runs INTO
     OUTFILE a named pipe that the front reads; chDB's send_query would format every block as a
     document of its own), so every format is byte for byte what clickhouse-server sends: one
     RowBinaryWithNamesAndTypes header, one JSON document. The engine blocks on the full pipe
@@ -100,7 +100,9 @@ Test-only control API under /__front/ (NOT ClickHouse's interface; no authentica
       "running"|"finished"|"failed"|"cancelled", "bytes_sent", "query", "params", "error",
       "fault"} for the queries (not /ping) whose query_id contains SUBSTR. "query" is the SQL text
       as received (with its {name:Type} placeholders), "params" the param_* values, "bytes_sent"
-      the result bytes written to the socket.
+      the result bytes written to the socket. A query's state is final before the last byte of
+      its answer leaves ("finished", "failed"); "cancelled" comes when the front notices the
+      client's close or the kill, so a test polls for it.
   GET /__front/process -> 200 {"pid", "cpu_seconds", "max_rss_bytes"}: the front's own process
       (the engine runs in it), for the benchmark's CPU and memory figures.
 """
@@ -619,8 +621,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.log_request_line(200, rec.query_id)
                 self.write_head(200, self.success_headers(rec, fmt, tag=secrets_tag()))
                 self.send_data(rec, result)
+                rec.state = "finished"  # before the last chunk: a client that saw it sees this state
                 self.write_end()
-                rec.state = "finished"
                 return
             out = EngineOutput(st, conn, rec, with_outfile(sql, fmt), query_params)
             first = out.next_block(rec)
@@ -655,8 +657,8 @@ class Handler(BaseHTTPRequestHandler):
                 data = out.next_block(rec)
             if fault:
                 return self.apply_fault(rec, fault, tag, out)
+            rec.state = "finished"  # before the last chunk: a client that saw it sees this state
             self.write_end()
-            rec.state = "finished"
         except (BrokenPipeError, ConnectionResetError, socket.timeout, TimeoutError) as e:
             # The client went away (or stopped reading for send_timeout): the query stops.
             rec.state, rec.error = "cancelled", f"client connection closed: {e.__class__.__name__}"
