@@ -95,6 +95,7 @@ Test-only control API under /__front/ (NOT ClickHouse's interface; no authentica
         message ("Code: <code>. DB::Exception: <message>. (<NAME>) (version ...)");
       drop: the TCP connection is closed without finishing the chunked body;
       stall: nothing more is sent until the client closes the connection (or KILL QUERY).
+      In the query log: exception and drop leave the query "failed", a stall "cancelled".
   DELETE /__front/faults -> 200 {}: forgets faults not yet applied.
   GET /__front/queries?match=SUBSTR -> 200 JSON array, oldest first, of {"query_id", "state":
       "running"|"finished"|"failed"|"cancelled", "bytes_sent", "query", "params", "error",
