@@ -42,10 +42,11 @@ Interface facts (ClickHouse's documentation: https://clickhouse.com/docs/interfa
   Success: 200, Transfer-Encoding: chunked, X-ClickHouse-Query-Id (the given query_id, or a UUID
     made up), X-ClickHouse-Format (the FORMAT clause, else default_format, else TabSeparated),
     X-ClickHouse-Timezone: UTC, X-ClickHouse-Exception-Tag (see below), X-ClickHouse-Summary (its
-    keys, with zeros: the front has no progress figures), Content-Type per format. The body is the engine's own output stream (the query runs INTO
-    OUTFILE a named pipe that the front reads; chDB's send_query would format every block as a
-    document of its own), so every format is byte for byte what clickhouse-server sends: one
-    RowBinaryWithNamesAndTypes header, one JSON document. The engine blocks on the full pipe
+    keys, with zeros: the front has no progress figures), Content-Type per format. The body is
+    the engine's own output stream (the query runs INTO OUTFILE a named pipe that the front
+    reads; chDB's send_query would format every block as a document of its own), so every format
+    is byte for byte what clickhouse-server sends: one RowBinaryWithNamesAndTypes header, one
+    JSON document. The engine blocks on the full pipe
     until the front has written the last block to the socket, so a slow reader slows the query
     (TCP back-pressure) and memory stays bounded (1 MiB pipe + one block).
   Errors before the first byte (HTTP docs, "HTTP response codes caveats", and
