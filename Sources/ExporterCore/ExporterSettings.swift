@@ -54,6 +54,9 @@ public struct ExporterSettings: Sendable {
     /// EXPORTER_FLEXPRICE_TASKS: also record every run in FlexPrice's own `tasks` table (DESIGN
     /// §6a), so FlexPrice's dashboard and `GET /v1/tasks` list the exports. Off by default.
     public var flexpriceTasks: Bool = false
+    /// What reading the settings found and ignored (an unknown key, a line without "="): not a
+    /// setting, but for the command to log once, at warning, as soon as its logger exists.
+    public var warnings: [String] = []
 
     public init() {}
 
@@ -107,13 +110,14 @@ public struct ExporterSettings: Sendable {
         }
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
-                throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .invalid(name: "EXPORTER_LOG_LEVEL",
+                               problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(level.prefix(32))\"")
             }
             logLevel = parsed
         }
         if let format = value("EXPORTER_LOG_FORMAT") {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else {
-                throw .invalid(name: "EXPORTER_LOG_FORMAT", problem: "must be text or json")
+                throw .invalid(name: "EXPORTER_LOG_FORMAT", problem: "must be text or json, got \"\(format.prefix(32))\"")
             }
             logFormat = parsed
         }
