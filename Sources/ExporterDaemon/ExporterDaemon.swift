@@ -83,7 +83,9 @@ public final class ExporterDaemon: Service, Sendable {
             try await cancelWhenGracefulShutdown { try await self.waitForDatabase(engine.history) }
         } catch is CancellationError {
             notify(.stopping)
-            logger.info("stopped before the database answered")
+            // Neutral on purpose: the stop may come from elsewhere (the metrics address in use)
+            // while the database is fine; a database that did not answer was logged as such.
+            logger.info("stopped during start-up, before the first pass")
             return
         }
         await refreshStreamPositions(engine.history)
@@ -207,6 +209,7 @@ public final class ExporterDaemon: Service, Sendable {
     }
 
     /// Until the database answers: retry with back-off, report it in STATUS, never crash-loop.
+    /// A DATABASE_URL libpq cannot parse is no outage: it ends the daemon at once (exit 78).
     /// Once it answers, pending migrations are applied (idempotent, under their advisory lock);
     /// a role that may not apply them ends the daemon with ``SchemaError``, as retrying cannot help.
     private func waitForDatabase(_ history: RunHistory) async throws {
@@ -223,6 +226,11 @@ public final class ExporterDaemon: Service, Sendable {
                 environment.monitor?.databaseChecked(failure: nil)
                 return
             } catch let error as SchemaError {
+                notify(.status("stopped: \(error)"))
+                throw error
+            } catch let error as DatabaseUnavailableError where error.needsRestart {
+                // A DATABASE_URL libpq cannot parse never heals: exit 78, which the unit's
+                // RestartPreventExitStatus keeps from a restart loop.
                 notify(.status("stopped: \(error)"))
                 throw error
             } catch {

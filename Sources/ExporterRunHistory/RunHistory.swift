@@ -45,7 +45,8 @@ public struct RunHistory: RunRecorder {
     /// database's unique index decides, so two daemons never export a window twice) or, with
     /// `skipIfSucceeded` (scheduled triggers, a backfill without `--force`), the window has
     /// already succeeded: a daemon that planned a window while another was finishing it does not
-    /// export it again, and a backfill run again continues where it stopped.
+    /// export it again, and a backfill run again continues where it stopped. A `retry` is skipped
+    /// when the window's latest finished run succeeded (another worker repaired it first).
     ///
     /// A `running` row that blocks the start is looked at: when its worker is provably dead
     /// (this host, its process gone: an interrupted or killed `sync`, a daemon killed with
@@ -54,6 +55,8 @@ public struct RunHistory: RunRecorder {
     public func begin(_ key: RunKey, trigger: RunTrigger, skipIfSucceeded onlyIfNotDone: Bool) async throws -> RunStart {
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
+        // A retry repairs a failing window: another worker may have repaired it first.
+        let isRetry = trigger == .retry
         let insert: SQL = """
             INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval",
                 window_start, window_end, "trigger", status, attempt, worker)
@@ -62,9 +65,12 @@ public struct RunHistory: RunRecorder {
                 1 + (SELECT count(*) FROM export_runs WHERE connection_id = \(key.connectionID)
                      AND entity_type = \(key.entity.rawValue) AND window_start = \(start) AND window_end = \(end)),
                 \(worker)
-            WHERE NOT \(onlyIfNotDone) OR NOT EXISTS (
+            WHERE (NOT \(onlyIfNotDone) OR NOT EXISTS (
                 SELECT 1 FROM export_runs WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
-                AND window_start = \(start) AND window_end = \(end) AND status = 'succeeded')
+                AND window_start = \(start) AND window_end = \(end) AND status = 'succeeded'))
+              AND (NOT \(isRetry) OR coalesce((
+                SELECT status FROM export_runs WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
+                AND window_start = \(start) AND window_end = \(end) AND status <> 'running' ORDER BY id DESC LIMIT 1), '') <> 'succeeded')
             ON CONFLICT DO NOTHING
             RETURNING id
             """
@@ -84,7 +90,7 @@ public struct RunHistory: RunRecorder {
                         return .started(id)
                     }
                     guard let row = try await connection.query(holder).first else {
-                        if onlyIfNotDone { return .alreadySucceeded }
+                        if onlyIfNotDone || isRetry { return .alreadySucceeded }
                         continue
                     }
                     let (id, holderWorker, startedAt) = try row.decode((Int64, String, Date).self)

@@ -44,8 +44,12 @@ struct RunCommand: AsyncParsableCommand {
                     let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
                     metrics.updateStreamPositions(rows.map {
                         StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
-                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind)
+                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind,
+                                       failingWindows: $0.failingWindows)
                     })
+                    let problems = try await history.openProblems(connectionID: nil)
+                    metrics.updateConnectionProblems(Dictionary(problems.map { ($0.connectionID, $0.errorCode) },
+                                                                uniquingKeysWith: { first, _ in first }))
                 }
             }
             let daemon = ExporterDaemon(

@@ -40,8 +40,27 @@ enum TestServices {
         let missing = (serviceVariables + extra).filter { environment[$0]?.isEmpty ?? true }
         if missing.isEmpty { return true }
         if isCI { throw MissingServices(variables: missing) }
+        if missing.contains(where: serviceVariables.contains) { _ = skipNotice }
         return false
     }
+
+    /// Said once per test process (a `static let` runs its initializer once), the first time a
+    /// suite is skipped for want of the services: a plain `swift test` otherwise passes with the
+    /// integration suites quietly skipped, which reads like they passed.
+    static let skipNotice: Void = {
+        let missing = serviceVariables.filter { ProcessInfo.processInfo.environment[$0]?.isEmpty ?? true }
+        let text = """
+
+            ************************************************************************************
+            warning: the integration suites are SKIPPED: \(missing.joined(separator: " and ")) not set,
+            so nothing runs against PostgreSQL or S3. Run every suite with the services:
+                scripts/test.sh                        (starts PostgreSQL and moto, runs swift test)
+                scripts/with-services.sh swift test    (the same; any arguments of swift test)
+            ************************************************************************************
+
+            """
+        FileHandle.standardError.write(Data(text.utf8))
+    }()
 
     /// The trait every integration suite carries: run with the services; skip without them,
     /// except under CI, where their absence is a failure naming the missing variables.
@@ -243,6 +262,28 @@ struct Services: Sendable {
                                  windowStart: windowStart, windowEnd: windowEnd, taskID: task))
         }
         return result
+    }
+}
+
+/// One `connection_problems` row.
+struct ProblemRow: Sendable {
+    let code: String
+    let message: String
+    let resolved: Bool
+    let firstSeenAt: Date
+    let lastSeenAt: Date
+}
+
+extension Services {
+    /// The `connection_problems` rows of a connection, oldest first.
+    func problems(connection: String) async throws -> [ProblemRow] {
+        try await postgres.query("""
+            SELECT error_code, error_message, resolved_at IS NOT NULL, first_seen_at, last_seen_at
+            FROM connection_problems WHERE connection_id = \(connection) ORDER BY id
+            """).map { row in
+            let (code, message, resolved, first, last) = try row.decode((String, String, Bool, Date, Date).self)
+            return ProblemRow(code: code, message: message, resolved: resolved, firstSeenAt: first, lastSeenAt: last)
+        }
     }
 }
 
