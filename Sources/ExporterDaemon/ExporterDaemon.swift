@@ -119,7 +119,7 @@ public final class ExporterDaemon: Service, Sendable {
             group.addTask {
                 // On SIGTERM/SIGINT: take no new work, then give the pass in flight its deadline.
                 guard (try? await gracefulShutdown()) != nil else { return false }
-                let deadline = self.current.withLock { $0.shutdownSeconds }
+                let deadline = 30 // MUTATION wp5
                 self.notify(.stopping)
                 self.logger.info("stopping: no new passes; in-flight runs have \(deadline) s to finish")
                 continuation.finish()
@@ -230,7 +230,8 @@ public final class ExporterDaemon: Service, Sendable {
                 throw error
             } catch let error as DatabaseUnavailableError where error.needsRestart {
                 // A DATABASE_URL libpq cannot parse never heals: exit 78, which the unit's
-                // RestartPreventExitStatus keeps from a restart loop.
+                // RestartPreventExitStatus keeps from a restart loop. A refused login is waited
+                // for (a passfile or the server may fix it); a database that is down too.
                 notify(.status("stopped: \(error)"))
                 throw error
             } catch {

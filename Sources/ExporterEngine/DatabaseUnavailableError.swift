@@ -14,8 +14,9 @@ public struct DatabaseUnavailableError: Error, Sendable, Equatable, CustomString
     /// The configuration is wrong (a refused login, a URL libpq cannot parse), not the network.
     public let isConfigurationProblem: Bool
     /// Nothing but a new DATABASE_URL and a restart can fix it (libpq cannot parse the URL): the
-    /// daemon stops (exit 78) instead of waiting. A refused login may heal on the server's side
-    /// (a role created, a password reset), so the daemon waits for that as for a database that is down.
+    /// daemon stops (exit 78) instead of waiting. A refused login may heal without a restart (a
+    /// passfile updated, a role created or a password reset on the server), so the daemon waits
+    /// for it as for a database that is down.
     public let needsRestart: Bool
 
     public init(url: DatabaseURL, reason: String, isConfigurationProblem: Bool = false, needsRestart: Bool = false) {

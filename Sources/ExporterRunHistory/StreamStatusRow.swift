@@ -44,10 +44,15 @@ extension RunHistory {
     /// The stream rows of `export_stream_status` (one connection's, or all; not the rows of
     /// connection problems, see ``openProblems(connectionID:)``), ordered by connection and entity, with "due" computed for `graceSeconds` (the view's
     /// `flexprice_exporter.grace_seconds`, set for this query only).
-    public func streamStatuses(connectionID: String?, graceSeconds: Int64) async throws -> [StreamStatusRow] {
+    /// - Parameter now: the instant "due" is judged at (the view's `flexprice_exporter.now`), Unix
+    ///   seconds; the database's `now()` when nil. Tests pass one, so every expected window is exact.
+    public func streamStatuses(connectionID: String?, graceSeconds: Int64, now: Int64? = nil) async throws -> [StreamStatusRow] {
         try await ExportError.whileUsingDatabase("reading export_stream_status") {
             try await client.transaction { connection in
                 _ = try await connection.query("SELECT set_config('flexprice_exporter.grace_seconds', \(String(graceSeconds)), true)")
+                if let now {
+                    _ = try await connection.query("SELECT set_config('flexprice_exporter.now', \(Timestamp.rfc3339(seconds: now)), true)")
+                }
                 var rows: [StreamStatusRow] = []
                 for row in try await connection.query("""
                     SELECT connection_id, tenant_id, environment_id, connection_name, entity_type, "interval",
