@@ -12,6 +12,18 @@ public enum SettingsWarning: Sendable, Equatable, CustomStringConvertible {
     /// A key the config file sets more than once; the last line wins.
     case repeatedKey(key: String, path: String, lines: [Int])
 
+    /// The config file's line the warning is about (a repeated key's last), nil for the environment.
+    public var line: Int? {
+        switch self {
+        case .unknownKey(_, .file(_, let line), _), .libpqVariableInFile(_, _, let line), .environmentOnlyInFile(_, _, let line):
+            line
+        case .repeatedKey(_, _, let lines):
+            lines.last
+        case .unknownKey(_, .environment, _):
+            nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .unknownKey(let key, let origin, let suggestion):

@@ -66,15 +66,16 @@ public struct EnvironmentFile: Sendable, Equatable {
     public let ignored: [IgnoredLine]
 
     /// One warning per ignored line, naming the file and the line.
-    public var warnings: [String] {
-        ignored.map { ignored in
-            switch ignored {
-            case .noEquals(let line):
-                "\(path), line \(line) has no \"=\" and is ignored"
-            case .invalidName(let line, let name):
-                "\(path), line \(line): " + (name.map { "\($0) is not" } ?? "the text before \"=\" is not")
-                    + " a variable name (letters, digits and _, not starting with a digit); the line is ignored"
-            }
+    public var warnings: [String] { ignored.map(warning(for:)) }
+
+    /// The warning for one ignored line, naming the file and the line.
+    public func warning(for ignored: IgnoredLine) -> String {
+        switch ignored {
+        case .noEquals(let line):
+            "\(path), line \(line) has no \"=\" and is ignored"
+        case .invalidName(let line, let name):
+            "\(path), line \(line): " + (name.map { "\($0) is not" } ?? "the text before \"=\" is not")
+                + " a variable name (letters, digits and _, not starting with a digit); the line is ignored"
         }
     }
 

@@ -43,9 +43,13 @@ enum SettingsLoader {
         }
         settings.warnings = SettingsKeyCheck.environmentWarnings(processEnvironment.keys).map(\.description)
         if let file {
-            settings.warnings += file.warnings
-            settings.warnings += SettingsKeyCheck.fileWarnings(path: file.path, assignments: file.assignments.map { ($0.key, $0.line) })
-                .map(\.description)
+            // In the file's order: ignored lines and key warnings by line (a repeated key at its last).
+            let ignored = file.ignored.map { ($0.line, file.warning(for: $0)) }
+            let keys = SettingsKeyCheck.fileWarnings(path: file.path, assignments: file.assignments.map { ($0.key, $0.line) })
+                .map { ($0.line ?? 0, $0.description) }
+            settings.warnings += (ignored + keys).enumerated()
+                .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+                .map(\.element.1)
         }
         return settings
     }

@@ -38,6 +38,8 @@ struct SettingsKeyCheckTests {
             "/etc/flexprice-exporter/exporter.env: DATABASE_URL is set on lines 1 and 20; line 20 wins",
             "/etc/flexprice-exporter/exporter.env: EXPORTER_LOG_LEVEL is set on lines 3, 9 and 20; line 20 wins",
         ])
+        #expect(warnings.map(\.line) == [2, 4, 5, 10, 20, 20])
+        #expect(SettingsKeyCheck.environmentWarnings(["EXPORTER_X"]).map(\.line) == [nil])
     }
 
     @Test func environmentWarningsStayInTheExportersNamespace() {

@@ -60,8 +60,8 @@ struct ConfigFileTests {
                 .map { String($0.split(separator: " warning flexprice-exporter: ", maxSplits: 1).last ?? "") }
             #expect(warnings == [
                 "the environment: EXPORTER_GRACE_SECOND is not a setting of the exporter and is ignored; did you mean EXPORTER_GRACE_SECONDS?",
-                "\(path), line 4: the text before \"=\" is not a variable name (letters, digits and _, not starting with a digit); the line is ignored",
                 "\(path), line 3: EXPORTER_TICK_SECOND is not a setting of the exporter and is ignored; did you mean EXPORTER_TICK_SECONDS?",
+                "\(path), line 4: the text before \"=\" is not a variable name (letters, digits and _, not starting with a digit); the line is ignored",
             ], "\(result.stderr)")
             #expect(!result.stderr.contains(secret))
             #expect(!result.stderr.contains("db-secret-"))
