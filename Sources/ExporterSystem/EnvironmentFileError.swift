@@ -27,7 +27,7 @@ public enum EnvironmentFileError: Error, Sendable, Equatable, CustomStringConver
         case .unreadable(let path, let namedBy, let code) where code == EACCES:
             "the config file \(path) (\(namedBy)) cannot be read by this user: permission denied"
         case .unreadable(let path, let namedBy, let code):
-            "the config file \(path) (\(namedBy)) cannot be read: \(Self.text(code))"
+            "the config file \(path) (\(namedBy)) cannot be read: \(ErrnoText.describe(code))"
         case .directory(let path, let namedBy):
             "the config file \(path) (\(namedBy)) is a directory: name the file itself"
         case .notUTF8(let path, let line):
@@ -37,10 +37,5 @@ public enum EnvironmentFileError: Error, Sendable, Equatable, CustomStringConver
         case .unclosedQuote(let path, let line, let quote):
             "\(path), line \(line): the \(quote) opened here is never closed, so every line after it would be part of the value"
         }
-    }
-
-    private static func text(_ code: Int32) -> String {
-        guard let message = strerror(code) else { return "errno \(code)" }
-        return String(cString: message)
     }
 }
