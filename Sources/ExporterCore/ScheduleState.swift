@@ -32,13 +32,17 @@ public struct ScheduleState: Sendable, Hashable {
     }
 }
 
-/// A (connection, entity) pair, the unit the scheduler keeps in order.
+/// A (connection, entity) pair, or a FlexPrice scheduled task of a connection: the unit the
+/// scheduler keeps in order, with its own position and its own `running` rows.
 public struct ExportStream: Sendable, Hashable {
     public let connectionID: String
     public let entity: EntityType
+    /// FlexPrice's `scheduled_tasks.id`; nil for a stream of the connection's own `sync_config`.
+    public let scheduledTaskID: String?
 
-    public init(connectionID: String, entity: EntityType) {
+    public init(connectionID: String, entity: EntityType, scheduledTaskID: String? = nil) {
         self.connectionID = connectionID
         self.entity = entity
+        self.scheduledTaskID = scheduledTaskID
     }
 }

@@ -177,6 +177,15 @@ public struct Migrations: Sendable {
             ALTER TABLE export_runs ADD CONSTRAINT export_runs_trigger_check
                 CHECK ("trigger" IN ('schedule', 'catch_up', 'signal', 'forced', 'manual', 'backfill', 'retry'))
             """,
+            // A FlexPrice scheduled task is a stream of its own (EXPORTER_FLEXPRICE_SCHEDULED_TASKS):
+            // its id is part of the stream's identity, so the one-running-row rule is per task too.
+            "ALTER TABLE export_runs ADD COLUMN IF NOT EXISTS scheduled_task_id varchar(50)",
+            "DROP INDEX IF EXISTS export_runs_one_running",
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS export_runs_one_running_per_stream
+                ON export_runs (connection_id, entity_type, coalesce(scheduled_task_id, ''), window_start, window_end)
+                WHERE status = 'running'
+            """,
             // Planning and the view look up the runs of one exact window (is its latest run a failure?).
             """
             CREATE INDEX IF NOT EXISTS export_runs_by_exact_window
@@ -222,7 +231,10 @@ public struct Migrations: Sendable {
             WITH active AS (
                 SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
                        c.sync_config, c.sync_config -> 's3' AS s3,
-                       coalesce(c.sync_config -> 's3' ->> 'interval', 'daily') AS "interval"
+                       -- Spelled as the exporter reads it (any case): 15MIN and 30MIN upper, the others lower.
+                       CASE WHEN upper(c.sync_config -> 's3' ->> 'interval') IN ('15MIN', '30MIN')
+                            THEN upper(c.sync_config -> 's3' ->> 'interval')
+                            ELSE lower(coalesce(c.sync_config -> 's3' ->> 'interval', 'daily')) END AS "interval"
                 FROM connections c
                 WHERE c.provider_type = 's3' AND c.status = 'published'
                   AND jsonb_typeof(c.sync_config) = 'object'
@@ -243,17 +255,25 @@ public struct Migrations: Sendable {
                 ) e
                 WHERE e.entity_type = ANY(export_entity_types())
             ), timed AS (
-                SELECT s.*,
-                       CASE s."interval" WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
-                                         WHEN 'monthly' THEN interval '1 month' END AS step,
-                       date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'day' END,
-                                  (g.now - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS latest_due_window_end,
+                SELECT s.*, w.step,
+                       -- The start of the window holding now - grace is the end of the latest due one.
+                       CASE WHEN s."interval" IN ('weekly', 'monthly')
+                            THEN date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' ELSE 'month' END,
+                                            (g.now - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                            -- Fixed lengths up to a day: aligned to the epoch, so to hours and midnights.
+                            ELSE to_timestamp(floor(extract(epoch FROM g.now - g.grace) / extract(epoch FROM w.step))
+                                              * extract(epoch FROM w.step))
+                       END AS latest_due_window_end,
                        g.grace
                 FROM streams s
+                CROSS JOIN LATERAL (SELECT CASE s."interval" WHEN '15MIN' THEN interval '15 minutes'
+                    WHEN '30MIN' THEN interval '30 minutes' WHEN 'hourly' THEN interval '1 hour'
+                    WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
+                    WHEN 'monthly' THEN interval '1 month' END AS step) w
                 CROSS JOIN (SELECT make_interval(secs => coalesce(
                     nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace,
                     coalesce(nullif(current_setting('flexprice_exporter.now', true), '')::timestamptz, now()) AS now) g
-                WHERE s."interval" IN ('daily', 'weekly', 'monthly')
+                WHERE s."interval" IN ('15MIN', '30MIN', 'hourly', 'daily', 'weekly', 'monthly')
             )
             SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
                    t."interval",

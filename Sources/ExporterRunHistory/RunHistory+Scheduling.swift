@@ -11,29 +11,32 @@ extension RunHistory {
         try await ExportError.whileUsingDatabase("reading export_runs for planning") {
             var states: [ExportStream: ScheduleState] = [:]
             for row in try await client.query("""
-                SELECT connection_id, entity_type, max(window_end) FROM export_runs
+                SELECT connection_id, entity_type, scheduled_task_id, max(window_end) FROM export_runs
                 WHERE status = 'succeeded' AND "trigger" <> ALL(\(RunTrigger.notMovingPosition))
                   AND connection_id = ANY(\(connectionIDs))
-                GROUP BY connection_id, entity_type
+                GROUP BY connection_id, entity_type, scheduled_task_id
                 """) {
-                let (connection, entity, end) = try row.decode((String, String, Date).self)
+                let (connection, entity, task, end) = try row.decode((String, String, String?, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
-                states[ExportStream(connectionID: connection, entity: entity), default: ScheduleState()].lastSuccessEnd = end.seconds
+                let stream = ExportStream(connectionID: connection, entity: entity, scheduledTaskID: task)
+                states[stream, default: ScheduleState()].lastSuccessEnd = end.seconds
             }
             for row in try await client.query("""
-                SELECT r.connection_id, r.entity_type, r.window_start, r.window_end,
+                SELECT r.connection_id, r.entity_type, r.scheduled_task_id, r.window_start, r.window_end,
                        count(*) FILTER (WHERE r.status = 'failed')::bigint, max(coalesce(r.finished_at, r.started_at))
                 FROM export_runs r
                 WHERE r.status IN ('failed', 'abandoned') AND r.connection_id = ANY(\(connectionIDs))
                   AND NOT EXISTS (SELECT 1 FROM export_runs s
                                   WHERE s.connection_id = r.connection_id AND s.entity_type = r.entity_type
+                                    AND s.scheduled_task_id IS NOT DISTINCT FROM r.scheduled_task_id
                                     AND s.window_start = r.window_start AND s.window_end = r.window_end
                                     AND s.status = 'succeeded' AND s.id > r.id)
-                GROUP BY r.connection_id, r.entity_type, r.window_start, r.window_end
+                GROUP BY r.connection_id, r.entity_type, r.scheduled_task_id, r.window_start, r.window_end
                 """) {
-                let (connection, entity, start, end, count, finished) = try row.decode((String, String, Date, Date, Int64, Date).self)
+                let (connection, entity, task, start, end, count, finished)
+                    = try row.decode((String, String, String?, Date, Date, Int64, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
-                let stream = ExportStream(connectionID: connection, entity: entity)
+                let stream = ExportStream(connectionID: connection, entity: entity, scheduledTaskID: task)
                 states[stream, default: ScheduleState()].failing[ExportWindow(start: start.seconds, end: end.seconds)] =
                     .init(count: Int(count), lastFinishedAt: finished.seconds)
             }
@@ -94,12 +97,14 @@ extension RunHistory {
         let query: SQL = """
             DELETE FROM export_runs r
             WHERE r.started_at < now() - make_interval(days => \(days)::int) AND r.status <> 'running'
-              AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type) id FROM export_runs
-                               WHERE status = 'succeeded' ORDER BY connection_id, entity_type, window_end DESC, id DESC)
+              AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type, scheduled_task_id) id FROM export_runs
+                               WHERE status = 'succeeded'
+                               ORDER BY connection_id, entity_type, scheduled_task_id, window_end DESC, id DESC)
               AND r.id <> ALL (SELECT l.id FROM (
-                                   SELECT DISTINCT ON (connection_id, entity_type, window_start, window_end) id, status
+                                   SELECT DISTINCT ON (connection_id, entity_type, scheduled_task_id, window_start, window_end)
+                                       id, status
                                    FROM export_runs WHERE status <> 'running'
-                                   ORDER BY connection_id, entity_type, window_start, window_end, id DESC) l
+                                   ORDER BY connection_id, entity_type, scheduled_task_id, window_start, window_end, id DESC) l
                                WHERE l.status IN ('failed', 'abandoned'))
             RETURNING r.id
             """

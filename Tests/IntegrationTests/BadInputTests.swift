@@ -17,7 +17,7 @@ struct BadInputTests {
         ("not an object", { _ in "[]" }, "config", "sync_config"),
         ("s3 missing", { _ in #"{"other": {}}"# }, "config", "s3"),
         ("empty bucket", { _ in Services.syncConfig(bucket: "") }, "config", "s3.bucket"),
-        ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "hourly""#) }, "config", "s3.interval"),
+        ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "fortnightly""#) }, "config", "s3.interval"),
         ("unknown entity", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""feature_usage""#, with: #""plans""#) }, "config", "s3.entity_types"),
         ("entity_types not an array", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #"["feature_usage"]"#, with: #""feature_usage""#) }, "config", "s3.entity_types"),
         ("unknown compression", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""compression": "gzip""#, with: #""compression": "brotli""#) }, "config", "s3.compression"),

@@ -168,8 +168,8 @@ struct StreamStatusViewTests {
             let inactive = try await services.newConnection(syncConfig: { #"{"s3": {"bucket": "\#($0)", "sync_active": false}}"# })
             let notBoolean = try await services.newConnection(syncConfig: { #"{"s3": {"bucket": "\#($0)", "sync_active": "yes"}}"# })
             let notObject = try await services.newConnection(syncConfig: { _ in #""just a string""# })
-            let hourly = try await connection(services, #", "interval": "hourly""#, root: #", "customer": {"outbound": true}"#)
-            for connection in [inactive, notBoolean, notObject, hourly] {
+            let yearly = try await connection(services, #", "interval": "yearly""#, root: #", "customer": {"outbound": true}"#)
+            for connection in [inactive, notBoolean, notObject, yearly] {
                 #expect(try await rows(services, connection).isEmpty, "\(connection.id)")
             }
             let all = try await RunHistory(client: services.postgres, logger: TestServices.logger)
