@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15 and a moto S3
-# server, both on free loopback ports, in a temporary folder that is removed afterwards.
+# with-services.sh [--one-postgres] CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15
+# and a moto S3 server, both on free loopback ports, in a temporary folder that is removed
+# afterwards. --one-postgres leaves out the second PostgreSQL server, which only the restart
+# test needs (the demo passes it).
 #
 # CMD sees:
 #   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
@@ -9,11 +11,17 @@
 #   EXPORTER_TEST_SSL_ROOT_CERT             the CA of that server's TLS certificate
 #   EXPORTER_TEST_RESTARTABLE_DATABASE_URL  a second server, which only the restart test uses
 #   EXPORTER_TEST_RESTART_POSTGRES          a command that restarts that second server
+#                                           (neither with --one-postgres)
 # Both servers are stopped on any exit; the script exits with CMD's exit code.
 set -euo pipefail
 
+second_postgres=true
+if [[ ${1:-} == --one-postgres ]]; then
+  second_postgres=false
+  shift
+fi
 if [[ $# -eq 0 ]]; then
-  echo "usage: $0 CMD [ARGS...]" >&2
+  echo "usage: $0 [--one-postgres] CMD [ARGS...]" >&2
   exit 64
 fi
 
@@ -122,8 +130,10 @@ PG_PORT="$(free_port)"
 start_postgres pgdata "$PG_PORT"
 cp "$WORK_DIR/pgdata/server.crt" "$WORK_DIR/root.crt"
 chmod 644 "$WORK_DIR/root.crt"
-RESTARTABLE_PG_PORT="$(free_port)"
-start_postgres restartable "$RESTARTABLE_PG_PORT"
+if [[ $second_postgres == true ]]; then
+  RESTARTABLE_PG_PORT="$(free_port)"
+  start_postgres restartable "$RESTARTABLE_PG_PORT"
+fi
 
 # moto S3 server.
 MOTO_PORT="$(free_port)"
@@ -142,12 +152,14 @@ export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
 # The CA that signed the main server's certificate (for sslmode=verify-full); the second server,
 # and a command that restarts it (for the test that restarts the database in mid-export).
 export EXPORTER_TEST_SSL_ROOT_CERT="$WORK_DIR/root.crt"
-export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
-restart_script="$WORK_DIR/restart-postgres.sh"
-printf '#!/usr/bin/env bash\nset -e\n%s\n' \
-  "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$WORK_DIR/restartable' -l '$WORK_DIR/restartable.log' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
-chmod 755 "$restart_script"
-export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
+if [[ $second_postgres == true ]]; then
+  export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
+  restart_script="$WORK_DIR/restart-postgres.sh"
+  printf '#!/usr/bin/env bash\nset -e\n%s\n' \
+    "$(declare -f as_pg); as_pg $PG_BIN/pg_ctl -D '$WORK_DIR/restartable' -l '$WORK_DIR/restartable.log' -m fast -w -t 60 restart >/dev/null" >"$restart_script"
+  chmod 755 "$restart_script"
+  export EXPORTER_TEST_RESTART_POSTGRES="$restart_script"
+fi
 export PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=exporter PGPASSWORD=exporter PGDATABASE=flexprice
 
 # CMD runs in the background (keeping our stdin) so that INT/TERM sent to this script reach it
