@@ -57,6 +57,8 @@ struct RunCommand: AsyncParsableCommand {
                     settings: settings,
                     reloadSettings: {
                         let reloaded = try await SettingsLoader.load(global)
+                        // An unknown key added to the file is said at the reload, as at start.
+                        ProcessLogging.logWarnings(of: reloaded, to: logger)
                         if reloaded.databaseURL != settings.databaseURL {
                             logger.warning("DATABASE_URL changed; it takes effect after a restart")
                         }
