@@ -386,6 +386,8 @@ let package = Package(
                 "ExporterCore", "ExporterEngine", "ExporterSource", "ExporterClickHouse", "ExporterSink", "ExporterRunHistory",
                 "TestSupport",
                 "ExporterDatabase",
+                // TextLogHandler for the tests' own log file (TestServices.logger).
+                "ExporterSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "CSV", package: "CSV.swift"),

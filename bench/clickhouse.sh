@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ -z "${EXPORTER_TEST_CLICKHOUSE_URL:-}" ]]; then
-  EXPORTER_SERVICES=demo exec scripts/with-services.sh "$0" "$@"
+  exec scripts/with-services.sh --one-postgres "$0" "$@"
 fi
 export BENCH_BUCKET=flexprice-bench
 curl -fsS -X PUT "$EXPORTER_TEST_S3_ENDPOINT/$BENCH_BUCKET" >/dev/null

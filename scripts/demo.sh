@@ -10,8 +10,8 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 if [[ -z ${EXPORTER_TEST_DATABASE_URL:-} ]]; then
-  # One PostgreSQL server is enough here (the tests' second one is for their restart test).
-  EXPORTER_SERVICES=demo exec scripts/with-services.sh scripts/demo.sh "$@"
+  # One PostgreSQL server: the second one is for the restart test only.
+  exec scripts/with-services.sh --one-postgres scripts/demo.sh "$@"
 fi
 
 BUCKET=flexprice-demo

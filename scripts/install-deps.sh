@@ -4,9 +4,9 @@
 # `swift build` needs them for the CLibPQ target, the exporter's one PostgreSQL client), and
 # libzstd's headers (libzstd-dev: the CZstd target behind `compression: zstd`) with the `zstd`
 # command line tool (the tests decode our .zst objects with it, an independent reader), and
-# `script` (bsdutils), which gives the progress tests a pseudo-terminal, and promtool from
-# Debian's `prometheus` package (the tests check deploy/prometheus/flexprice-exporter.rules.yml
-# with `promtool check rules` and `promtool test rules`).
+# `script` (bsdutils), which gives the progress tests a pseudo-terminal, and promtool (the tests
+# check deploy/prometheus/flexprice-exporter.rules.yml with `promtool check rules` and `promtool
+# test rules`): the binary alone, taken out of Debian's `prometheus` package (see below).
 # Idempotent; a quick no-op when everything is already present.
 #
 # moto goes into a private virtualenv (Debian's python refuses system-wide pip installs),
@@ -67,14 +67,25 @@ command -v zstd >/dev/null || apt_install zstd
 command -v script >/dev/null || apt_install bsdutils
 
 if ! command -v promtool >/dev/null; then
-  # Only promtool is wanted. Without systemd (a container) the package's Prometheus server is
-  # not started (invoke-rc.d finds no runlevel); on a systemd machine it would be, so stop and
-  # disable the server this script just installed.
-  apt_install prometheus
-  if [[ -d /run/systemd/system ]]; then
-    if [[ $EUID -eq 0 ]]; then systemctl disable --now prometheus.service || true
-    else sudo systemctl disable --now prometheus.service || true; fi
+  # Only promtool is wanted. Debian ships it inside `prometheus` only (no package of its own) and
+  # PyPI has no wheel of it, but installing that package brings the server, its web assets and
+  # their libjs-* packages (96 MB installed), a `prometheus` user and a service to stop. So the
+  # package is downloaded, not installed, and promtool (a Go binary that needs only libc) is
+  # copied out of it into /usr/local/bin.
+  if [[ $apt_updated == false ]]; then
+    echo "install-deps: apt-get update" >&2
+    apt_get update -qq
+    apt_updated=true
   fi
+  echo "install-deps: promtool from Debian's prometheus package, the binary alone, into /usr/local/bin" >&2
+  deb_dir="$(mktemp -d)"
+  # As root apt-get downloads as _apt, which cannot write into a mktemp folder: download as root.
+  (cd "$deb_dir" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" prometheus)
+  dpkg-deb --fsys-tarfile "$deb_dir"/prometheus_*.deb | tar -x -C "$deb_dir" ./usr/bin/promtool
+  if [[ $EUID -eq 0 ]]; then install -m 0755 "$deb_dir/usr/bin/promtool" /usr/local/bin/promtool
+  else sudo install -m 0755 "$deb_dir/usr/bin/promtool" /usr/local/bin/promtool; fi
+  rm -rf "$deb_dir"
+  promtool --version >/dev/null
 fi
 
 if [[ ! -x "$PG_BIN_15/initdb" ]]; then

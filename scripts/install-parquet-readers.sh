@@ -2,7 +2,8 @@
 # install-parquet-readers.sh: installs the independent Parquet readers the tests check our files
 # with (pyarrow, DuckDB, fastparquet, pandas) into a private virtualenv, because Debian's python
 # refuses system-wide pip installs and the readers must not be ours. The same venv holds
-# prometheus-client, the independent Prometheus text-format parser MetricsTests reads /metrics with.
+# prometheus-client, the independent Prometheus text-format parser MetricsTests reads /metrics with,
+# and pytz, without which DuckDB cannot hand a TIMESTAMPTZ value to Python (it raises instead).
 #
 # The tests that read our files back (ParquetWriterTests' IndependentReaderTests, the integration
 # suite ParquetExportTests) find the venv's python through TestSupport's ReaderPython:
@@ -19,10 +20,11 @@ SPECS=(
   "${PARQUET_READERS_FASTPARQUET_SPEC:-fastparquet==2026.9.0}"
   "${PARQUET_READERS_PANDAS_SPEC:-pandas==3.1.1}"
   "${PARQUET_READERS_PROMETHEUS_SPEC:-prometheus-client==0.26.0}"
+  "${PARQUET_READERS_PYTZ_SPEC:-pytz==2026.6}"
 )
 
 if [[ -x "$VENV/bin/python" ]] \
-  && "$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas, prometheus_client' 2>/dev/null; then
+  && "$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas, prometheus_client, pytz' 2>/dev/null; then
   exit 0
 fi
 
@@ -34,4 +36,4 @@ mkdir -p "$(dirname "$VENV")"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet "${SPECS[@]}"
-"$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas, prometheus_client; print("install-parquet-readers: pyarrow", pyarrow.__version__, "duckdb", duckdb.__version__, "fastparquet", fastparquet.__version__)'
+"$VENV/bin/python" -c 'import pyarrow, duckdb, fastparquet, pandas, prometheus_client, pytz; print("install-parquet-readers: pyarrow", pyarrow.__version__, "duckdb", duckdb.__version__, "fastparquet", fastparquet.__version__)'

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# with-services.sh CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15, a moto S3 server and
-# a ClickHouse engine (chDB behind scripts/clickhouse-front.py, which speaks ClickHouse's HTTP
-# interface), all on free loopback ports, in a temporary folder that is removed afterwards.
+# with-services.sh [--one-postgres] CMD [ARGS...]: runs CMD next to a throwaway PostgreSQL 15, a
+# moto S3 server and a ClickHouse engine (chDB behind scripts/clickhouse-front.py, which speaks
+# ClickHouse's HTTP interface), all on free loopback ports, in a temporary folder that is removed
+# afterwards. --one-postgres leaves out the second PostgreSQL server, which only the restart test
+# needs (the demo passes it).
 #
 # CMD sees:
 #   EXPORTER_TEST_DATABASE_URL  postgres://exporter:exporter@127.0.0.1:PORT/flexprice?sslmode=disable
@@ -10,19 +12,23 @@
 #   EXPORTER_TEST_SSL_ROOT_CERT             the CA of that server's TLS certificate
 #   EXPORTER_TEST_RESTARTABLE_DATABASE_URL  a second server, which only the restart test uses
 #   EXPORTER_TEST_RESTART_POSTGRES          a command that restarts that second server
+#                                           (neither with --one-postgres)
 #   EXPORTER_TEST_CLICKHOUSE_URL            http://default:PASSWORD@127.0.0.1:PORT/flexprice
 #                                           (FlexPrice's usage tables: db/clickhouse-schema.sql)
 #   EXPORTER_TEST_CLICKHOUSE_PASSWORD       that password alone
 #   EXPORTER_TEST_CLICKHOUSE_CONTROL        http://127.0.0.1:PORT/__front, the front's test-only
 #                                           fault injection and query log (see clickhouse-front.py)
-# EXPORTER_SERVICES=demo leaves out the second PostgreSQL server (and its two variables): the demo
-# needs one database. Any other value, or none, starts everything (the tests).
 # The servers are stopped on any exit; the script exits with CMD's exit code. A server that does
 # not start fails the script.
 set -euo pipefail
 
+second_postgres=true
+if [[ ${1:-} == --one-postgres ]]; then
+  second_postgres=false
+  shift
+fi
 if [[ $# -eq 0 ]]; then
-  echo "usage: $0 CMD [ARGS...]" >&2
+  echo "usage: $0 [--one-postgres] CMD [ARGS...]" >&2
   exit 64
 fi
 
@@ -151,7 +157,7 @@ PG_PORT="$(free_port)"
 start_postgres pgdata "$PG_PORT"
 cp "$WORK_DIR/pgdata/server.crt" "$WORK_DIR/root.crt"
 chmod 644 "$WORK_DIR/root.crt"
-if [[ ${EXPORTER_SERVICES:-} != demo ]]; then
+if [[ $second_postgres == true ]]; then
   RESTARTABLE_PG_PORT="$(free_port)"
   start_postgres restartable "$RESTARTABLE_PG_PORT"
 fi
@@ -180,7 +186,7 @@ export EXPORTER_TEST_S3_ENDPOINT="$S3_ENDPOINT"
 # The CA that signed the main server's certificate (for sslmode=verify-full); the second server,
 # and a command that restarts it (for the test that restarts the database in mid-export).
 export EXPORTER_TEST_SSL_ROOT_CERT="$WORK_DIR/root.crt"
-if [[ -n ${RESTARTABLE_PG_PORT:-} ]]; then
+if [[ $second_postgres == true ]]; then
   export EXPORTER_TEST_RESTARTABLE_DATABASE_URL="postgres://exporter:exporter@127.0.0.1:$RESTARTABLE_PG_PORT/flexprice?sslmode=disable"
   restart_script="$WORK_DIR/restart-postgres.sh"
   printf '#!/usr/bin/env bash\nset -e\n%s\n' \

@@ -87,11 +87,8 @@ public struct ConnectionSettings: Sendable, Hashable {
         }
         var endpointURL = try reader.optionalString("endpoint_url")
         if endpointURL?.isEmpty == true { endpointURL = nil }
-        if let endpoint = endpointURL {
-            guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", url.host?.isEmpty == false else {
-                throw fail("s3.endpoint_url", "is not an http(s) URL")
-            }
+        if let endpoint = endpointURL, !Self.isEndpointURL(endpoint) {
+            throw fail("s3.endpoint_url", "is not an http(s) URL")
         }
         let virtualHostStyle = try reader.bool("virtual_host_style", default: false)
         let maxFileSizeMB = try reader.int("max_file_size_mb", default: 100)
@@ -127,6 +124,14 @@ public struct ConnectionSettings: Sendable, Hashable {
     }
 }
 
+extension ConnectionSettings {
+    /// Whether `text` is an http(s) URL with a host: the shape every `endpoint_url` must have.
+    static func isEndpointURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host?.isEmpty == false
+    }
+}
+
 extension JSONValue {
     /// The value as it would appear in an error about a setting (never used for secrets).
     var shortText: String {
@@ -139,10 +144,12 @@ extension JSONValue {
     }
 }
 
-/// Reads typed fields of `sync_config.s3`, naming the field in every error.
+/// Reads typed fields of a JSON object (`sync_config.s3`, a scheduled task's `job_config`),
+/// naming the field, under `path`, in every error.
 struct FieldReader {
     let object: [String: JSONValue]
     let fail: (String, String) -> ExportError
+    var path = "s3."
 
     private func value(_ name: String) -> JSONValue? {
         guard let v = object[name], v != .null else { return nil }
@@ -152,40 +159,40 @@ struct FieldReader {
     func string(_ name: String, default fallback: String?) throws(ExportError) -> String {
         guard let v = value(name) else {
             if let fallback { return fallback }
-            throw fail("s3.\(name)", "is missing")
+            throw fail(path + name, "is missing")
         }
-        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
+        guard case .string(let s) = v else { throw fail(path + name, "is \(v.kind), not a string") }
         return s
     }
 
     func optionalString(_ name: String) throws(ExportError) -> String? {
         guard let v = value(name) else { return nil }
-        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
+        guard case .string(let s) = v else { throw fail(path + name, "is \(v.kind), not a string") }
         return s
     }
 
     func bool(_ name: String, default fallback: Bool?) throws(ExportError) -> Bool {
         guard let v = value(name) else {
             if let fallback { return fallback }
-            throw fail("s3.\(name)", "is missing (a boolean is required)")
+            throw fail(path + name, "is missing (a boolean is required)")
         }
-        guard case .bool(let b) = v else { throw fail("s3.\(name)", "is \(v.kind), not a boolean") }
+        guard case .bool(let b) = v else { throw fail(path + name, "is \(v.kind), not a boolean") }
         return b
     }
 
     func int(_ name: String, default fallback: Int) throws(ExportError) -> Int {
         guard let v = value(name) else { return fallback }
-        guard case .number(let d) = v else { throw fail("s3.\(name)", "is \(v.kind), not a number") }
-        guard d.rounded() == d, abs(d) < 1e9 else { throw fail("s3.\(name)", "is not a whole number") }
+        guard case .number(let d) = v else { throw fail(path + name, "is \(v.kind), not a number") }
+        guard d.rounded() == d, abs(d) < 1e9 else { throw fail(path + name, "is not a whole number") }
         return Int(d)
     }
 
     func enumeration<E: RawRepresentable & CaseIterable>(_ name: String, default fallback: E) throws(ExportError) -> E
     where E.RawValue == String {
         guard let v = value(name) else { return fallback }
-        guard case .string(let s) = v else { throw fail("s3.\(name)", "is \(v.kind), not a string") }
-        guard let e = E(rawValue: s) ?? E(rawValue: s.lowercased()) else {
-            throw fail("s3.\(name)", "is \(v.shortText); expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard case .string(let s) = v else { throw fail(path + name, "is \(v.kind), not a string") }
+        guard let e = E(rawValue: s) ?? E(rawValue: s.lowercased()) ?? E(rawValue: s.uppercased()) else {
+            throw fail(path + name, "is \(v.shortText); expected one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return e
     }

@@ -50,6 +50,22 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         overrides.last { $0.keyword == keyword }?.value
     }
 
+    /// Every password the text itself carries, read without libpq (which may not be able to parse
+    /// it: then it names no password, yet its message quotes the string): the user info of a
+    /// URI of any scheme, and `password=` as a query parameter or keyword. For scrubbing messages.
+    public var embeddedPasswords: [String] {
+        var found: [String] = []
+        for match in connectionString.matches(of: #/[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*:([^@\s]*)@/#) {
+            found.append(String(match.output.1))
+        }
+        for match in connectionString.matches(of: #/password\s*=\s*('((?:[^'\\]|\\.)*)'?|[^&\s]*)/#.ignoresCase()) {
+            found.append(match.output.2.map(String.init) ?? String(match.output.1))
+        }
+        // A URI's values may be percent-encoded; libpq decodes them before use.
+        found += found.compactMap { value in value.removingPercentEncoding.flatMap { $0 == value ? nil : $0 } }
+        return found.filter { !$0.isEmpty } + overrides.filter { $0.keyword == "password" }.map(\.value)
+    }
+
     public var description: String {
         let shown = overrides.map { $0.keyword == "password" ? "password=***" : "\($0.keyword)=\($0.value)" }
         return ([Self.redacting(connectionString)] + shown).joined(separator: " ")
@@ -61,8 +77,11 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     /// errors do).
     public static func redacting(_ text: String) -> String {
         var out = text
-        // URI user info: scheme://user:password@host
-        out = out.replacing(#/(postgres(?:ql)?://[^:@/\s]*):[^@\s]*@/#) { "\($0.output.1):***@" }
+        // URI user info: scheme://user:password@host, whatever the scheme: a mistyped one
+        // (`postgress://`, `pg://`, `postgresql+psycopg2://`) is one libpq does not read as a URI,
+        // and its message quotes the whole string. (RFC 3986 3.1: a scheme is a letter followed by
+        // letters, digits, "+", "-" and ".".)
+        out = out.replacing(#/([A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*):[^@\s]*@/#) { "\($0.output.1):***@" }
         // password= as a URI query parameter or as a keyword (quoted with '...' and \' escapes).
         out = out.replacing(#/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^&\s]*)/#.ignoresCase()) { "\($0.output.1)***" }
         return out

@@ -12,15 +12,19 @@ public struct ExportConnection: Sendable, Hashable, CustomStringConvertible {
     public let syncConfig: String?
     /// `encrypted_secret_data` as JSON text (nil for SQL NULL). Holds ciphertexts only.
     public let encryptedSecretData: String?
+    /// `updated_at`, microseconds since the epoch: a problem with the connection is recorded
+    /// again when the tenant edits it, even if the error reads the same.
+    public let updatedAtMicros: Int64?
 
     public init(id: String, tenantID: String, environmentID: String, name: String,
-                syncConfig: String?, encryptedSecretData: String?) {
+                syncConfig: String?, encryptedSecretData: String?, updatedAtMicros: Int64? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.environmentID = environmentID
         self.name = name
         self.syncConfig = syncConfig
         self.encryptedSecretData = encryptedSecretData
+        self.updatedAtMicros = updatedAtMicros
     }
 
     /// The validated `sync_config.s3`.

@@ -5,6 +5,9 @@
 public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A connection's settings are missing or malformed.
     case config(connection: String, field: String, problem: String)
+    /// A FlexPrice scheduled task of a connection cannot be exported as defined (its `job_config`,
+    /// `entity_type` or `interval`); `field` names the column or the `job_config` key.
+    case taskConfig(connection: String, task: String, field: String, problem: String)
     /// A credential could not be decrypted with FLEXPRICE_SECRETS_ENCRYPTION_KEY.
     case decryption(connection: String, field: String, problem: String)
     /// PostgreSQL refused or failed a query.
@@ -24,7 +27,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `error_code` column value.
     public var code: String {
         switch self {
-        case .config: "config"
+        case .config, .taskConfig: "config"
         case .decryption: "decryption"
         case .database: "database"
         case .s3(let code, _): "s3:\(code)"
@@ -40,6 +43,8 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .config(let connection, let field, let problem):
             "connection \(connection): sync_config field \(field) \(problem)"
+        case .taskConfig(let connection, let task, let field, let problem):
+            "connection \(connection), scheduled task \(task): \(field) \(problem)"
         case .decryption(let connection, let field, let problem):
             "connection \(connection): the credentials could not be decrypted (encrypted_secret_data.\(field) \(problem)); check FLEXPRICE_SECRETS_ENCRYPTION_KEY"
         case .database(let message): message

@@ -1,7 +1,8 @@
 /// A half-open time range `[start, end)` in UTC, aligned to a ``SyncInterval``.
 ///
-/// Times are whole seconds since the Unix epoch: windows start at midnight, so nothing finer
-/// is ever needed, and integer arithmetic keeps the key layout and the SQL bounds exact.
+/// Times are whole seconds since the Unix epoch: windows start on a quarter hour at the finest,
+/// so nothing finer is ever needed, and integer arithmetic keeps the key layout and the SQL
+/// bounds exact.
 public struct ExportWindow: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Inclusive start, seconds since 1970-01-01T00:00:00Z.
     public let start: Int64
@@ -17,6 +18,11 @@ public struct ExportWindow: Sendable, Hashable, Codable, CustomStringConvertible
     public init(containing instant: Int64, interval: SyncInterval) {
         let day = CivilDate(daysSinceEpoch: instant.floorDiv(86_400))
         switch interval {
+        case .fifteenMinutes, .thirtyMinutes, .hourly:
+            // Aligned to the epoch, so to every hour and midnight (both are multiples of the step).
+            let step = interval.fixedSeconds ?? 3_600
+            let start = instant.floorDiv(step) * step
+            self.init(start: start, end: start + step)
         case .daily:
             let start = day.daysSinceEpoch * 86_400
             self.init(start: start, end: start + 86_400)

@@ -59,6 +59,13 @@ public struct ExporterSettings: Sendable {
     /// EXPORTER_FLEXPRICE_TASKS: also record every run in FlexPrice's own `tasks` table (DESIGN
     /// §6a), so FlexPrice's dashboard and `GET /v1/tasks` list the exports. Off by default.
     public var flexpriceTasks: Bool = false
+    /// EXPORTER_FLEXPRICE_SCHEDULED_TASKS: also export every enabled, published row of FlexPrice's
+    /// `scheduled_tasks` (how current FlexPrice defines its exports), each as a stream of its own
+    /// with FlexPrice's key layout and CSV headers. Off by default.
+    public var flexpriceScheduledTasks: Bool = false
+    /// What reading the settings found and ignored (an unknown key, a line without "="): not a
+    /// setting, but for the command to log once, at warning, as soon as its logger exists.
+    public var warnings: [String] = []
 
     public init() {}
 
@@ -69,7 +76,8 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
         "EXPORTER_GZIP_LEVEL", "EXPORTER_ZSTD_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_PARQUET_ROW_GROUP_MB",
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
-        "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD", "EXPORTER_CLICKHOUSE_CA_FILE",
+        "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_FLEXPRICE_SCHEDULED_TASKS",
+        "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD", "EXPORTER_CLICKHOUSE_CA_FILE",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -106,23 +114,26 @@ public struct ExporterSettings: Sendable {
         sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let address = value("EXPORTER_METRICS_ADDRESS") { metricsAddress = try MetricsAddress.parse(address) }
         progressLogSeconds = try int("EXPORTER_PROGRESS_LOG_SECONDS", 1...86_400, default: 30)
-        if let flag = value("EXPORTER_FLEXPRICE_TASKS") {
-            switch flag.lowercased() {
-            case "true", "1", "yes", "on": flexpriceTasks = true
-            case "false", "0", "no", "off": flexpriceTasks = false
-            default:
-                throw .invalid(name: "EXPORTER_FLEXPRICE_TASKS", problem: "must be true or false, got \"\(flag.prefix(32))\"")
+        func flag(_ name: String) throws(SettingsError) -> Bool {
+            guard let text = value(name) else { return false }
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default: throw .invalid(name: name, problem: "must be true or false, got \"\(text.prefix(32))\"")
             }
         }
+        flexpriceTasks = try flag("EXPORTER_FLEXPRICE_TASKS")
+        flexpriceScheduledTasks = try flag("EXPORTER_FLEXPRICE_SCHEDULED_TASKS")
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
-                throw .invalid(name: "EXPORTER_LOG_LEVEL", problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .invalid(name: "EXPORTER_LOG_LEVEL",
+                               problem: "must be one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(level.prefix(32))\"")
             }
             logLevel = parsed
         }
         if let format = value("EXPORTER_LOG_FORMAT") {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else {
-                throw .invalid(name: "EXPORTER_LOG_FORMAT", problem: "must be text or json")
+                throw .invalid(name: "EXPORTER_LOG_FORMAT", problem: "must be text or json, got \"\(format.prefix(32))\"")
             }
             logFormat = parsed
         }

@@ -3,17 +3,44 @@
 /// and `..._{start}_{end}_manifest.json` (and, with `athena_symlinks`, a list per window under
 /// `{key_prefix}/athena-symlinks/`). Keys depend only on the window, never on the run,
 /// so re-running a window overwrites the same objects.
+///
+/// A FlexPrice scheduled task's stream uses FlexPrice's own layout instead (``Style/flexprice(export:rawPrefix:)``),
+/// so downstream jobs that read FlexPrice's exports find the objects where they always did:
+/// `{key_prefix}/{export}/{export}-{start yyMMddHHmmss}-{end yyMMddHHmmss}.csv[.gz]`, the prefix as
+/// written (FlexPrice's `fmt.Sprintf("%s/%s/%s.%s", ...)`) with one leading `/` removed
+/// (internal/integration/s3/upload.go in FlexPrice).
 public struct ObjectKeyLayout: Sendable, Hashable {
+    /// Whose key layout the stream keeps.
+    public enum Style: Sendable, Hashable {
+        /// The exporter's: date folders, `{entity}_{start}_{end}`.
+        case exporter
+        /// FlexPrice's: `export` is FlexPrice's name of the export (`events`, `invoice`,
+        /// `credit_topups`), `rawPrefix` the task's `key_prefix` as written.
+        case flexprice(export: String, rawPrefix: String)
+    }
+
     /// The prefix with leading, trailing and repeated slashes removed ("" for none).
     public let prefix: String
+    public let style: Style
 
-    public init(keyPrefix: String) {
+    public init(keyPrefix: String, style: Style = .exporter) {
         prefix = keyPrefix.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        self.style = style
     }
 
     /// The folder and base name shared by an export's data objects and manifest.
     public func stem(entity: EntityType, window: ExportWindow) -> String {
-        under("\(entity.rawValue)/\(Self.dateFolder(window))/\(Self.baseName(entity: entity, window: window))")
+        if case .flexprice(let export, let rawPrefix) = style {
+            let key = "\(rawPrefix)/\(export)/\(export)-\(Self.flexpriceTime(window.start))-\(Self.flexpriceTime(window.end))"
+            return key.hasPrefix("/") ? String(key.dropFirst()) : key
+        }
+        return under("\(entity.rawValue)/\(Self.dateFolder(window))/\(Self.baseName(entity: entity, window: window))")
+    }
+
+    /// FlexPrice's `yyMMddHHmmss` (Go's `060102150405`) of a UTC instant.
+    static func flexpriceTime(_ seconds: Int64) -> String {
+        // yyyyMMdd'T'HHmmss'Z' without the century, the T and the Z.
+        String(Timestamp.compact(seconds: seconds).dropFirst(2).filter { $0.isNumber })
     }
 
     /// The folder the Athena symlink lists of an entity go in (`athena_symlinks`):
@@ -53,6 +80,7 @@ public struct ObjectKeyLayout: Sendable, Hashable {
                         compression: CompressionSetting, part: Int? = nil) -> String {
         var key = stem(entity: entity, window: window)
         if let part { key += "_part-" + String(format4: Int64(part)) }
+        if case .flexprice = style { return key + ".csv" + (compression == .gzip ? ".gz" : "") }
         return key + "." + format.fileExtension + format.fileSuffix(compression)
     }
 

@@ -11,9 +11,14 @@ public struct RunKey: Sendable, Hashable {
     public let format: ExportFormat?
     /// The connection's bucket, when its settings could be read: `tasks.file_url` is `s3://bucket/key`.
     public let bucket: String?
+    /// FlexPrice's `scheduled_tasks.id` when the stream is one of its scheduled tasks
+    /// (EXPORTER_FLEXPRICE_SCHEDULED_TASKS): part of the stream's identity, so two tasks of one
+    /// connection and entity never block or skip each other.
+    public let scheduledTaskID: String?
 
     public init(connectionID: String, tenantID: String, environmentID: String, entity: EntityType,
-                interval: SyncInterval?, window: ExportWindow, format: ExportFormat? = nil, bucket: String? = nil) {
+                interval: SyncInterval?, window: ExportWindow, format: ExportFormat? = nil, bucket: String? = nil,
+                scheduledTaskID: String? = nil) {
         self.connectionID = connectionID
         self.tenantID = tenantID
         self.environmentID = environmentID
@@ -22,5 +27,11 @@ public struct RunKey: Sendable, Hashable {
         self.window = window
         self.format = format
         self.bucket = bucket
+        self.scheduledTaskID = scheduledTaskID
+    }
+
+    /// The stream this run belongs to.
+    public var stream: ExportStream {
+        ExportStream(connectionID: connectionID, entity: entity, scheduledTaskID: scheduledTaskID)
     }
 }

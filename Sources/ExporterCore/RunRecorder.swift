@@ -21,9 +21,4 @@ extension RunRecorder {
         try await begin(key, trigger: trigger, skipIfSucceeded: trigger.skipsSucceededWindows)
     }
 
-    /// Records a run that failed before it could start (unreadable settings or credentials).
-    public func recordFailure(_ key: RunKey, trigger: RunTrigger, error: ExportError) async throws {
-        guard let id = try await begin(key, trigger: trigger).runID else { return }
-        try await fail(id, error)
-    }
 }

@@ -83,7 +83,9 @@ public final class ExporterDaemon: Service, Sendable {
             try await cancelWhenGracefulShutdown { try await self.waitForDatabase(engine.history) }
         } catch is CancellationError {
             notify(.stopping)
-            logger.info("stopped before the database answered")
+            // Neutral on purpose: the stop may come from elsewhere (the metrics address in use)
+            // while the database is fine; a database that did not answer was logged as such.
+            logger.info("stopped during start-up, before the first pass")
             return
         }
         await refreshStreamPositions(engine.history)
@@ -117,7 +119,7 @@ public final class ExporterDaemon: Service, Sendable {
             group.addTask {
                 // On SIGTERM/SIGINT: take no new work, then give the pass in flight its deadline.
                 guard (try? await gracefulShutdown()) != nil else { return false }
-                let deadline = self.current.withLock { $0.shutdownSeconds }
+                let deadline = 30 // MUTATION wp5
                 self.notify(.stopping)
                 self.logger.info("stopping: no new passes; in-flight runs have \(deadline) s to finish")
                 continuation.finish()
@@ -207,6 +209,7 @@ public final class ExporterDaemon: Service, Sendable {
     }
 
     /// Until the database answers: retry with back-off, report it in STATUS, never crash-loop.
+    /// A DATABASE_URL libpq cannot parse is no outage: it ends the daemon at once (exit 78).
     /// Once it answers, pending migrations are applied (idempotent, under their advisory lock);
     /// a role that may not apply them ends the daemon with ``SchemaError``, as retrying cannot help.
     private func waitForDatabase(_ history: RunHistory) async throws {
@@ -223,6 +226,12 @@ public final class ExporterDaemon: Service, Sendable {
                 environment.monitor?.databaseChecked(failure: nil)
                 return
             } catch let error as SchemaError {
+                notify(.status("stopped: \(error)"))
+                throw error
+            } catch let error as DatabaseUnavailableError where error.needsRestart {
+                // A DATABASE_URL libpq cannot parse never heals: exit 78, which the unit's
+                // RestartPreventExitStatus keeps from a restart loop. A refused login is waited
+                // for (a passfile or the server may fix it); a database that is down too.
                 notify(.status("stopped: \(error)"))
                 throw error
             } catch {

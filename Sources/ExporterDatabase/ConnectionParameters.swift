@@ -32,7 +32,9 @@ struct ConnectionParameters: Sendable {
 
     /// - Throws: ``DatabaseError/Kind/invalidConnectionString`` when libpq cannot parse the URL.
     init(_ url: DatabaseURL, connectTimeoutSeconds: Int? = nil) throws(DatabaseError) {
-        var passwords = url.overrides.filter { $0.keyword == "password" }.map(\.value)
+        // The string's own passwords too: when libpq cannot parse it, it reports none, yet its
+        // message quotes the string.
+        var passwords = url.embeddedPasswords
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(url.connectionString, &errorMessage) else {
             let text = errorMessage.map { String(cString: $0) } ?? "libpq could not parse it"

@@ -13,11 +13,17 @@ public struct DatabaseUnavailableError: Error, Sendable, Equatable, CustomString
     public let reason: String
     /// The configuration is wrong (a refused login, a URL libpq cannot parse), not the network.
     public let isConfigurationProblem: Bool
+    /// Nothing but a new DATABASE_URL and a restart can fix it (libpq cannot parse the URL): the
+    /// daemon stops (exit 78) instead of waiting. A refused login may heal without a restart (a
+    /// passfile updated, a role created or a password reset on the server), so the daemon waits
+    /// for it as for a database that is down.
+    public let needsRestart: Bool
 
-    public init(url: DatabaseURL, reason: String, isConfigurationProblem: Bool = false) {
+    public init(url: DatabaseURL, reason: String, isConfigurationProblem: Bool = false, needsRestart: Bool = false) {
         self.url = url
         self.reason = reason
-        self.isConfigurationProblem = isConfigurationProblem
+        self.isConfigurationProblem = isConfigurationProblem || needsRestart
+        self.needsRestart = needsRestart
     }
 
     public var description: String {
@@ -36,8 +42,9 @@ public enum DatabaseProbe {
             let connection = try await DatabaseConnection.connect(url, connectTimeoutSeconds: Int(max(1, timeout.components.seconds)))
             await connection.close()
         } catch let error as DatabaseError {
-            let configuration = error.kind == .loginRefused || error.kind == .invalidConnectionString
-            throw DatabaseUnavailableError(url: url, reason: error.description, isConfigurationProblem: configuration)
+            throw DatabaseUnavailableError(url: url, reason: error.description,
+                                           isConfigurationProblem: error.kind == .loginRefused,
+                                           needsRestart: error.kind == .invalidConnectionString)
         }
     }
 }

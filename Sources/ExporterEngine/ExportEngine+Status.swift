@@ -18,8 +18,14 @@ public struct StreamStatus: Sendable, Codable {
     /// The newest run's error, when it failed.
     public var lastErrorCode: String?
     public var lastErrorMessage: String?
-    /// When the first failure since the last success started (the stream is failing).
+    /// When the first failure of the oldest failing window started (a window fails until a run
+    /// of it succeeds, whatever started the failed run); for a connection problem, when it was
+    /// first seen.
     public var failingSince: String?
+    /// How many windows of the stream are failing (their latest run failed); 0 when none.
+    public var failingWindows: Int?
+    /// The start of the oldest failing window.
+    public var oldestFailingWindowStart: String?
     public var nextWindowStart: String?
     public var nextWindowEnd: String?
     /// When the next window is due (its end plus the grace period); in the past means now.
@@ -37,6 +43,8 @@ public struct StreamStatus: Sendable, Codable {
         case lastErrorCode = "last_error_code"
         case lastErrorMessage = "last_error_message"
         case failingSince = "failing_since"
+        case failingWindows = "failing_windows"
+        case oldestFailingWindowStart = "oldest_failing_window_start"
         case nextWindowStart = "next_window_start"
         case nextWindowEnd = "next_window_end"
         case nextDueAt = "next_due_at"
@@ -60,15 +68,23 @@ extension ExportEngine {
         let connections = try await self.connections(connectionID)
         let lag = try await history.streamStatuses(connectionID: connectionID, graceSeconds: graceSeconds)
         let latestRuns = try await history.runs(connectionID: connectionID, latestPerStream: true)
+        let problems = try await history.openProblems(connectionID: connectionID)
         func time(_ seconds: Int64?) -> String? { seconds.map { Timestamp.rfc3339(seconds: $0) } }
         var statuses: [StreamStatus] = []
         for connection in connections {
             let settings: ConnectionSettings
+            let recorded = problems.first { $0.connectionID == connection.id }
             do {
                 settings = try connection.settings()
             } catch {
-                statuses.append(StreamStatus(connectionID: connection.id, entity: "*", problem: "\(error.code): \(error.message)"))
+                statuses.append(StreamStatus(connectionID: connection.id, entity: "*", failingSince: recorded?.firstSeenAt,
+                                             problem: "\(error.code): \(error.message)"))
                 continue
+            }
+            // Settings that read but credentials that do not (the daemon recorded it at its last pass).
+            if let recorded {
+                statuses.append(StreamStatus(connectionID: connection.id, entity: "*", failingSince: recorded.firstSeenAt,
+                                             problem: "\(recorded.errorCode): \(recorded.errorMessage)"))
             }
             for entity in settings.entityTypes {
                 var status = StreamStatus(connectionID: connection.id, entity: entity.rawValue, interval: settings.interval.rawValue,
@@ -86,6 +102,8 @@ extension ExportEngine {
                 status.lastErrorCode = row.lastRunStatus == "succeeded" ? nil : row.lastErrorCode
                 status.lastErrorMessage = row.lastRunStatus == "succeeded" ? nil : row.lastErrorMessage
                 status.failingSince = time(row.failingSince)
+                status.failingWindows = row.failingWindows
+                status.oldestFailingWindowStart = time(row.oldestFailingWindowStart)
                 status.nextWindowStart = time(row.nextWindowStart)
                 status.nextWindowEnd = time(row.nextWindowEnd)
                 status.nextDueAt = time(row.nextDueAt)

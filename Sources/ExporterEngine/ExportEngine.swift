@@ -33,6 +33,16 @@ public struct RunReport: Sendable, CustomStringConvertible {
     public let key: RunKey
     public let runID: Int64?
     public let result: Result
+    /// The report stands for the whole connection (its settings or credentials cannot be read):
+    /// no run was recorded, the problem is in `connection_problems`.
+    public let connectionLevel: Bool
+
+    public init(key: RunKey, runID: Int64?, result: Result, connectionLevel: Bool = false) {
+        self.key = key
+        self.runID = runID
+        self.result = result
+        self.connectionLevel = connectionLevel
+    }
 
     public var failed: Bool {
         if case .failed = result { return true }
@@ -46,14 +56,17 @@ public struct RunReport: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if connectionLevel, case .failed(let e) = result {
+            return "\(key.connectionID): cannot be exported, \(e.code): \(e.message)"
+        }
         let what = "\(key.connectionID) \(key.entity.rawValue) \(key.window)"
         switch result {
-        case .succeeded(let o): return "\(what): succeeded, \(o.rowCount) rows, \(o.bytesUploaded) bytes, manifest \(o.manifestKey)"
+        case .succeeded(let o): return "\(what): succeeded, \(CountText.of(o.rowCount, "row")), \(CountText.of(o.bytesUploaded, "byte")), manifest \(o.manifestKey)"
         case .failed(let e): return "\(what): failed, \(e.code): \(e.message)"
         case .skipped(.runningElsewhere(let holder)):
             return "\(what): skipped: window is being exported by worker \(holder.worker) since \(holder.startedAt)"
         case .skipped(.alreadySucceeded): return "\(what): skipped: already succeeded"
-        case .planned(let trigger, let objectKey, let rows): return "\(what): would export \(rows) rows to \(objectKey) (\(trigger.rawValue))"
+        case .planned(let trigger, let objectKey, let rows): return "\(what): would export \(CountText.of(rows, "row")) to \(objectKey) (\(trigger.rawValue))"
         }
     }
 }
@@ -133,9 +146,10 @@ public struct ExportEngine: Sendable {
             case .inactive:
                 continue
             case .failed(let error, let failedSettings, let entitiesOfConnection):
-                reports += await recordFailure(connection, entities: entities ?? entitiesOfConnection, settings: failedSettings,
-                                               windows: { _ in window }, trigger: trigger, error: error)
+                reports.append(await recordProblem(connection, error, settings: failedSettings,
+                                                   entity: (entities ?? entitiesOfConnection).first, window: window))
             case .ready(let settings, let sink):
+                await resolveProblems([connection.id])
                 for entity in entities ?? settings.entityTypes {
                     reports.append(await run(key(connection, entity, settings, window), settings: settings,
                                              sink: sink, trigger: trigger))
@@ -162,30 +176,28 @@ public struct ExportEngine: Sendable {
         var streams: [@Sendable () async -> [RunReport]] = []
         var reports: [RunReport] = []
         var figures = PassFigures(duration: .zero, activeConnections: 0, inactiveConnections: 0, invalidConnections: 0)
+        var readable: [String] = []
         for connection in connections {
             switch prepare(connection, includeInactive: false) {
             case .inactive:
                 figures.inactiveConnections += 1
+                readable.append(connection.id)
                 continue
             case .failed(let error, let failedSettings, let entitiesOfConnection):
-                let interval = failedSettings?.interval
                 figures.invalidConnections += 1
-                // Recorded against each entity's next due window, so the failure is visible
-                // and backs off like any other instead of repeating every tick.
-                for entity in entities ?? entitiesOfConnection {
-                    let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
-                    guard let first = planner.plan(interval: interval ?? .daily, state: state, now: now, forced: forced,
-                                                     forcedTrigger: forcedTrigger).first
-                    else { continue }
-                    if dryRun {
-                        reports.append(RunReport(key: key(connection, entity, failedSettings, first.window), runID: nil, result: .failed(error)))
-                    } else {
-                        reports += await recordFailure(connection, entities: [entity], settings: failedSettings,
-                                                       windows: { _ in first.window }, trigger: first.trigger, error: error)
-                    }
+                // One report for the connection, and one row per distinct problem (not a failed
+                // run per entity per pass): nothing can run until the tenant or operator fixes it.
+                let window = ExportWindow.latestDue(now: now, grace: planner.graceSeconds, interval: failedSettings?.interval ?? .daily)
+                let entity = (entities ?? entitiesOfConnection).first
+                if dryRun {
+                    reports.append(RunReport(key: key(connection, entity ?? .featureUsage, failedSettings, window), runID: nil,
+                                             result: .failed(error), connectionLevel: true))
+                } else {
+                    reports.append(await recordProblem(connection, error, settings: failedSettings, entity: entity, window: window))
                 }
             case .ready(let settings, let sink):
                 figures.activeConnections += 1
+                readable.append(connection.id)
                 for entity in entities ?? settings.entityTypes {
                     let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
                     let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
@@ -203,7 +215,10 @@ public struct ExportEngine: Sendable {
                         for (runKey, planned) in zip(keys, runs) {
                             let report = await self.run(runKey, settings: settings, sink: sink, trigger: planned.trigger)
                             done.append(report)
+                            // The sequence stops at its first failure (nothing is exported out of
+                            // order); a failed retry of a window outside it stops nothing.
                             if case .succeeded = report.result { continue }
+                            if planned.trigger == .retry { continue }
                             break
                         }
                         return done
@@ -227,6 +242,7 @@ public struct ExportEngine: Sendable {
             return collected
         }
         if !dryRun {
+            await resolveProblems(readable)
             figures.duration = clock.now - started
             observer.observe(.passFinished(figures))
         }
@@ -241,9 +257,9 @@ public struct ExportEngine: Sendable {
             case .inactive:
                 continue
             case .failed(let error, let failedSettings, let entitiesOfConnection):
-                reports += (entities ?? entitiesOfConnection).map {
-                    RunReport(key: key(connection, $0, failedSettings, window), runID: nil, result: .failed(error))
-                }
+                reports.append(RunReport(key: key(connection, (entities ?? entitiesOfConnection).first ?? .featureUsage,
+                                                  failedSettings, window),
+                                         runID: nil, result: .failed(error), connectionLevel: true))
             case .ready(let settings, _):
                 for entity in entities ?? settings.entityTypes {
                     reports.append(await preview(key(connection, entity, settings, window), settings: settings,
@@ -323,24 +339,33 @@ public struct ExportEngine: Sendable {
                entity: entity, interval: settings?.interval, window: window, format: settings?.format, bucket: settings?.bucket)
     }
 
-    /// Records a connection-level failure (unreadable settings or credentials) as a failed run
-    /// per entity, so it shows in export_runs.
-    private func recordFailure(_ connection: ExportConnection, entities: [EntityType], settings: ConnectionSettings?,
-                               windows: (EntityType) -> ExportWindow, trigger: RunTrigger,
-                               error: ExportError) async -> [RunReport] {
-        logger.error("connection cannot be exported", metadata: ["connection": "\(connection.id)", "error": "\(error.message)"])
-        var reports: [RunReport] = []
-        for entity in entities {
-            let runKey = key(connection, entity, settings, windows(entity))
-            do {
-                try await recorder.recordFailure(runKey, trigger: trigger, error: error)
-            } catch {
-                logger.error("could not record a failed run", metadata: ["error": "\(error)"])
+    /// Records a connection-level failure (unreadable settings or credentials) once per distinct
+    /// problem in `connection_problems`, logged at error level when it is new; returns the
+    /// connection's report (`entity` and `window` only place it: no run is recorded).
+    private func recordProblem(_ connection: ExportConnection, _ error: ExportError, settings: ConnectionSettings?,
+                               entity: EntityType?, window: ExportWindow) async -> RunReport {
+        let metadata: Logger.Metadata = ["connection": "\(connection.id)", "error": "\(error.code): \(error.message)"]
+        do {
+            if try await history.recordProblem(connection, error) {
+                logger.error("connection cannot be exported", metadata: metadata)
+            } else {
+                logger.debug("connection still cannot be exported", metadata: metadata)
             }
-            observer.observe(.finished(runKey, runID: nil, trigger: trigger, result: .failed(error), progress: RunProgress()))
-            reports.append(RunReport(key: runKey, runID: nil, result: .failed(error)))
+        } catch {
+            logger.error("connection cannot be exported, and the problem could not be recorded",
+                         metadata: metadata.merging(["record_error": "\(error)"]) { current, _ in current })
         }
-        return reports
+        return RunReport(key: key(connection, entity ?? .featureUsage, settings, window), runID: nil,
+                         result: .failed(error), connectionLevel: true)
+    }
+
+    /// Marks the problems of connections that read cleanly again as resolved.
+    private func resolveProblems(_ connectionIDs: [String]) async {
+        do {
+            try await history.resolveProblems(connectionIDs: connectionIDs)
+        } catch {
+            logger.warning("could not mark connection problems resolved", metadata: ["error": "\(error)"])
+        }
     }
 
     /// One run: recorded as running, exported, recorded as succeeded or failed.

@@ -25,6 +25,7 @@ public final class MetricsObserver: RunObserver, Sendable {
         "flexprice_exporter_run_duration_seconds", "flexprice_exporter_pass_duration_seconds",
         "flexprice_exporter_connections", "flexprice_exporter_s3_requests_total",
         "flexprice_exporter_last_success_window_end_seconds", "flexprice_exporter_windows_behind",
+        "flexprice_exporter_failing_windows", "flexprice_exporter_connection_problem",
     ]
 
     /// Run durations: seconds for a small window, up to hours for a month of usage events.
@@ -41,11 +42,18 @@ public final class MetricsObserver: RunObserver, Sendable {
         var entity: String
     }
 
+    private struct Problem: Hashable {
+        var connection: String
+        var code: String
+    }
+
     private struct State {
         /// The figures last counted per run in flight, so each progress event adds only its delta.
         var counted: [Int64: RunProgress] = [:]
         /// The streams whose position gauges are registered, to drop those gone from the history.
         var positioned: Set<Stream> = []
+        /// The connections (and error codes) whose problem gauge is registered.
+        var problems: Set<Problem> = []
     }
 
     private let state = Mutex(State())
@@ -136,6 +144,7 @@ public final class MetricsObserver: RunObserver, Sendable {
             seen.insert(stream)
             let labels = [("connection", stream.connection), ("entity", stream.entity)]
             registry.makeGauge(descriptor: Self.windowsBehind, labels: labels).set(Int64(position.windowsBehind))
+            registry.makeGauge(descriptor: Self.failingWindows, labels: labels).set(Int64(position.failingWindows))
             let end = registry.makeGauge(descriptor: Self.lastSuccess, labels: labels)
             if let last = position.lastSuccessWindowEnd { end.set(last) } else { registry.unregisterGauge(end) }
         }
@@ -147,7 +156,27 @@ public final class MetricsObserver: RunObserver, Sendable {
         for stream in gone {
             let labels = [("connection", stream.connection), ("entity", stream.entity)]
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.windowsBehind, labels: labels))
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.failingWindows, labels: labels))
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.lastSuccess, labels: labels))
+        }
+    }
+
+    /// Sets `connection_problem` to 1 for each open connection problem (connection id -> error
+    /// code, from `connection_problems`), and drops the series of problems that were resolved.
+    public func updateConnectionProblems(_ problems: [String: String]) {
+        let current = Set(problems.map { Problem(connection: $0.key, code: $0.value) })
+        for problem in current {
+            registry.makeGauge(descriptor: Self.connectionProblem,
+                               labels: [("connection", problem.connection), ("code", problem.code)]).set(Int64(1))
+        }
+        let gone = state.withLock { state -> Set<Problem> in
+            let gone = state.problems.subtracting(current)
+            state.problems = current
+            return gone
+        }
+        for problem in gone {
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.connectionProblem,
+                                                        labels: [("connection", problem.connection), ("code", problem.code)]))
         }
     }
 
@@ -175,4 +204,6 @@ public final class MetricsObserver: RunObserver, Sendable {
     static var s3Requests: MetricNameDescriptor { name("s3_requests", "total", "S3 requests by operation and HTTP status (code network when no response came), retries included.") }
     static var lastSuccess: MetricNameDescriptor { name("last_success_window_end", "seconds", "End of the last succeeded window, Unix time, from the run history.") }
     static var windowsBehind: MetricNameDescriptor { name("windows_behind", "", "Due windows after the last succeeded one, from the run history.") }
+    static var failingWindows: MetricNameDescriptor { name("failing_windows", "", "Windows whose latest run failed (retried with back-off until one succeeds), from the run history.") }
+    static var connectionProblem: MetricNameDescriptor { name("connection_problem", "", "1 for each connection that cannot be exported (unreadable settings or credentials), by error code.") }
 }

@@ -1,5 +1,5 @@
 /// Where one (connection, entity) stream stands, as the run history says: the source of the
-/// `last_success_window_end_seconds` and `windows_behind` gauges.
+/// `last_success_window_end_seconds`, `windows_behind` and `failing_windows` gauges.
 ///
 /// Read from the database (not counted from events) so a restarted daemon reports the true
 /// position at once, and a backfill or `sync` by another process shows up after the next pass.
@@ -10,11 +10,16 @@ public struct StreamPosition: Sendable, Hashable {
     public var lastSuccessWindowEnd: Int64?
     /// Due windows after the last success that have not succeeded yet.
     public var windowsBehind: Int
+    /// Windows whose latest run failed, wherever they lie (a failed re-export of a delivered
+    /// window counts until a run of it succeeds).
+    public var failingWindows: Int
 
-    public init(connectionID: String, entity: String, lastSuccessWindowEnd: Int64?, windowsBehind: Int) {
+    public init(connectionID: String, entity: String, lastSuccessWindowEnd: Int64?, windowsBehind: Int,
+                failingWindows: Int = 0) {
         self.connectionID = connectionID
         self.entity = entity
         self.lastSuccessWindowEnd = lastSuccessWindowEnd
         self.windowsBehind = windowsBehind
+        self.failingWindows = failingWindows
     }
 }

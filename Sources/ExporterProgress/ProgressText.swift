@@ -62,7 +62,7 @@ public enum ProgressText {
     public static func line(_ key: RunKey, _ progress: RunProgress, position: (index: Int, total: Int)? = nil) -> String {
         var line = "\(key.connectionID) \(key.entity.rawValue) \(window(key.window))"
         if let position { line += " (window \(position.index) of \(position.total))" }
-        line += ": \(count(progress.rows)) rows, \(bytes(progress.bytesRead)) read, "
+        line += ": \(CountText.of(progress.rows, "row", digits: count)), \(bytes(progress.bytesRead)) read, "
         line += "\(bytes(progress.bytesUploaded)) uploaded, \(rate(progress.rowsPerSecond))"
         return line
     }

@@ -66,7 +66,8 @@ public struct FlexpriceTasks: Sendable {
 
     /// Inserts run `runID`'s task as PROCESSING and records its id in `export_runs.flexprice_task_id`,
     /// in the transaction that inserted the run. Tenant, environment, entity and the start time
-    /// are the run row's own.
+    /// are the run row's own; `scheduled_task_id` is the stream's FlexPrice scheduled task, so
+    /// FlexPrice's `GET /v1/tasks/{id}/download` finds the credentials through it.
     @discardableResult
     func open(runID: Int64, key: RunKey, on connection: DatabaseConnection) async throws -> String {
         let id = "task_\(ids.next())"
@@ -80,7 +81,7 @@ public struct FlexpriceTasks: Sendable {
                     total_records, processed_records, successful_records, failed_records, error_summary, metadata,
                     started_at, completed_at, failed_at)
                 SELECT \(id), r.tenant_id, 'published', r.started_at, r.started_at, \(Self.systemUser), \(Self.systemUser),
-                    r.environment_id, 'EXPORT', \(entityType), NULL, NULL, '', NULL, \(fileType), 'PROCESSING',
+                    r.environment_id, 'EXPORT', \(entityType), \(key.scheduledTaskID), NULL, '', NULL, \(fileType), 'PROCESSING',
                     NULL, 0, 0, 0, NULL, \(metadata)::jsonb, r.started_at, NULL, NULL
                 FROM export_runs r WHERE r.id = \(runID)
                 RETURNING id)

@@ -71,7 +71,94 @@ public struct Migrations: Sendable {
                 CHECK ("trigger" IN ('schedule', 'catch_up', 'signal', 'forced', 'manual', 'backfill'))
             """,
         ]),
-        (4, "create view export_stream_status", [baseStreamStatusView]),
+        (4, "create view export_stream_status", [
+            // Where each (connection, entity) of the active S3 connections stands, for dashboards
+            // that read PostgreSQL, plain psql, and `flexprice-exporter status` (docs/monitoring.md).
+            // It reads FlexPrice's `connections` the way the exporter does (DESIGN §2): published
+            // `s3` connections whose sync_config.s3.sync_active is true; entity_types, else the
+            // entities marked outbound. The grace period comes from the setting
+            // flexprice_exporter.grace_seconds when a session or the database sets it, else 900
+            // (the exporter's default), so that "due" means what it means to the daemon.
+            """
+            CREATE OR REPLACE VIEW export_stream_status AS
+            WITH active AS (
+                SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
+                       c.sync_config, c.sync_config -> 's3' AS s3,
+                       coalesce(c.sync_config -> 's3' ->> 'interval', 'daily') AS "interval"
+                FROM connections c
+                WHERE c.provider_type = 's3' AND c.status = 'published'
+                  AND jsonb_typeof(c.sync_config) = 'object'
+                  AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
+            ), streams AS (
+                SELECT a.*, e.entity_type
+                FROM active a
+                CROSS JOIN LATERAL (
+                    SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
+                        CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array' THEN a.s3 -> 'entity_types' ELSE '[]' END
+                    ) AS x(entity_type)
+                    UNION
+                    SELECT k.entity_type FROM unnest(ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription',
+                                                           'credit_note']) AS k(entity_type)
+                    WHERE coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array'
+                                                           THEN a.s3 -> 'entity_types' END), 0) = 0
+                      AND jsonb_typeof(a.sync_config -> k.entity_type) = 'object'
+                      AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
+                ) e
+                WHERE e.entity_type IN ('feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note')
+            ), timed AS (
+                SELECT s.*,
+                       CASE s."interval" WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
+                                         WHEN 'monthly' THEN interval '1 month' END AS step,
+                       date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'day' END,
+                                  (now() - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS latest_due_window_end,
+                       g.grace
+                FROM streams s
+                CROSS JOIN (SELECT make_interval(secs => coalesce(
+                    nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace) g
+                WHERE s."interval" IN ('daily', 'weekly', 'monthly')
+            )
+            SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
+                   t."interval",
+                   ok.window_start AS last_succeeded_window_start,
+                   ok.window_end AS last_succeeded_window_end,
+                   t.latest_due_window_end,
+                   CASE WHEN ok.window_end IS NULL THEN 1
+                        WHEN t."interval" = 'monthly' THEN greatest(0,
+                            ((date_part('year', t.latest_due_window_end AT TIME ZONE 'UTC')
+                              - date_part('year', ok.window_end AT TIME ZONE 'UTC')) * 12
+                             + date_part('month', t.latest_due_window_end AT TIME ZONE 'UTC')
+                             - date_part('month', ok.window_end AT TIME ZONE 'UTC'))::integer)
+                        ELSE greatest(0, floor(extract(epoch FROM t.latest_due_window_end - ok.window_end)
+                                               / extract(epoch FROM t.step))::integer)
+                   END AS windows_behind,
+                   last.id AS last_run_id, last.status AS last_run_status, last."trigger" AS last_run_trigger,
+                   last.window_start AS last_run_window_start,
+                   last.started_at AS last_run_started_at, last.finished_at AS last_run_finished_at,
+                   last.error_code AS last_error_code, last.error_message AS last_error_message,
+                   failing.since AS failing_since,
+                   coalesce(ok.window_end, t.latest_due_window_end - t.step) AS next_window_start,
+                   coalesce(ok.window_end + t.step, t.latest_due_window_end) AS next_window_end,
+                   coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at
+            FROM timed t
+            LEFT JOIN LATERAL (
+                SELECT r.window_start, r.window_end FROM export_runs r
+                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                  AND r.status = 'succeeded' AND r."trigger" <> 'manual'
+                ORDER BY r.window_end DESC, r.id DESC LIMIT 1
+            ) ok ON true
+            LEFT JOIN LATERAL (
+                SELECT r.* FROM export_runs r
+                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                ORDER BY r.id DESC LIMIT 1
+            ) last ON true
+            LEFT JOIN LATERAL (
+                SELECT min(r.started_at) AS since FROM export_runs r
+                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
+                  AND r.id > coalesce((SELECT max(s.id) FROM export_runs s WHERE s.connection_id = t.id
+                                       AND s.entity_type = t.entity_type AND s.status = 'succeeded'), 0)
+            ) failing ON true
+            """,
+        ]),
         (5, "add export_runs.flexprice_task_id", [
             // With EXPORTER_FLEXPRICE_TASKS=true each run is mirrored in FlexPrice's `tasks` table
             // (DESIGN §6a): the task's id, `task_<ULID>` (FlexPrice's tasks.id is varchar(100)).
@@ -82,108 +169,177 @@ public struct Migrations: Sendable {
                 ON export_runs (flexprice_task_id) WHERE flexprice_task_id IS NOT NULL
             """,
         ]),
-    ] + [
-        // The usage entities read from ClickHouse are streams too: the view of step 4, with
-        // meter_usage and events among the entities it knows.
-        (6, "export_stream_status knows meter_usage and events", [streamStatusViewWithClickHouseEntities]),
+        (6, "failing windows, the trigger retry, connection_problems", [
+            // `retry`: the daemon exporting again a window whose latest run failed outside the
+            // stream's sequence (a failed re-export, a failed backfill behind the position).
+            "ALTER TABLE export_runs DROP CONSTRAINT IF EXISTS export_runs_trigger_check",
+            """
+            ALTER TABLE export_runs ADD CONSTRAINT export_runs_trigger_check
+                CHECK ("trigger" IN ('schedule', 'catch_up', 'signal', 'forced', 'manual', 'backfill', 'retry'))
+            """,
+            // A FlexPrice scheduled task is a stream of its own (EXPORTER_FLEXPRICE_SCHEDULED_TASKS):
+            // its id is part of the stream's identity, so the one-running-row rule is per task too.
+            "ALTER TABLE export_runs ADD COLUMN IF NOT EXISTS scheduled_task_id varchar(50)",
+            "DROP INDEX IF EXISTS export_runs_one_running",
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS export_runs_one_running_per_stream
+                ON export_runs (connection_id, entity_type, coalesce(scheduled_task_id, ''), window_start, window_end)
+                WHERE status = 'running'
+            """,
+            // Planning and the view look up the runs of one exact window (is its latest run a failure?).
+            """
+            CREATE INDEX IF NOT EXISTS export_runs_by_exact_window
+                ON export_runs (connection_id, entity_type, window_start, window_end, id)
+            """,
+            // A connection that cannot be exported at all (unreadable sync_config, undecryptable
+            // credentials): one row per distinct problem, not a failed run per entity per pass.
+            """
+            CREATE TABLE IF NOT EXISTS connection_problems (
+                id                     bigserial PRIMARY KEY,
+                connection_id          varchar(50)  NOT NULL,
+                tenant_id              varchar(50)  NOT NULL,
+                environment_id         varchar(50)  NOT NULL DEFAULT '',
+                connection_updated_at  timestamptz,
+                error_code             varchar(128) NOT NULL,
+                error_message          text         NOT NULL,
+                first_seen_at          timestamptz  NOT NULL DEFAULT now(),
+                last_seen_at           timestamptz  NOT NULL DEFAULT now(),
+                resolved_at            timestamptz,
+                worker                 varchar(255) NOT NULL
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS connection_problems_one_open
+                ON connection_problems (connection_id) WHERE resolved_at IS NULL
+            """,
+            // The view: a stream is failing while any window's latest run failed (not only
+            // failures after the stream's last success), with how many such windows and the
+            // oldest; `retry` successes do not move the position; connection problems as rows
+            // with entity '*'; "now" may be set for a session (flexprice_exporter.now, as the grace
+            // is), so a test computes every expected window by hand from one clock. Dropped and
+            // created (not replaced): the UNION changes column types.
+            "DROP VIEW IF EXISTS export_stream_status",
+            // The entities the exporter knows, in one place: a later migration that adds one
+            // replaces this function, not the view.
+            """
+            CREATE OR REPLACE FUNCTION export_entity_types() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+                SELECT ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note', 'meter_usage', 'events']
+            $$
+            """,
+            """
+            CREATE VIEW export_stream_status AS
+            WITH active AS (
+                SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
+                       c.sync_config, c.sync_config -> 's3' AS s3,
+                       -- Spelled as the exporter reads it (any case): 15MIN and 30MIN upper, the others lower.
+                       CASE WHEN upper(c.sync_config -> 's3' ->> 'interval') IN ('15MIN', '30MIN')
+                            THEN upper(c.sync_config -> 's3' ->> 'interval')
+                            ELSE lower(coalesce(c.sync_config -> 's3' ->> 'interval', 'daily')) END AS "interval"
+                FROM connections c
+                WHERE c.provider_type = 's3' AND c.status = 'published'
+                  AND jsonb_typeof(c.sync_config) = 'object'
+                  AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
+            ), streams AS (
+                SELECT a.*, e.entity_type
+                FROM active a
+                CROSS JOIN LATERAL (
+                    SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
+                        CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array' THEN a.s3 -> 'entity_types' ELSE '[]' END
+                    ) AS x(entity_type)
+                    UNION
+                    SELECT k.entity_type FROM unnest(export_entity_types()) AS k(entity_type)
+                    WHERE coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array'
+                                                           THEN a.s3 -> 'entity_types' END), 0) = 0
+                      AND jsonb_typeof(a.sync_config -> k.entity_type) = 'object'
+                      AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
+                ) e
+                WHERE e.entity_type = ANY(export_entity_types())
+            ), timed AS (
+                SELECT s.*, w.step,
+                       -- The start of the window holding now - grace is the end of the latest due one.
+                       CASE WHEN s."interval" IN ('weekly', 'monthly')
+                            THEN date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' ELSE 'month' END,
+                                            (g.now - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                            -- Fixed lengths up to a day: aligned to the epoch, so to hours and midnights.
+                            ELSE to_timestamp(floor(extract(epoch FROM g.now - g.grace) / extract(epoch FROM w.step))
+                                              * extract(epoch FROM w.step))
+                       END AS latest_due_window_end,
+                       g.grace
+                FROM streams s
+                CROSS JOIN LATERAL (SELECT CASE s."interval" WHEN '15MIN' THEN interval '15 minutes'
+                    WHEN '30MIN' THEN interval '30 minutes' WHEN 'hourly' THEN interval '1 hour'
+                    WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
+                    WHEN 'monthly' THEN interval '1 month' END AS step) w
+                CROSS JOIN (SELECT make_interval(secs => coalesce(
+                    nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace,
+                    coalesce(nullif(current_setting('flexprice_exporter.now', true), '')::timestamptz, now()) AS now) g
+                WHERE s."interval" IN ('15MIN', '30MIN', 'hourly', 'daily', 'weekly', 'monthly')
+            )
+            SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
+                   t."interval",
+                   ok.window_start AS last_succeeded_window_start,
+                   ok.window_end AS last_succeeded_window_end,
+                   t.latest_due_window_end,
+                   CASE WHEN ok.window_end IS NULL THEN 1
+                        WHEN t."interval" = 'monthly' THEN greatest(0,
+                            ((date_part('year', t.latest_due_window_end AT TIME ZONE 'UTC')
+                              - date_part('year', ok.window_end AT TIME ZONE 'UTC')) * 12
+                             + date_part('month', t.latest_due_window_end AT TIME ZONE 'UTC')
+                             - date_part('month', ok.window_end AT TIME ZONE 'UTC'))::integer)
+                        ELSE greatest(0, floor(extract(epoch FROM t.latest_due_window_end - ok.window_end)
+                                               / extract(epoch FROM t.step))::integer)
+                   END AS windows_behind,
+                   last.id AS last_run_id, last.status AS last_run_status, last."trigger" AS last_run_trigger,
+                   last.window_start AS last_run_window_start,
+                   last.started_at AS last_run_started_at, last.finished_at AS last_run_finished_at,
+                   last.error_code AS last_error_code, last.error_message AS last_error_message,
+                   failing.since AS failing_since,
+                   coalesce(ok.window_end, t.latest_due_window_end - t.step) AS next_window_start,
+                   coalesce(ok.window_end + t.step, t.latest_due_window_end) AS next_window_end,
+                   coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at,
+                   failing.windows AS failing_windows,
+                   failing.oldest_window_start AS oldest_failing_window_start,
+                   NULL::text AS problem
+            FROM timed t
+            LEFT JOIN LATERAL (
+                SELECT r.window_start, r.window_end FROM export_runs r
+                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                  AND r.status = 'succeeded' AND r."trigger" NOT IN ('manual', 'retry')
+                ORDER BY r.window_end DESC, r.id DESC LIMIT 1
+            ) ok ON true
+            LEFT JOIN LATERAL (
+                SELECT r.* FROM export_runs r
+                WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                ORDER BY r.id DESC LIMIT 1
+            ) last ON true
+            LEFT JOIN LATERAL (
+                SELECT count(*)::integer AS windows, min(w.since) AS since, min(w.window_start) AS oldest_window_start
+                FROM (
+                    SELECT r.window_start, min(r.started_at) AS since FROM export_runs r
+                    WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
+                      AND NOT EXISTS (SELECT 1 FROM export_runs s
+                                      WHERE s.connection_id = r.connection_id AND s.entity_type = r.entity_type
+                                        AND s.window_start = r.window_start AND s.window_end = r.window_end
+                                        AND s.status = 'succeeded' AND s.id > r.id)
+                    GROUP BY r.window_start, r.window_end
+                ) w
+            ) failing ON true
+            UNION ALL
+            -- A connection that cannot be exported at all (connection_problems): one row, entity '*'.
+            SELECT p.connection_id, p.tenant_id, p.environment_id, c.name, '*', NULL,
+                   NULL, NULL, NULL, NULL,
+                   NULL, NULL, NULL, NULL, NULL, NULL,
+                   p.error_code, p.error_message, p.first_seen_at,
+                   NULL, NULL, NULL, NULL, NULL, p.error_code || ': ' || p.error_message
+            FROM connection_problems p
+            JOIN connections c ON c.id = p.connection_id AND c.provider_type = 's3' AND c.status = 'published'
+            WHERE p.resolved_at IS NULL
+            """,
+        ]),
     ]
 
-    /// Step 4: where each (connection, entity) of the active S3 connections stands, for dashboards
-    /// that read PostgreSQL, plain psql, and `flexprice-exporter status` (docs/monitoring.md).
-    /// It reads FlexPrice's `connections` the way the exporter does (DESIGN §2): published
-    /// `s3` connections whose sync_config.s3.sync_active is true; entity_types, else the
-    /// entities marked outbound. The grace period comes from the setting
-    /// flexprice_exporter.grace_seconds when a session or the database sets it, else 900
-    /// (the exporter's default), so that "due" means what it means to the daemon.
-    static let baseStreamStatusView = """
-        CREATE OR REPLACE VIEW export_stream_status AS
-        WITH active AS (
-            SELECT c.id, c.tenant_id, coalesce(c.environment_id, '') AS environment_id, c.name,
-                   c.sync_config, c.sync_config -> 's3' AS s3,
-                   coalesce(c.sync_config -> 's3' ->> 'interval', 'daily') AS "interval"
-            FROM connections c
-            WHERE c.provider_type = 's3' AND c.status = 'published'
-              AND jsonb_typeof(c.sync_config) = 'object'
-              AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
-        ), streams AS (
-            SELECT a.*, e.entity_type
-            FROM active a
-            CROSS JOIN LATERAL (
-                SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
-                    CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array' THEN a.s3 -> 'entity_types' ELSE '[]' END
-                ) AS x(entity_type)
-                UNION
-                SELECT k.entity_type FROM unnest(ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription',
-                                                       'credit_note']) AS k(entity_type)
-                WHERE coalesce(jsonb_array_length(CASE WHEN jsonb_typeof(a.s3 -> 'entity_types') = 'array'
-                                                       THEN a.s3 -> 'entity_types' END), 0) = 0
-                  AND jsonb_typeof(a.sync_config -> k.entity_type) = 'object'
-                  AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
-            ) e
-            WHERE e.entity_type IN ('feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note')
-        ), timed AS (
-            SELECT s.*,
-                   CASE s."interval" WHEN 'daily' THEN interval '1 day' WHEN 'weekly' THEN interval '7 days'
-                                     WHEN 'monthly' THEN interval '1 month' END AS step,
-                   date_trunc(CASE s."interval" WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'day' END,
-                              (now() - g.grace) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS latest_due_window_end,
-                   g.grace
-            FROM streams s
-            CROSS JOIN (SELECT make_interval(secs => coalesce(
-                nullif(current_setting('flexprice_exporter.grace_seconds', true), ''), '900')::double precision) AS grace) g
-            WHERE s."interval" IN ('daily', 'weekly', 'monthly')
-        )
-        SELECT t.id AS connection_id, t.tenant_id, t.environment_id, t.name AS connection_name, t.entity_type,
-               t."interval",
-               ok.window_start AS last_succeeded_window_start,
-               ok.window_end AS last_succeeded_window_end,
-               t.latest_due_window_end,
-               CASE WHEN ok.window_end IS NULL THEN 1
-                    WHEN t."interval" = 'monthly' THEN greatest(0,
-                        ((date_part('year', t.latest_due_window_end AT TIME ZONE 'UTC')
-                          - date_part('year', ok.window_end AT TIME ZONE 'UTC')) * 12
-                         + date_part('month', t.latest_due_window_end AT TIME ZONE 'UTC')
-                         - date_part('month', ok.window_end AT TIME ZONE 'UTC'))::integer)
-                    ELSE greatest(0, floor(extract(epoch FROM t.latest_due_window_end - ok.window_end)
-                                           / extract(epoch FROM t.step))::integer)
-               END AS windows_behind,
-               last.id AS last_run_id, last.status AS last_run_status, last."trigger" AS last_run_trigger,
-               last.window_start AS last_run_window_start,
-               last.started_at AS last_run_started_at, last.finished_at AS last_run_finished_at,
-               last.error_code AS last_error_code, last.error_message AS last_error_message,
-               failing.since AS failing_since,
-               coalesce(ok.window_end, t.latest_due_window_end - t.step) AS next_window_start,
-               coalesce(ok.window_end + t.step, t.latest_due_window_end) AS next_window_end,
-               coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at
-        FROM timed t
-        LEFT JOIN LATERAL (
-            SELECT r.window_start, r.window_end FROM export_runs r
-            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
-              AND r.status = 'succeeded' AND r."trigger" <> 'manual'
-            ORDER BY r.window_end DESC, r.id DESC LIMIT 1
-        ) ok ON true
-        LEFT JOIN LATERAL (
-            SELECT r.* FROM export_runs r
-            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
-            ORDER BY r.id DESC LIMIT 1
-        ) last ON true
-        LEFT JOIN LATERAL (
-            SELECT min(r.started_at) AS since FROM export_runs r
-            WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
-              AND r.id > coalesce((SELECT max(s.id) FROM export_runs s WHERE s.connection_id = t.id
-                                   AND s.entity_type = t.entity_type AND s.status = 'succeeded'), 0)
-        ) failing ON true
-        """
-
-    /// Step 4's view with the entity lists extended by the ClickHouse entities.
-    static var streamStatusViewWithClickHouseEntities: String {
-        baseStreamStatusView
-            .replacingOccurrences(of: "'credit_note']", with: "'credit_note', 'meter_usage', 'events']")
-            .replacingOccurrences(of: "'credit_note')", with: "'credit_note', 'meter_usage', 'events')")
-    }
-
     /// The tables (and the view) `status` and `check` read, which only a migration creates.
-    static let requiredTables = ["export_runs", "exporter_workers", "export_stream_status"]
+    static let requiredTables = ["export_runs", "exporter_workers", "connection_problems", "export_stream_status"]
 
     private let client: DatabasePool
     private let logger: Logger

@@ -4,29 +4,40 @@ import ExporterDatabase
 
 /// The queries the daemon plans and coordinates with (DESIGN §4, §6).
 extension RunHistory {
-    /// What the history says about each (connection, entity) of `connectionIDs`.
+    /// What the history says about each (connection, entity) of `connectionIDs`: the position
+    /// (the newest success of a trigger that moves it) and every failing window (its latest
+    /// finished run failed or was abandoned, whatever the trigger, however old).
     public func scheduleStates(connectionIDs: [String]) async throws -> [ExportStream: ScheduleState] {
         try await ExportError.whileUsingDatabase("reading export_runs for planning") {
             var states: [ExportStream: ScheduleState] = [:]
             for row in try await client.query("""
-                SELECT connection_id, entity_type, max(window_end) FROM export_runs
-                WHERE status = 'succeeded' AND "trigger" <> 'manual' AND connection_id = ANY(\(connectionIDs))
-                GROUP BY connection_id, entity_type
+                SELECT connection_id, entity_type, scheduled_task_id, max(window_end) FROM export_runs
+                WHERE status = 'succeeded' AND "trigger" <> ALL(\(RunTrigger.notMovingPosition))
+                  AND connection_id = ANY(\(connectionIDs))
+                GROUP BY connection_id, entity_type, scheduled_task_id
                 """) {
-                let (connection, entity, end) = try row.decode((String, String, Date).self)
+                let (connection, entity, task, end) = try row.decode((String, String, String?, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
-                states[ExportStream(connectionID: connection, entity: entity), default: ScheduleState()].lastSuccessEnd = end.seconds
+                let stream = ExportStream(connectionID: connection, entity: entity, scheduledTaskID: task)
+                states[stream, default: ScheduleState()].lastSuccessEnd = end.seconds
             }
             for row in try await client.query("""
-                SELECT connection_id, entity_type, window_start, count(*)::bigint, max(coalesce(finished_at, started_at))
-                FROM export_runs WHERE status = 'failed' AND connection_id = ANY(\(connectionIDs))
-                GROUP BY connection_id, entity_type, window_start
+                SELECT r.connection_id, r.entity_type, r.scheduled_task_id, r.window_start, r.window_end,
+                       count(*) FILTER (WHERE r.status = 'failed')::bigint, max(coalesce(r.finished_at, r.started_at))
+                FROM export_runs r
+                WHERE r.status IN ('failed', 'abandoned') AND r.connection_id = ANY(\(connectionIDs))
+                  AND NOT EXISTS (SELECT 1 FROM export_runs s
+                                  WHERE s.connection_id = r.connection_id AND s.entity_type = r.entity_type
+                                    AND s.scheduled_task_id IS NOT DISTINCT FROM r.scheduled_task_id
+                                    AND s.window_start = r.window_start AND s.window_end = r.window_end
+                                    AND s.status = 'succeeded' AND s.id > r.id)
+                GROUP BY r.connection_id, r.entity_type, r.scheduled_task_id, r.window_start, r.window_end
                 """) {
-                let (connection, entity, start, count, finished) = try row.decode((String, String, Date, Int64, Date).self)
+                let (connection, entity, task, start, end, count, finished)
+                    = try row.decode((String, String, String?, Date, Date, Int64, Date).self)
                 guard let entity = EntityType(rawValue: entity) else { continue }
-                let stream = ExportStream(connectionID: connection, entity: entity)
-                if let end = states[stream]?.lastSuccessEnd, start.seconds < end { continue }
-                states[stream, default: ScheduleState()].failures[start.seconds] =
+                let stream = ExportStream(connectionID: connection, entity: entity, scheduledTaskID: task)
+                states[stream, default: ScheduleState()].failing[ExportWindow(start: start.seconds, end: end.seconds)] =
                     .init(count: Int(count), lastFinishedAt: finished.seconds)
             }
             return states
@@ -78,14 +89,23 @@ extension RunHistory {
         }
     }
 
-    /// Deletes runs older than `days`, keeping the latest success of every (connection, entity).
+    /// Deletes runs older than `days`, keeping the latest success of every (connection, entity)
+    /// (the stream's position) and the latest run of every failing window (so a window whose
+    /// latest run failed stays failing, and is retried, however old the failure).
     @discardableResult
     public func prune(olderThanDays days: Int) async throws -> Int {
         let query: SQL = """
             DELETE FROM export_runs r
             WHERE r.started_at < now() - make_interval(days => \(days)::int) AND r.status <> 'running'
-              AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type) id FROM export_runs
-                               WHERE status = 'succeeded' ORDER BY connection_id, entity_type, window_end DESC, id DESC)
+              AND r.id <> ALL (SELECT DISTINCT ON (connection_id, entity_type, scheduled_task_id) id FROM export_runs
+                               WHERE status = 'succeeded'
+                               ORDER BY connection_id, entity_type, scheduled_task_id, window_end DESC, id DESC)
+              AND r.id <> ALL (SELECT l.id FROM (
+                                   SELECT DISTINCT ON (connection_id, entity_type, scheduled_task_id, window_start, window_end)
+                                       id, status
+                                   FROM export_runs WHERE status <> 'running'
+                                   ORDER BY connection_id, entity_type, scheduled_task_id, window_start, window_end, id DESC) l
+                               WHERE l.status IN ('failed', 'abandoned'))
             RETURNING r.id
             """
         return try await execute(query, what: "pruning export_runs").count

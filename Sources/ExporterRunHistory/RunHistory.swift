@@ -45,7 +45,8 @@ public struct RunHistory: RunRecorder {
     /// database's unique index decides, so two daemons never export a window twice) or, with
     /// `skipIfSucceeded` (scheduled triggers, a backfill without `--force`), the window has
     /// already succeeded: a daemon that planned a window while another was finishing it does not
-    /// export it again, and a backfill run again continues where it stopped.
+    /// export it again, and a backfill run again continues where it stopped. A `retry` is skipped
+    /// when the window's latest finished run succeeded (another worker repaired it first).
     ///
     /// A `running` row that blocks the start is looked at: when its worker is provably dead
     /// (this host, its process gone: an interrupted or killed `sync`, a daemon killed with
@@ -54,28 +55,38 @@ public struct RunHistory: RunRecorder {
     public func begin(_ key: RunKey, trigger: RunTrigger, skipIfSucceeded onlyIfNotDone: Bool) async throws -> RunStart {
         let start = Date(timeIntervalSince1970: TimeInterval(key.window.start))
         let end = Date(timeIntervalSince1970: TimeInterval(key.window.end))
+        // A retry repairs a failing window: another worker may have repaired it first.
+        let isRetry = trigger == .retry
+        let task = key.scheduledTaskID
         let insert: SQL = """
             INSERT INTO export_runs (connection_id, tenant_id, environment_id, entity_type, "interval",
-                window_start, window_end, "trigger", status, attempt, worker)
+                window_start, window_end, "trigger", status, attempt, worker, scheduled_task_id)
             SELECT \(key.connectionID), \(key.tenantID), \(key.environmentID), \(key.entity.rawValue),
                 \(key.interval?.rawValue), \(start), \(end), \(trigger.rawValue), 'running',
                 1 + (SELECT count(*) FROM export_runs WHERE connection_id = \(key.connectionID)
-                     AND entity_type = \(key.entity.rawValue) AND window_start = \(start) AND window_end = \(end)),
-                \(worker)
-            WHERE NOT \(onlyIfNotDone) OR NOT EXISTS (
+                     AND entity_type = \(key.entity.rawValue) AND window_start = \(start) AND window_end = \(end)
+                     AND scheduled_task_id IS NOT DISTINCT FROM \(task)),
+                \(worker), \(task)
+            WHERE (NOT \(onlyIfNotDone) OR NOT EXISTS (
                 SELECT 1 FROM export_runs WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
-                AND window_start = \(start) AND window_end = \(end) AND status = 'succeeded')
+                AND window_start = \(start) AND window_end = \(end) AND scheduled_task_id IS NOT DISTINCT FROM \(task)
+                AND status = 'succeeded'))
+              AND (NOT \(isRetry) OR coalesce((
+                SELECT status FROM export_runs WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
+                AND window_start = \(start) AND window_end = \(end) AND scheduled_task_id IS NOT DISTINCT FROM \(task)
+                AND status <> 'running' ORDER BY id DESC LIMIT 1), '') <> 'succeeded')
             ON CONFLICT DO NOTHING
             RETURNING id
             """
         let holder: SQL = """
             SELECT id, worker, started_at FROM export_runs
             WHERE connection_id = \(key.connectionID) AND entity_type = \(key.entity.rawValue)
-              AND window_start = \(start) AND window_end = \(end) AND status = 'running'
+              AND window_start = \(start) AND window_end = \(end) AND scheduled_task_id IS NOT DISTINCT FROM \(task)
+              AND status = 'running'
             """
         return try await ExportError.whileUsingDatabase("recording the start of a run in export_runs") {
             try await client.transaction { connection in
-                try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
+                try await lockStream(key.stream, on: connection)
                 // A second and third try only follow an abandoned holder, or a holder that
                 // finished between the two statements (a failure is recorded without the lock).
                 for _ in 0..<3 {
@@ -84,7 +95,7 @@ public struct RunHistory: RunRecorder {
                         return .started(id)
                     }
                     guard let row = try await connection.query(holder).first else {
-                        if onlyIfNotDone { return .alreadySucceeded }
+                        if onlyIfNotDone || isRetry { return .alreadySucceeded }
                         continue
                     }
                     let (id, holderWorker, startedAt) = try row.decode((Int64, String, Date).self)
@@ -123,7 +134,7 @@ public struct RunHistory: RunRecorder {
             """
         try await ExportError.whileUsingDatabase("recording a succeeded run in export_runs") {
             try await client.transaction { connection in
-                try await lockStream(key.connectionID, key.entity.rawValue, on: connection)
+                try await lockStream(key.stream, on: connection)
                 let recorded = try await connection.query(query)
                 if let tasks, let row = recorded.first {
                     let (finishedAt, task) = try row.decode((Date, String?).self)
@@ -145,9 +156,10 @@ public struct RunHistory: RunRecorder {
     /// unique index then no longer conflicts): the window would be exported twice. Both
     /// statements hold this transaction lock, so the check sees either the running row (and the
     /// index refuses) or the success.
-    private func lockStream(_ connectionID: String, _ entity: String, on connection: DatabaseConnection) async throws {
+    private func lockStream(_ stream: ExportStream, on connection: DatabaseConnection) async throws {
         _ = try await connection.query("""
-            SELECT pg_advisory_xact_lock(hashtextextended(\(connectionID) || '/' || \(entity), \(Self.streamLockSeed)))
+            SELECT pg_advisory_xact_lock(hashtextextended(\(stream.connectionID) || '/' || \(stream.entity.rawValue)
+                || coalesce('/' || \(stream.scheduledTaskID)::text, ''), \(Self.streamLockSeed)))
             """)
     }
 

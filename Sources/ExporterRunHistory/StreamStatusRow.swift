@@ -27,29 +27,41 @@ public struct StreamStatusRow: Sendable, Hashable {
     public var lastRunFinishedAt: Int64?
     public var lastErrorCode: String?
     public var lastErrorMessage: String?
-    /// When the first failure since the stream's last success started; nil when not failing.
+    /// When the first failure of the oldest failing window started (a window is failing while
+    /// its latest run failed, whatever started it); nil when no window is failing.
     public var failingSince: Int64?
     public var nextWindowStart: Int64
     public var nextWindowEnd: Int64
     /// When the next window becomes due (a failed window is retried with back-off after this).
     public var nextDueAt: Int64
+    /// How many windows are failing (0: none).
+    public var failingWindows: Int
+    /// The start of the oldest failing window, Unix seconds.
+    public var oldestFailingWindowStart: Int64?
 }
 
 extension RunHistory {
-    /// Rows of `export_stream_status` (one connection's, or all), ordered by connection and
-    /// entity, with "due" computed for `graceSeconds` (the view's
+    /// The stream rows of `export_stream_status` (one connection's, or all; not the rows of
+    /// connection problems, see ``openProblems(connectionID:)``), ordered by connection and entity, with "due" computed for `graceSeconds` (the view's
     /// `flexprice_exporter.grace_seconds`, set for this query only).
-    public func streamStatuses(connectionID: String?, graceSeconds: Int64) async throws -> [StreamStatusRow] {
+    /// - Parameter now: the instant "due" is judged at (the view's `flexprice_exporter.now`), Unix
+    ///   seconds; the database's `now()` when nil. Tests pass one, so every expected window is exact.
+    public func streamStatuses(connectionID: String?, graceSeconds: Int64, now: Int64? = nil) async throws -> [StreamStatusRow] {
         try await ExportError.whileUsingDatabase("reading export_stream_status") {
             try await client.transaction { connection in
                 _ = try await connection.query("SELECT set_config('flexprice_exporter.grace_seconds', \(String(graceSeconds)), true)")
+                if let now {
+                    _ = try await connection.query("SELECT set_config('flexprice_exporter.now', \(Timestamp.rfc3339(seconds: now)), true)")
+                }
                 var rows: [StreamStatusRow] = []
                 for row in try await connection.query("""
                     SELECT connection_id, tenant_id, environment_id, connection_name, entity_type, "interval",
                            last_succeeded_window_start, last_succeeded_window_end, latest_due_window_end, windows_behind,
                            last_run_id, last_run_status, last_run_trigger, last_run_started_at, last_run_finished_at,
-                           last_error_code, last_error_message, failing_since, next_window_start, next_window_end, next_due_at
-                    FROM export_stream_status WHERE (\(connectionID)::text IS NULL OR connection_id = \(connectionID))
+                           last_error_code, last_error_message, failing_since, next_window_start, next_window_end, next_due_at,
+                           failing_windows, oldest_failing_window_start
+                    FROM export_stream_status WHERE entity_type <> '*'
+                      AND (\(connectionID)::text IS NULL OR connection_id = \(connectionID))
                     ORDER BY connection_id, entity_type
                     """) {
                     func seconds(_ index: Int) throws -> Int64? { try row.decode(Date?.self, at: index)?.seconds }
@@ -65,7 +77,8 @@ extension RunHistory {
                         lastErrorMessage: try row.decode(String?.self, at: 16), failingSince: try seconds(17),
                         nextWindowStart: try row.decode(Date.self, at: 18).seconds,
                         nextWindowEnd: try row.decode(Date.self, at: 19).seconds,
-                        nextDueAt: try row.decode(Date.self, at: 20).seconds))
+                        nextDueAt: try row.decode(Date.self, at: 20).seconds,
+                        failingWindows: try row.decode(Int.self, at: 21), oldestFailingWindowStart: try seconds(22)))
                 }
                 return rows
             }

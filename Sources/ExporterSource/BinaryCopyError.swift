@@ -1,3 +1,5 @@
+import ExporterCore
+
 /// Why a binary COPY stream could not be read (``BinaryCopyReader``).
 ///
 /// Each case says what was wrong with the stream and where, never the data: a tuple's bytes are
@@ -47,9 +49,9 @@ public enum BinaryCopyError: Error, Sendable, Equatable, CustomStringConvertible
         case .truncatedTuple(let row, let bytes, let needed):
             "row \(row) of the binary COPY stream is cut short: its message holds \(bytes) of its \(needed) bytes"
         case .dataAfterTrailer(let bytes):
-            "\(bytes) bytes of binary COPY data arrived after the end-of-data trailer"
+            "\(CountText.of(Int64(bytes), "byte")) of binary COPY data arrived after the end-of-data trailer"
         case .missingTrailer(let rows):
-            "the binary COPY stream ended after \(rows) rows without its end-of-data trailer; rows may be missing"
+            "the binary COPY stream ended after \(CountText.of(Int64(rows), "row")) without its end-of-data trailer; rows may be missing"
         }
     }
 }

@@ -53,7 +53,7 @@ public struct BinaryFieldDecoder: FieldDecoding, Sendable {
             }
             let count = Int16(bigEndian: tuple.loadUnaligned(as: Int16.self))
             guard Int(count) == types.count else {
-                throw ExportError.database("a row of the binary COPY stream has \(count) fields, but the query selects \(types.count) columns")
+                throw ExportError.database("a row of the binary COPY stream has \(CountText.of(Int64(count), "field")), but the query selects \(CountText.of(Int64(types.count), "column"))")
             }
             var offset = 2
             for index in types.indices {

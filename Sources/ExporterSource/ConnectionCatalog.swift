@@ -22,23 +22,25 @@ public struct ConnectionCatalog: Sendable {
         let query: SQL
         if let id {
             query = """
-                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text
+                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text,
+                       (extract(epoch FROM updated_at) * 1000000)::bigint
                 FROM connections WHERE provider_type = 's3' AND status = 'published' AND id = \(id)
                 """
         } else {
             query = """
-                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text
+                SELECT id, tenant_id, coalesce(environment_id, ''), name, sync_config::text, encrypted_secret_data::text,
+                       (extract(epoch FROM updated_at) * 1000000)::bigint
                 FROM connections WHERE provider_type = 's3' AND status = 'published' ORDER BY id
                 """
         }
         return try await ExportError.whileUsingDatabase("reading the connections table") {
             var connections: [ExportConnection] = []
             for row in try await client.query(query) {
-                let (id, tenant, environment, name, syncConfig, secrets)
-                    = try row.decode((String, String, String, String?, String?, String?).self)
+                let (id, tenant, environment, name, syncConfig, secrets, updatedAt)
+                    = try row.decode((String, String, String, String?, String?, String?, Int64?).self)
                 connections.append(ExportConnection(
                     id: id, tenantID: tenant, environmentID: environment, name: name ?? "",
-                    syncConfig: syncConfig, encryptedSecretData: secrets))
+                    syncConfig: syncConfig, encryptedSecretData: secrets, updatedAtMicros: updatedAt))
             }
             return connections
         }

@@ -38,16 +38,11 @@ public enum NotifyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .messageTooLarge(let bytes, let limit):
             "sd_notify message of \(bytes) bytes exceeds systemd's \(limit)-byte limit and would be dropped"
         case .socketFailed(let code):
-            "cannot create the AF_UNIX datagram socket for sd_notify: \(Self.text(code))"
+            "cannot create the AF_UNIX datagram socket for sd_notify: \(ErrnoText.describe(code))"
         case .sendFailed(let path, let code):
-            "cannot send to NOTIFY_SOCKET=\(path): \(Self.text(code)); is the service manager still listening?"
+            "cannot send to NOTIFY_SOCKET=\(path): \(ErrnoText.describe(code)); is the service manager still listening?"
         case .shortWrite(let sent, let expected):
             "sd_notify sent only \(sent) of \(expected) bytes"
         }
-    }
-
-    private static func text(_ code: Int32) -> String {
-        guard let message = strerror(code) else { return "errno \(code)" }
-        return String(cString: message) + " (errno \(code))"
     }
 }

@@ -21,7 +21,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "The connection id.") var connection: String
-    @Option(help: "Only this entity type (feature_usage, customer, invoice, price, subscription, credit_note, meter_usage, events).")
+    @Option(help: "Only this entity type; repeat for several.")
     var entity: [EntityType] = []
     @Option(help: "The first window holds this time (RFC 3339 or yyyy-MM-dd).") var from: String
     @Option(help: "Windows end by this time (default: the latest due window).") var to: String?

@@ -29,7 +29,7 @@ enum CommandRunner {
             throw ExitCodes.configuration
         } catch let error as ExportError {
             printError("error: \(error.message)")
-            if case .config = error { throw ExitCodes.configuration }
+            if error.code == "config" { throw ExitCodes.configuration }
             throw ExitCodes.runFailed
         }
     }

@@ -14,6 +14,8 @@ struct EncryptSecretCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner.run {
             let settings = try await SettingsLoader.load(global)
+            // No logger here: standard output is the ciphertext's, so the warnings go to standard error.
+            for warning in settings.warnings { CommandRunner.printError("warning: \(warning)") }
             let key = try settings.requireEncryptionKey()
             var input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             // A trailing newline from `echo` or a terminal is not part of the secret. "\r\n" is one

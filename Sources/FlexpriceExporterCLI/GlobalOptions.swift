@@ -3,7 +3,7 @@ import ArgumentParser
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "An environment file (KEY=value lines) with settings; the process environment wins over it.",
+        "A settings file (KEY=value lines, as systemd's EnvironmentFile=); the process environment wins over it.",
         valueName: "file"))
     var config: String?
 }

@@ -2,7 +2,8 @@ import ExporterCore
 import ExporterSystem
 import Logging
 
-/// Configures swift-log once per process from EXPORTER_LOG_LEVEL and EXPORTER_LOG_FORMAT.
+/// Configures swift-log once per process from EXPORTER_LOG_LEVEL and EXPORTER_LOG_FORMAT, and
+/// logs what reading the settings ignored (``ExporterSettings/warnings``), once.
 /// The level is shared and mutable so the daemon's SIGHUP reload can change it.
 enum ProcessLogging {
     /// - Parameter sink: where log lines go (standard error; through the progress line when one
@@ -12,7 +13,14 @@ enum ProcessLogging {
         let level = DynamicLogLevel(Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info)
         let format: LogSetup.Format = settings.logFormat == .json ? .json : .text
         LoggingSystem.bootstrap { label in LogSetup.makeHandler(label: label, format: format, level: level, sink: sink) }
-        return (Logger(label: label), level)
+        let logger = Logger(label: label)
+        logWarnings(of: settings, to: logger)
+        return (logger, level)
+    }
+
+    /// Logs each of the settings' warnings at warning (also after the daemon's SIGHUP reload).
+    static func logWarnings(of settings: ExporterSettings, to logger: Logger) {
+        for warning in settings.warnings { logger.warning("\(warning)") }
     }
 
     static func makeLogger(_ settings: ExporterSettings, sink: @escaping @Sendable (String) -> Void = StandardError.sink) -> Logger {

@@ -45,8 +45,12 @@ struct RunCommand: AsyncParsableCommand {
                     let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
                     metrics.updateStreamPositions(rows.map {
                         StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
-                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind)
+                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind,
+                                       failingWindows: $0.failingWindows)
                     })
+                    let problems = try await history.openProblems(connectionID: nil)
+                    metrics.updateConnectionProblems(Dictionary(problems.map { ($0.connectionID, $0.errorCode) },
+                                                                uniquingKeysWith: { first, _ in first }))
                 }
             }
             let daemon = ExporterDaemon(
@@ -54,6 +58,8 @@ struct RunCommand: AsyncParsableCommand {
                     settings: settings,
                     reloadSettings: {
                         let reloaded = try await SettingsLoader.load(global)
+                        // An unknown key added to the file is said at the reload, as at start.
+                        ProcessLogging.logWarnings(of: reloaded, to: logger)
                         if reloaded.databaseURL != settings.databaseURL {
                             logger.warning("DATABASE_URL changed; it takes effect after a restart")
                         }

@@ -12,11 +12,12 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this connection id.") var connection: String?
-    @Option(help: "How many recent runs to list (0: none).") var limit = 20
+    // Unconditional: `--limit -1` is a value to refuse by name, not a missing one.
+    @Option(parsing: .unconditional, help: "How many recent runs to list (0: none).") var limit = 20
     @Flag(help: "Print JSON for machines.") var json = false
 
     func validate() throws {
-        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        if limit < 0 { throw ValidationError("--limit must be 0 or more (how many recent runs to list), got \(limit)") }
     }
 
     struct Output: Codable {
@@ -45,19 +46,18 @@ struct StatusCommand: AsyncParsableCommand {
                 return
             }
             print(Table.render(
-                ["connection", "entity", "interval", "last succeeded window", "behind", "last run", "rows", "seconds",
-                 "next window due", "last error"],
+                ["connection", "entity", "interval", "last succeeded window", "behind", "failing", "last run", "rows", "seconds",
+                 "next window due", "problem or last error"],
                 output.streams.map { s in
                     [s.connectionID, s.entity, s.interval ?? "-",
                      s.lastSucceededWindowStart.map { "\($0) .. \(s.lastSucceededWindowEnd ?? "")" } ?? "-",
                      s.windowsBehind.map(String.init) ?? "-",
-                     s.problem ?? s.lastRun.map { "\($0.status) (\($0.trigger))" } ?? "never",
+                     Self.failing(s),
+                     s.lastRun.map { "\($0.status) (\($0.trigger))" } ?? "never",
                      s.lastRun?.rowCount.map(String.init) ?? "-",
                      s.lastRun?.durationSeconds.map { String(format: "%.1f", $0) } ?? "-",
                      s.nextWindowStart.map { "\($0) at \(s.nextDueAt ?? "")" } ?? "-",
-                     s.lastErrorCode.map { code in
-                         (s.failingSince.map { "failing since \($0): " } ?? "") + "\(code): \(s.lastErrorMessage ?? "")"
-                     } ?? ""]
+                     s.problem ?? s.lastErrorCode.map { "\($0): \(s.lastErrorMessage ?? "")" } ?? ""]
                 }))
             print("")
             print(Table.render(
@@ -67,6 +67,20 @@ struct StatusCommand: AsyncParsableCommand {
                      r.rowCount.map(String.init) ?? "-", r.errorCode.map { "\($0): \(r.errorMessage ?? "")" } ?? ""]
                 }))
         }
+    }
+}
+
+extension StatusCommand {
+    /// The "failing" cell: how many windows are failing and since when, or a connection
+    /// problem's first sighting; empty when nothing fails.
+    static func failing(_ s: StreamStatus) -> String {
+        if let count = s.failingWindows, count > 0 {
+            let windows = count == 1 ? "1 window" : "\(count) windows"
+            return windows + (s.oldestFailingWindowStart.map { ", oldest \($0)" } ?? "")
+                + (s.failingSince.map { ", since \($0)" } ?? "")
+        }
+        if s.problem != nil, let since = s.failingSince { return "since \(since)" }
+        return ""
     }
 }
 

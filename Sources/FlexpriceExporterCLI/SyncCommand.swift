@@ -22,7 +22,7 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Only this connection id.") var connection: String?
-    @Option(help: "Only this entity type (feature_usage, customer, invoice, price, subscription, credit_note, meter_usage, events).")
+    @Option(help: "Only this entity type; repeat for several.")
     var entity: [EntityType] = []
     @Option(help: "Window start (inclusive).") var from: String?
     @Option(help: "Window end (exclusive).") var to: String?

@@ -74,7 +74,7 @@ struct ConnectionSettingsTests {
         (#"{"s3": {"region": "r", "sync_active": true}}"#, "s3.bucket", "is missing"),
         (#"{"s3": {"bucket": "", "region": "r", "sync_active": true}}"#, "s3.bucket", "is empty"),
         (#"{"s3": {"bucket": "b", "sync_active": true}}"#, "s3.region", "is missing"),
-        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "interval": "hourly"}}"#, "s3.interval", "expected one of daily, weekly, monthly"),
+        (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "interval": "fortnightly"}}"#, "s3.interval", "expected one of 15MIN, 30MIN, hourly, daily, weekly, monthly"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "entity_types": ["invoice", "plan"]}}"#, "s3.entity_types", "unknown entity \"plan\""),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "entity_types": "invoice"}}"#, "s3.entity_types", "not an array"),
         (#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "max_file_size_mb": -1}}"#, "s3.max_file_size_mb", "positive"),

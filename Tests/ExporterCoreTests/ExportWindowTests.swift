@@ -195,4 +195,47 @@ struct TimestampTests {
         #expect(Timestamp.parse("2026-11-20T00:00:00") == nil)
         #expect(Timestamp.parse("yesterday") == nil)
     }
+
+    // MARK: sub-daily windows (FlexPrice's scheduled-task intervals), hand-computed
+
+    /// Hourly, 30- and 15-minute windows, aligned to the hour, across a day, a month and a year end.
+    @Test(arguments: [
+        // instant, interval, expected start, expected end
+        ("2026-12-31T23:59:59Z", SyncInterval.hourly, "2026-12-31T23:00:00Z", "2027-01-01T00:00:00Z"),
+        ("2027-01-01T00:00:00Z", .hourly, "2027-01-01T00:00:00Z", "2027-01-01T01:00:00Z"),
+        ("2026-11-30T23:30:00Z", .hourly, "2026-11-30T23:00:00Z", "2026-12-01T00:00:00Z"),
+        ("2028-02-29T12:45:10Z", .hourly, "2028-02-29T12:00:00Z", "2028-02-29T13:00:00Z"),
+        ("2026-12-31T23:59:59Z", .thirtyMinutes, "2026-12-31T23:30:00Z", "2027-01-01T00:00:00Z"),
+        ("2026-11-30T10:29:59Z", .thirtyMinutes, "2026-11-30T10:00:00Z", "2026-11-30T10:30:00Z"),
+        ("2026-11-30T10:30:00Z", .thirtyMinutes, "2026-11-30T10:30:00Z", "2026-11-30T11:00:00Z"),
+        ("2026-12-31T23:59:59Z", .fifteenMinutes, "2026-12-31T23:45:00Z", "2027-01-01T00:00:00Z"),
+        ("2026-11-30T10:14:59Z", .fifteenMinutes, "2026-11-30T10:00:00Z", "2026-11-30T10:15:00Z"),
+        ("2026-11-30T10:15:00Z", .fifteenMinutes, "2026-11-30T10:15:00Z", "2026-11-30T10:30:00Z"),
+        ("1969-12-31T23:59:59Z", .hourly, "1969-12-31T23:00:00Z", "1970-01-01T00:00:00Z"),
+    ])
+    func subDailyWindowsAreAlignedToTheHour(instant: String, interval: SyncInterval, start: String, end: String) throws {
+        let window = ExportWindow(containing: try #require(Timestamp.parse(instant)), interval: interval)
+        #expect(Timestamp.rfc3339(seconds: window.start) == start)
+        #expect(Timestamp.rfc3339(seconds: window.end) == end)
+    }
+
+    @Test func hourlyStepsLatestDueAndBackfillRanges() throws {
+        let t = { (s: String) throws -> Int64 in try #require(Timestamp.parse(s)) }
+        let hour = ExportWindow(containing: try t("2026-12-31T23:10:00Z"), interval: .hourly)
+        #expect(Timestamp.rfc3339(seconds: hour.next(.hourly).start) == "2027-01-01T00:00:00Z")
+        #expect(Timestamp.rfc3339(seconds: hour.previous(.hourly).start) == "2026-12-31T22:00:00Z")
+        // FlexPrice waits 15 minutes past the hour too: at 10:14:59 the 09:00 hour is not due yet.
+        #expect(Timestamp.rfc3339(seconds: ExportWindow.latestDue(now: try t("2026-11-30T10:14:59Z"), grace: 900,
+                                                                  interval: .hourly).start) == "2026-11-30T08:00:00Z")
+        #expect(Timestamp.rfc3339(seconds: ExportWindow.latestDue(now: try t("2026-11-30T10:15:00Z"), grace: 900,
+                                                                  interval: .hourly).start) == "2026-11-30T09:00:00Z")
+        #expect(Timestamp.rfc3339(seconds: ExportWindow.latestDue(now: try t("2026-11-30T10:15:00Z"), grace: 900,
+                                                                  interval: .fifteenMinutes).start) == "2026-11-30T09:45:00Z")
+        // A backfill of three hours from 22:30 (the hour holding it) across midnight.
+        let range = ExportWindow.windows(from: try t("2026-12-31T22:30:00Z"), endingBy: try t("2027-01-01T01:00:00Z"),
+                                         interval: .hourly).map { Timestamp.rfc3339(seconds: $0.start) }
+        #expect(range == ["2026-12-31T22:00:00Z", "2026-12-31T23:00:00Z", "2027-01-01T00:00:00Z"])
+        #expect(ExportWindow.windows(from: try t("2026-11-30T00:00:00Z"), endingBy: try t("2026-12-01T00:00:00Z"),
+                                     interval: .fifteenMinutes).count == 96)
+    }
 }

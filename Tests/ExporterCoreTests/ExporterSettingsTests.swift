@@ -39,6 +39,8 @@ struct ExporterSettingsTests {
         ("EXPORTER_LOG_FORMAT", "xml", "EXPORTER_LOG_FORMAT must be text or json"),
         ("EXPORTER_ZSTD_LEVEL", "20", "EXPORTER_ZSTD_LEVEL must be a whole number from 1 to 19, got \"20\""),
         ("EXPORTER_ZSTD_LEVEL", "0", "EXPORTER_ZSTD_LEVEL must be a whole number from 1 to 19, got \"0\""),
+        ("EXPORTER_LOG_LEVEL", "'debug'", "EXPORTER_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, got \"'debug'\""),
+        ("EXPORTER_LOG_FORMAT", "JSON lines", "EXPORTER_LOG_FORMAT must be text or json, got \"JSON lines\""),
     ])
     func malformedValuesNameTheSetting(_ name: String, _ value: String, _ message: String) {
         do {

@@ -80,4 +80,32 @@ struct ObjectKeyLayoutTests {
             """)
         #expect(AthenaSymlinkList(bucket: "b", keys: ["k.parquet"]).text == "s3://b/k.parquet\n")
     }
+
+    // MARK: FlexPrice's own layout (scheduled-task streams), as FlexPrice's exporter builds it
+
+    /// `{key_prefix}/{export}/{export}-{yyMMddHHmmss}-{yyMMddHHmmss}.csv[.gz]`, the prefix as
+    /// written, one leading `/` removed (FlexPrice's internal/integration/s3/upload.go).
+    @Test(arguments: [
+        ("acme", CompressionSetting.gzip, "acme/events/events-260822100000-260822110000.csv.gz"),
+        ("", .none, "events/events-260822100000-260822110000.csv"),
+        ("exports/", .none, "exports//events/events-260822100000-260822110000.csv"),
+        ("/exports", .gzip, "exports/events/events-260822100000-260822110000.csv.gz"),
+        ("//x", .none, "/x/events/events-260822100000-260822110000.csv"),
+    ])
+    func flexpriceKeysAreFlexPricesOwn(prefix: String, compression: CompressionSetting, key: String) {
+        let hour = ExportWindow(start: 1_787_392_800, end: 1_787_396_400) // 2026-08-22 10:00 .. 11:00 UTC
+        let layout = ObjectKeyLayout(keyPrefix: prefix, style: .flexprice(export: "events", rawPrefix: prefix))
+        #expect(layout.dataKey(entity: .invoice, window: hour, format: .csv, compression: compression) == key)
+        let stem = String(key.prefix(while: { $0 != "." }))
+        #expect(layout.manifestKey(entity: .invoice, window: hour) == stem + "_manifest.json")
+        #expect(layout.dataKey(entity: .invoice, window: hour, format: .csv, compression: compression, part: 2)
+                == stem + "_part-0002.csv" + (compression == .gzip ? ".gz" : ""))
+    }
+
+    @Test func aDailyFlexpriceInvoiceKey() {
+        let day = ExportWindow(start: 1_787_270_400, end: 1_787_356_800) // 2026-08-21 .. 22
+        let layout = ObjectKeyLayout(keyPrefix: "", style: .flexprice(export: "invoice", rawPrefix: ""))
+        #expect(layout.dataKey(entity: .invoice, window: day, format: .csv, compression: .none)
+                == "invoice/invoice-260821000000-260822000000.csv")
+    }
 }

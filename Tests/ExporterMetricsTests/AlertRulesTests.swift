@@ -30,7 +30,7 @@ struct AlertRulesTests {
     @Test func promtoolAcceptsTheRules() throws {
         let result = try promtool(["check", "rules", Self.rules.path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("SUCCESS: 5 rules found"), "\(result.output)")
+        #expect(result.output.contains("SUCCESS: 6 rules found"), "\(result.output)")
     }
 
     @Test func theAlertsFireAsDescribed() throws {

@@ -112,26 +112,48 @@ struct MetricsObserverTests {
         let observer = MetricsObserver()
         observer.updateStreamPositions([
             StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1_764_633_600, windowsBehind: 0),
-            StreamPosition(connectionID: "c2", entity: "customer", lastSuccessWindowEnd: 1_764_547_200, windowsBehind: 3),
+            StreamPosition(connectionID: "c2", entity: "customer", lastSuccessWindowEnd: 1_764_547_200, windowsBehind: 3,
+                           failingWindows: 2),
         ])
         var samples = Self.samples(observer).filter { !$0.contains("connections{") && !$0.contains("pass_duration") }
-        #expect(samples == [
+        #expect(samples.sorted() == [
+            #"flexprice_exporter_failing_windows{connection="c1",entity="invoice"} 0.0"#,
+            #"flexprice_exporter_failing_windows{connection="c2",entity="customer"} 2.0"#,
             #"flexprice_exporter_last_success_window_end_seconds{connection="c1",entity="invoice"} 1764633600.0"#,
-            #"flexprice_exporter_windows_behind{connection="c1",entity="invoice"} 0.0"#,
             #"flexprice_exporter_last_success_window_end_seconds{connection="c2",entity="customer"} 1764547200.0"#,
+            #"flexprice_exporter_windows_behind{connection="c1",entity="invoice"} 0.0"#,
             #"flexprice_exporter_windows_behind{connection="c2",entity="customer"} 3.0"#,
         ])
         // c2 is gone (deactivated) and c3 is new, without a success yet.
         observer.updateStreamPositions([
             StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1_764_720_000, windowsBehind: 1),
-            StreamPosition(connectionID: "c3", entity: "price", lastSuccessWindowEnd: nil, windowsBehind: 1),
+            StreamPosition(connectionID: "c3", entity: "price", lastSuccessWindowEnd: nil, windowsBehind: 1, failingWindows: 1),
         ])
         samples = Self.samples(observer).filter { !$0.contains("connections{") && !$0.contains("pass_duration") }
-        #expect(samples == [
+        #expect(samples.sorted() == [
+            #"flexprice_exporter_failing_windows{connection="c1",entity="invoice"} 0.0"#,
+            #"flexprice_exporter_failing_windows{connection="c3",entity="price"} 1.0"#,
             #"flexprice_exporter_last_success_window_end_seconds{connection="c1",entity="invoice"} 1764720000.0"#,
             #"flexprice_exporter_windows_behind{connection="c1",entity="invoice"} 1.0"#,
             #"flexprice_exporter_windows_behind{connection="c3",entity="price"} 1.0"#,
         ])
+    }
+
+    /// A connection that cannot be exported is one series while its problem is open; it goes
+    /// away when the problem is resolved, and a changed error code replaces it.
+    @Test func connectionProblemsAreOneSeriesEachWhileOpen() {
+        let observer = MetricsObserver()
+        observer.updateConnectionProblems(["c1": "config", "c2": "decryption"])
+        var samples = Self.samples(observer).filter { $0.contains("connection_problem") }
+        #expect(samples.sorted() == [
+            #"flexprice_exporter_connection_problem{connection="c1",code="config"} 1.0"#,
+            #"flexprice_exporter_connection_problem{connection="c2",code="decryption"} 1.0"#,
+        ])
+        observer.updateConnectionProblems(["c2": "config"])
+        samples = Self.samples(observer).filter { $0.contains("connection_problem") }
+        #expect(samples == [#"flexprice_exporter_connection_problem{connection="c2",code="config"} 1.0"#])
+        observer.updateConnectionProblems([:])
+        #expect(Self.samples(observer).filter { $0.contains("connection_problem") }.isEmpty)
     }
 
     @Test func everyServedNameIsListed() {
@@ -144,6 +166,7 @@ struct MetricsObserverTests {
                                                    invalidConnections: 0)))
         observer.countS3Request(operation: "PutObject", code: "200")
         observer.updateStreamPositions([StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1, windowsBehind: 0)])
+        observer.updateConnectionProblems(["c2": "config"])
         let types = Set(String(decoding: observer.exposition(), as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
         #expect(types == Set(MetricsObserver.metricNames))

@@ -163,7 +163,7 @@ struct ProgressLineTests {
         line.observe(.finished(key, runID: 1, trigger: .manual, result: Self.succeeded(final), progress: final))
         #expect(terminal.output == [
             Self.erase + "c1 feature_usage 2026-11-2...",
-            Self.erase + "c1 feature_usage 2026-11-20: 1 rows, 100 B read, 10 B uploaded, 1 rows/s, succeeded\n",
+            Self.erase + "c1 feature_usage 2026-11-20: 1 row, 100 B read, 10 B uploaded, 1 rows/s, succeeded\n",
         ])
     }
 

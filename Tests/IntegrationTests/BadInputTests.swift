@@ -17,7 +17,7 @@ struct BadInputTests {
         ("not an object", { _ in "[]" }, "config", "sync_config"),
         ("s3 missing", { _ in #"{"other": {}}"# }, "config", "s3"),
         ("empty bucket", { _ in Services.syncConfig(bucket: "") }, "config", "s3.bucket"),
-        ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "hourly""#) }, "config", "s3.interval"),
+        ("unknown interval", { Services.syncConfig(bucket: $0, extra: #", "interval": "fortnightly""#) }, "config", "s3.interval"),
         ("unknown entity", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""feature_usage""#, with: #""plans""#) }, "config", "s3.entity_types"),
         ("entity_types not an array", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #"["feature_usage"]"#, with: #""feature_usage""#) }, "config", "s3.entity_types"),
         ("unknown compression", { Services.syncConfig(bucket: $0).replacingOccurrences(of: #""compression": "gzip""#, with: #""compression": "brotli""#) }, "config", "s3.compression"),
@@ -66,20 +66,39 @@ struct BadInputTests {
             let reports = try await services.engine().schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970),
                                                                    forced: false, maxConcurrency: 4)
             #expect(reports.contains { $0.key.connectionID == good.id && !$0.failed })
+            // A second pass: a connection-level problem is not recorded again.
+            let again = try await services.engine().schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970),
+                                                                 forced: true, maxConcurrency: 4)
             for (id, code, field) in bad {
                 let runs = try await services.runs(connection: id)
-                #expect(!runs.isEmpty, "\(id) is recorded, not skipped")
-                for run in runs {
-                    #expect(run.status == "failed", "\(id)")
-                    #expect(run.errorCode == code, "\(id): \(run.errorMessage ?? "")")
-                    #expect(run.errorMessage?.contains("connection \(id)") == true, "\(run.errorMessage ?? "")")
-                    #expect(field.isEmpty || run.errorMessage?.contains(field) == true, "\(run.errorMessage ?? "")")
-                    #expect(run.errorMessage?.contains(TestServices.secretKey) == false)
-                    if let message = exact[id] { #expect(run.errorMessage == message) }
+                let problems = try await services.problems(connection: id)
+                // Unreadable settings and undecryptable credentials are the connection's: one
+                // problem row, no run; anything else (a missing bucket) fails its runs.
+                let connectionLevel = code == "config" || code == "decryption"
+                #expect(again.filter { $0.key.connectionID == id && $0.connectionLevel }.count == (connectionLevel ? 1 : 0),
+                        "one report for the connection, not one per entity: \(again.filter { $0.key.connectionID == id })")
+                let messages = connectionLevel ? problems.map(\.message) : runs.compactMap(\.errorMessage)
+                if connectionLevel {
+                    #expect(runs.isEmpty, "\(id): no failed run per entity: \(runs.map(\.entity))")
+                    #expect(problems.count == 1, "\(id): one row per distinct problem, two passes: \(problems)")
+                    #expect(problems.first?.code == code, "\(id): \(problems)")
+                    #expect(problems.first?.resolved == false)
+                    if let first = problems.first { #expect(first.lastSeenAt > first.firstSeenAt, "seen again by the second pass") }
+                } else {
+                    #expect(!runs.isEmpty, "\(id) is recorded, not skipped")
+                    #expect(runs.allSatisfy { $0.status == "failed" && $0.errorCode == code }, "\(id): \(runs)")
+                    #expect(problems.isEmpty)
+                }
+                for message in messages {
+                    #expect(message.contains("connection \(id)"), "\(message)")
+                    #expect(field.isEmpty || message.contains(field), "\(message)")
+                    #expect(!message.contains(TestServices.secretKey))
+                    if let expected = exact[id] { #expect(message == expected) }
                 }
             }
             let goodRuns = try await services.runs(connection: good.id)
-            #expect(goodRuns.map(\.status) == ["succeeded"])
+            #expect(goodRuns.map(\.status) == ["succeeded", "succeeded"], "the scheduled run and the forced re-export")
+            #expect(try await services.problems(connection: good.id).isEmpty)
         }
     }
 

@@ -1,4 +1,5 @@
 import ExporterCore
+import ExporterEngine
 import Foundation
 import ExporterDatabase
 import Testing
@@ -333,5 +334,76 @@ struct VersionTests {
         let result = try await ExporterCommand.run(["--version"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "flexprice-exporter \(version) (\(try expectedCommit()))\n", "\(result.stdout)")
+    }
+}
+
+/// Help and usage messages (issue 22, item 6), through the built binary; no services needed.
+struct CommandHelpTests {
+    /// `--config` is each subcommand's option, yet the first help a newcomer reads names it.
+    @Test func topLevelHelpNamesConfig() async throws {
+        let help = try await ExporterCommand.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: flexprice-exporter [--config <file>] <subcommand> [<options>]"), "\(help.stdout)")
+        #expect(help.stdout.contains("Every subcommand takes --config <file>, before or after the subcommand's name"), "\(help.stdout)")
+    }
+
+    /// Every table and view a migration creates (read from the migrations' own source, so a new
+    /// one must be named too) is named by `migrate --help`.
+    @Test func migrateHelpNamesEverythingItCreates() async throws {
+        let source = try String(contentsOf: TestServices.repositoryRoot
+            .appendingPathComponent("Sources/ExporterRunHistory/Migrations.swift"), encoding: .utf8)
+        let created = Set(source.matches(of: try Regex(#"CREATE (?:TABLE IF NOT EXISTS|(?:OR REPLACE )?VIEW) ([a-z_]+)"#))
+            .compactMap { $0.output[1].substring.map(String.init) })
+        #expect(created.isSuperset(of: ["export_runs", "exporter_workers", "exporter_migrations", "export_stream_status"]), "\(created)")
+        let help = try await ExporterCommand.run(["migrate", "--help"])
+        #expect(help.status == 0)
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for name in created.sorted() {
+            #expect(text.contains(name), "migrate --help does not name \(name): \(help.stdout)")
+        }
+    }
+
+    /// ArgumentParser lists an enum's values itself: the help text does not list them again.
+    @Test(arguments: [["sync", "--help"], ["backfill", "--help"]])
+    func entityValuesAreListedOnce(_ arguments: [String]) async throws {
+        let help = try await ExporterCommand.run(arguments)
+        #expect(help.status == 0)
+        #expect(help.stdout.components(separatedBy: "credit_note").count - 1 == 1, "\(help.stdout)")
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("(values: feature_usage, customer, invoice, price, subscription, credit_note)"), "\(help.stdout)")
+    }
+
+    /// A negative `--limit`, written either way, is refused by name with the allowed range (it
+    /// was "Missing value for '--limit'" when written `--limit -1`).
+    @Test(arguments: [["status", "--limit", "-1"], ["status", "--limit=-1"], ["status", "--json", "--limit", "-5"]])
+    func aNegativeLimitIsRefusedByName(_ arguments: [String]) async throws {
+        let result = try await ExporterCommand.run(arguments)
+        #expect(result.status == 64)
+        let value = arguments.last?.replacingOccurrences(of: "--limit=", with: "") ?? ""
+        #expect(result.stderr.hasPrefix("Error: --limit must be 0 or more (how many recent runs to list), got \(value)\n"),
+                "\(result.stderr)")
+    }
+}
+
+/// A run's one-line report agrees in number: "1 row", "1 byte", never "1 rows".
+struct RunReportTextTests {
+    let key = RunKey(connectionID: "conn_1", tenantID: "t", environmentID: "e", entity: .featureUsage, interval: .daily,
+                     window: ExportWindow(start: 1_795_132_800, end: 1_795_219_200))
+
+    func outcome(rows: Int64, bytes: Int64) -> RunOutcome {
+        RunOutcome(rowCount: rows, bytesRaw: bytes, bytesUploaded: bytes, objectCount: 1, manifestKey: "m.json",
+                   objectURL: "s3://b/o", sha256: "")
+    }
+
+    @Test func countsAgreeWithTheirNouns() {
+        let window = "[2026-11-20T00:00:00Z, 2026-11-21T00:00:00Z)"
+        #expect(RunReport(key: key, runID: 1, result: .succeeded(outcome(rows: 1, bytes: 1))).description
+            == "conn_1 feature_usage \(window): succeeded, 1 row, 1 byte, manifest m.json")
+        #expect(RunReport(key: key, runID: 1, result: .succeeded(outcome(rows: 2, bytes: 30))).description
+            == "conn_1 feature_usage \(window): succeeded, 2 rows, 30 bytes, manifest m.json")
+        #expect(RunReport(key: key, runID: nil, result: .planned(trigger: .manual, objectKey: "k.csv", rows: 1)).description
+            == "conn_1 feature_usage \(window): would export 1 row to k.csv (manual)")
+        #expect(RunReport(key: key, runID: nil, result: .planned(trigger: .manual, objectKey: "k.csv", rows: 0)).description
+            == "conn_1 feature_usage \(window): would export 0 rows to k.csv (manual)")
     }
 }

@@ -219,9 +219,18 @@ struct DatabaseURLTests {
         "host=127.0.0.1 password='\(DatabaseURLTests.wrongPassword)", // unterminated quoted string in connection info string
         "host=127.0.0.1 password=\(DatabaseURLTests.wrongPassword) no_such_option=1", // invalid connection option "no_such_option"
         "postgres://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice?no_such_option=1", // invalid URI query parameter: "no_such_option"
+        // Schemes libpq does not read as a URI: it parses keyword=value, `missing "=" after "..."`
+        // quoting the whole string, the password included.
+        "postgress://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice",
+        "pg://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice",
+        "mysql://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice",
+        "postgresql+psycopg2://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice",
+        "postgres://exporter:\(DatabaseURLTests.wrongPassword)@127.0.0.1/flexprice?foo=bar",
     ])
     func aURLLibpqCannotParseExits78WithoutEchoingThePassword(databaseURL: String) async throws {
-        for command in [["check"], ["sync"], ["status"]] {
+        // `run` too: such a URL never heals, so the daemon stops at once (exit 78, which the
+        // unit's RestartPreventExitStatus relies on) instead of waiting for the database forever.
+        for command in [["check"], ["sync"], ["status"], ["run"]] {
             let result = try await ExporterCommand.run(command, environment: environment(databaseURL))
             let output = result.stdout + result.stderr
             #expect(result.status == 78, "\(command): \(output)")

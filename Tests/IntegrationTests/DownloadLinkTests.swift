@@ -48,89 +48,102 @@ struct DownloadLinkTests {
         return (Int(response.status.code), try await response.body.collect(upTo: 64 * 1024 * 1024))
     }
 
+    /// Every request goes through the test proxy, whose verifier judges each signature as S3
+    /// would (moto serves a link whatever its signature), on its way to moto, which serves the bytes.
     @Test func theLinksOfARolledOverRunFetchEveryObjectsExactBytesWithoutCredentials() async throws {
         try await TestServices.with { services in
-            let endpoint = try #require(TestServices.s3Endpoint)
-            // ~2.5 MB of uncompressed CSV with a 1 MB limit: three or more part files.
-            let c = try await services.newConnection(
-                syncConfig: { Services.s3Config(bucket: $0, endpoint: endpoint, format: .csv, compression: .none, maxFileSizeMB: 1) },
-                seed: { try await services.seedUsageRows(tenant: $0, count: 10_000) })
-            let sync = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-21"],
-                                                     environment: environment(services))
-            #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
-            let run = try #require(try await services.runs(connection: c.id).last)
-            #expect(run.status == "succeeded")
-            let manifestKey = try #require(run.manifestKey)
+            try await services.withProxy { proxy, proxyURL in
+                // ~2.5 MB of uncompressed CSV with a 1 MB limit: three or more part files.
+                let c = try await services.newConnection(
+                    syncConfig: { Services.s3Config(bucket: $0, endpoint: proxyURL, format: .csv, compression: .none, maxFileSizeMB: 1) },
+                    seed: { try await services.seedUsageRows(tenant: $0, count: 10_000) })
+                let sync = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-21"],
+                                                         environment: environment(services))
+                #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+                let run = try #require(try await services.runs(connection: c.id).last)
+                #expect(run.status == "succeeded")
+                let manifestKey = try #require(run.manifestKey)
 
-            let before = Int64(Date().timeIntervalSince1970)
-            let result = try await ExporterCommand.run(["url", "--run", String(run.id), "--json"], environment: environment(services))
-            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-            let links = try JSONDecoder().decode([Link].self, from: Data(result.stdout.utf8))
+                let signedFrom = Int64(Date().timeIntervalSince1970)
+                let before = proxy.exchanges.count
+                let result = try await ExporterCommand.run(["url", "--run", String(run.id), "--json"], environment: environment(services))
+                #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+                let links = try JSONDecoder().decode([Link].self, from: Data(result.stdout.utf8))
 
-            // Every part the manifest lists, in its order, then the manifest.
-            let manifestBytes = try await services.fetch(bucket: c.bucket, key: manifestKey, gzip: false).raw
-            let manifest = try JSONDecoder().decode(Manifest.self, from: Data(manifestBytes.readableBytesView))
-            #expect(manifest.objects.count >= 3, "\(manifest.objects.map(\.key))")
-            #expect(links.map(\.key) == manifest.objects.map(\.key) + [manifestKey])
+                // Every part the manifest lists, in its order, then the manifest.
+                let manifestBytes = try await services.fetch(bucket: c.bucket, key: manifestKey, gzip: false).raw
+                let manifest = try JSONDecoder().decode(Manifest.self, from: Data(manifestBytes.readableBytesView))
+                #expect(manifest.objects.count >= 3, "\(manifest.objects.map(\.key))")
+                #expect(links.map(\.key) == manifest.objects.map(\.key) + [manifestKey])
 
-            // Path-style on the connection's custom endpoint, valid for the default hour.
-            for link in links {
-                #expect(link.url.hasPrefix("\(endpoint)/\(c.bucket)/"), "\(link.url)")
-                #expect(link.url.contains("X-Amz-Expires=3600&"), "\(link.url)")
-                #expect(link.url.contains("X-Amz-Credential=\(TestServices.accessKey)%2F"), "\(link.url)")
-                let expiresAt = try #require(Timestamp.parse(link.expiresAt), "\(link.expiresAt)")
-                #expect(expiresAt >= before + 3600 && expiresAt <= Int64(Date().timeIntervalSince1970) + 3600, "\(link.expiresAt)")
-            }
+                // Path-style on the connection's custom endpoint, valid for the default hour.
+                for link in links {
+                    #expect(link.url.hasPrefix("\(proxyURL)/\(c.bucket)/"), "\(link.url)")
+                    #expect(link.url.contains("X-Amz-Expires=3600&"), "\(link.url)")
+                    #expect(link.url.contains("X-Amz-Credential=\(TestServices.accessKey)%2F"), "\(link.url)")
+                    let expiresAt = try #require(Timestamp.parse(link.expiresAt), "\(link.expiresAt)")
+                    #expect(expiresAt >= signedFrom + 3600 && expiresAt <= Int64(Date().timeIntervalSince1970) + 3600, "\(link.expiresAt)")
+                }
 
-            // Fetched without credentials: the exact bytes, as the manifest's size and SHA-256 say.
-            for (object, link) in zip(manifest.objects, links) {
-                let fetched = try await download(link.url, services)
-                #expect(fetched.status == 200, "\(link.key): \(String(buffer: fetched.body))")
-                #expect(fetched.body.readableBytes == object.bytes, "\(link.key)")
-                #expect(sha256Hex(fetched.body) == object.sha256, "\(link.key)")
-            }
-            let manifestLink = try #require(links.last)
-            let fetchedManifest = try await download(manifestLink.url, services)
-            #expect(fetchedManifest.status == 200)
-            #expect(fetchedManifest.body == manifestBytes)
+                // Fetched without credentials: the exact bytes, as the manifest's size and SHA-256 say.
+                for (object, link) in zip(manifest.objects, links) {
+                    let fetched = try await download(link.url, services)
+                    #expect(fetched.status == 200, "\(link.key): \(String(buffer: fetched.body))")
+                    #expect(fetched.body.readableBytes == object.bytes, "\(link.key)")
+                    #expect(sha256Hex(fetched.body) == object.sha256, "\(link.key)")
+                }
+                let manifestLink = try #require(links.last)
+                let fetchedManifest = try await download(manifestLink.url, services)
+                #expect(fetchedManifest.status == 200)
+                #expect(fetchedManifest.body == manifestBytes)
 
-            // Text output: one line per object, the key, a tab, the URL.
-            let text = try await ExporterCommand.run(["url", "--run", String(run.id), "--expires", "15m"],
-                                                     environment: environment(services))
-            #expect(text.status == 0, "\(text.stderr)")
-            let lines = text.stdout.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1).map(String.init) }
-            #expect(lines.map { $0.first ?? "" } == links.map(\.key))
-            #expect(lines.allSatisfy { $0.count == 2 && $0[1].contains("X-Amz-Expires=900&") }, "\(text.stdout)")
+                // Text output: one line per object, the key, a tab, the URL.
+                let text = try await ExporterCommand.run(["url", "--run", String(run.id), "--expires", "15m"],
+                                                         environment: environment(services))
+                #expect(text.status == 0, "\(text.stderr)")
+                let lines = text.stdout.split(separator: "\n").map { $0.split(separator: "\t", maxSplits: 1).map(String.init) }
+                #expect(lines.map { $0.first ?? "" } == links.map(\.key))
+                #expect(lines.allSatisfy { $0.count == 2 && $0[1].contains("X-Amz-Expires=900&") }, "\(text.stdout)")
 
-            // One key of the connection, signed without being looked up.
-            let first = try #require(manifest.objects.first)
-            let single = try await ExporterCommand.run(["url", "--connection", c.id, "--key", first.key, "--expires", "7d", "--json"],
-                                                       environment: environment(services))
-            #expect(single.status == 0, "\(single.stderr)")
-            let singleLinks = try JSONDecoder().decode([Link].self, from: Data(single.stdout.utf8))
-            #expect(singleLinks.map(\.key) == [first.key])
-            let singleURL = try #require(singleLinks.first?.url)
-            #expect(singleURL.contains("X-Amz-Expires=604800&"))
-            let fetchedSingle = try await download(singleURL, services)
-            #expect(fetchedSingle.status == 200)
-            #expect(sha256Hex(fetchedSingle.body) == first.sha256)
+                // One key of the connection, signed without being looked up.
+                let first = try #require(manifest.objects.first)
+                let single = try await ExporterCommand.run(["url", "--connection", c.id, "--key", first.key, "--expires", "7d", "--json"],
+                                                           environment: environment(services))
+                #expect(single.status == 0, "\(single.stderr)")
+                let singleLinks = try JSONDecoder().decode([Link].self, from: Data(single.stdout.utf8))
+                #expect(singleLinks.map(\.key) == [first.key])
+                let singleURL = try #require(singleLinks.first?.url)
+                #expect(singleURL.contains("X-Amz-Expires=604800&"))
+                let fetchedSingle = try await download(singleURL, services)
+                #expect(fetchedSingle.status == 200)
+                #expect(sha256Hex(fetchedSingle.body) == first.sha256)
 
-            // Exporting the window again replaces the objects under the same keys: the old run's
-            // links would be the new run's data, so the old run is refused, naming the new one.
-            let again = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-21"],
-                                                      environment: environment(services))
-            #expect(again.status == 0, "\(again.stderr)")
-            let newer = try #require(try await services.runs(connection: c.id).last)
-            #expect(newer.id != run.id)
-            let replaced = try await ExporterCommand.run(["url", "--run", String(run.id)], environment: environment(services))
-            #expect(replaced.status == 64, "\(replaced.stdout)\(replaced.stderr)")
-            #expect(replaced.stderr.contains("exported again by run \(newer.id)"), "\(replaced.stderr)")
-            let current = try await ExporterCommand.run(["url", "--run", String(newer.id)], environment: environment(services))
-            #expect(current.status == 0, "\(current.stderr)")
+                // Exporting the window again replaces the objects under the same keys: the old run's
+                // links would be the new run's data, so the old run is refused, naming the new one.
+                let again = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-20", "--to", "2026-11-21"],
+                                                          environment: environment(services))
+                #expect(again.status == 0, "\(again.stderr)")
+                let newer = try #require(try await services.runs(connection: c.id).last)
+                #expect(newer.id != run.id)
+                let replaced = try await ExporterCommand.run(["url", "--run", String(run.id)], environment: environment(services))
+                #expect(replaced.status == 64, "\(replaced.stdout)\(replaced.stderr)")
+                #expect(replaced.stderr.contains("exported again by run \(newer.id)"), "\(replaced.stderr)")
+                let current = try await ExporterCommand.run(["url", "--run", String(newer.id)], environment: environment(services))
+                #expect(current.status == 0, "\(current.stderr)")
 
-            // The secret is in no output, even at log level debug.
-            for output in [result, text, single, replaced, current] {
-                #expect(!output.stdout.contains(TestServices.secretKey) && !output.stderr.contains(TestServices.secretKey))
+                // The secret is in no output, even at log level debug.
+                for output in [result, text, single, replaced, current] {
+                    #expect(!output.stdout.contains(TestServices.secretKey) && !output.stderr.contains(TestServices.secretKey))
+                }
+
+                // Every request verified: the exports' and url's own, signed in headers, and each
+                // link's GET (every part, the manifest, the single key), signed in its query alone.
+                #expect(proxy.signatureMismatches.isEmpty, "\(proxy.signatureMismatches)")
+                #expect(proxy.verifiedCount == proxy.exchanges.count, "\(proxy.requests)")
+                let fetches = proxy.exchanges.dropFirst(before).filter { $0.header("authorization") == nil }
+                #expect(fetches.count == links.count + 1, "\(proxy.requests)")
+                #expect(fetches.allSatisfy { $0.method == "GET" && $0.verdict == .valid(unsignedPayload: true) },
+                        "\(fetches.map { "\($0.target): \(String(describing: $0.verdict))" })")
             }
         }
     }

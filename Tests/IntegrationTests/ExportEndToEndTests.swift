@@ -114,10 +114,12 @@ struct ExportEndToEndTests {
                 .exportWindow(Self.window, connectionID: connection, entities: [.featureUsage])
             #expect(reports.count == 1)
             #expect(reports.filter(\.failed).count == reports.count)
-            let run = try #require(try await services.runs(connection: connection).first)
-            #expect(run.status == "failed")
-            #expect(run.errorCode == "decryption")
-            let message = try #require(run.errorMessage)
+            #expect(reports.first?.connectionLevel == true)
+            // The connection cannot start: one problem, no run.
+            #expect(try await services.runs(connection: connection).isEmpty)
+            let problem = try #require(try await services.problems(connection: connection).first)
+            #expect(problem.code == "decryption")
+            let message = problem.message
             #expect(message.contains("connection \(connection)"))
             #expect(message.contains("could not be decrypted"))
             #expect(message.contains("aws_access_key_id"))

@@ -311,6 +311,76 @@ struct FlexpriceTasksTests {
         }
     }
 
+    /// The mirror is written in the run's own transactions: when its write fails, neither the
+    /// export_runs change nor the task's is there. A trigger on `tasks` raises when a task of a
+    /// trapped tenant reaches a trapped status: PROCESSING (the start's insert), COMPLETED (the
+    /// success), FAILED (the failure). With the traps gone, the same calls record both.
+    @Test func aFailedTasksWriteLeavesNeitherTheRunsChangeNorTheTask() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            try await services.createFlexpriceTasksTable()
+            try await services.execute("CREATE TABLE task_traps (tenant_id text NOT NULL, task_status text NOT NULL)")
+            try await services.execute("""
+                CREATE FUNCTION trap_task() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM task_traps t WHERE t.tenant_id = NEW.tenant_id AND t.task_status = NEW.task_status) THEN
+                        RAISE EXCEPTION 'trapped: a % task of tenant %', NEW.task_status, NEW.tenant_id;
+                    END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await services.execute("CREATE TRIGGER trap BEFORE INSERT OR UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION trap_task()")
+            func trap(_ tenant: String, _ status: String) async throws {
+                try await services.execute("INSERT INTO task_traps VALUES (\(tenant), \(status))")
+            }
+            func tasks(of tenant: String) async throws -> [String] {
+                try await services.postgres.query("SELECT task_status FROM tasks WHERE tenant_id = \(tenant) ORDER BY id")
+                    .map { try $0.decode(String.self) }
+            }
+            let window = Self.seededWindow()
+            func key(_ name: String) -> RunKey {
+                RunKey(connectionID: "c-\(name)", tenantID: "t-\(name)", environmentID: "", entity: .featureUsage,
+                       interval: .daily, window: window, format: .csv, bucket: "b")
+            }
+            let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "here:1", tasks: FlexpriceTasks())
+            let outcome = RunOutcome(rowCount: 7, bytesRaw: 700, bytesUploaded: 300, objectCount: 1,
+                                     manifestKey: "m.json", objectURL: "s3://b/k.csv.gz", sha256: "00", objectKey: "k.csv.gz")
+
+            // The start: no run row, no task.
+            try await trap("t-start", "PROCESSING")
+            let started = await #expect(throws: ExportError.self) { try await history.begin(key("start"), trigger: .manual) }
+            #expect(started?.message.contains("trapped: a PROCESSING task") == true, "\(String(describing: started))")
+            #expect(try await services.runs(connection: "c-start").isEmpty)
+            #expect(try await tasks(of: "t-start").isEmpty)
+
+            // The success: the run still running, without figures; the task still PROCESSING.
+            let succeeding = try #require(try await history.begin(key("succeed"), trigger: .manual).runID)
+            try await trap("t-succeed", "COMPLETED")
+            let succeeded = await #expect(throws: ExportError.self) { try await history.succeed(succeeding, of: key("succeed"), outcome) }
+            #expect(succeeded?.message.contains("trapped: a COMPLETED task") == true, "\(String(describing: succeeded))")
+            var run = try #require(try await services.runs(connection: "c-succeed").first)
+            #expect(run.status == "running" && run.finishedAt == nil && run.rowCount == nil && run.manifestKey == nil, "\(run)")
+            #expect(try await tasks(of: "t-succeed") == ["PROCESSING"])
+
+            // The failure: the same.
+            let failing = try #require(try await history.begin(key("fail"), trigger: .manual).runID)
+            try await trap("t-fail", "FAILED")
+            let failed = await #expect(throws: ExportError.self) { try await history.fail(failing, .network("injected")) }
+            #expect(failed?.message.contains("trapped: a FAILED task") == true, "\(String(describing: failed))")
+            run = try #require(try await services.runs(connection: "c-fail").first)
+            #expect(run.status == "running" && run.finishedAt == nil && run.errorCode == nil, "\(run)")
+            #expect(try await tasks(of: "t-fail") == ["PROCESSING"])
+
+            // The traps were all that stood in the way.
+            try await services.execute("DELETE FROM task_traps")
+            try await history.succeed(succeeding, of: key("succeed"), outcome)
+            try await history.fail(failing, .network("injected"))
+            #expect(try await services.runs(connection: "c-succeed").map(\.status) == ["succeeded"])
+            #expect(try await tasks(of: "t-succeed") == ["COMPLETED"])
+            #expect(try await services.runs(connection: "c-fail").map(\.status) == ["failed"])
+            #expect(try await tasks(of: "t-fail") == ["FAILED"])
+        }
+    }
+
     /// A run whose worker died: abandoned by the heartbeat rule (a worker of another host) and by
     /// the start of a new run (a worker of this host whose process is gone); either way its task
     /// becomes FAILED with the reason in the same statement or transaction.

@@ -12,6 +12,12 @@ import Testing
 struct PostgresTLSTests {
     static let rootCert = ProcessInfo.processInfo.environment["EXPORTER_TEST_SSL_ROOT_CERT"]
 
+    /// The CA file, required as a String (`#require` straight into the optional `sslRootCert`
+    /// would check an optional that is never nil).
+    static func requireRootCert() throws -> String {
+        try #require(rootCert)
+    }
+
     /// Whether a session over `url` is encrypted, from the server's own view (pg_stat_ssl).
     func sessionUsesTLS(_ url: DatabaseURL) async throws -> Bool {
         let connection = try await DatabaseConnection.connect(url)
@@ -27,7 +33,7 @@ struct PostgresTLSTests {
         #expect(try await sessionUsesTLS(url.databaseURL) == false)
         url.sslMode = "require"
         #expect(try await sessionUsesTLS(url.databaseURL) == true)
-        url.sslRootCert = try #require(Self.rootCert)
+        url.sslRootCert = try Self.requireRootCert()
         url.sslMode = "verify-ca"
         #expect(try await sessionUsesTLS(url.databaseURL) == true)
         url.sslMode = "verify-full"
@@ -83,7 +89,7 @@ struct PostgresTLSTests {
         url.port = relay.port
         url.sslMode = "disable"
         let viaRelay = try await sessionUsesTLS(url.databaseURL)
-        url.sslRootCert = try #require(Self.rootCert)
+        url.sslRootCert = try Self.requireRootCert()
         url.sslMode = "verify-full"
         let refused = try await connectionFailure(url.databaseURL)
         url.sslMode = "verify-ca"

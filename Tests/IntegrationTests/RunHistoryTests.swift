@@ -31,34 +31,56 @@ struct RunHistoryTests {
         return ids
     }
 
-    @Test func pruningKeepsRecentRunsAndTheLatestSuccessOfEachStream() async throws {
+    @Test func pruningKeepsRecentRunsTheLatestSuccessOfEachStreamAndFailingWindows() async throws {
         try await TestServices.with(freshDatabase: true) { services in
             let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
             let oldSuccess = try await insert(services, connection: "c", entity: "invoice", daysAgo: 200, status: "succeeded")
-            let olderSuccess = try await insert(services, connection: "c", entity: "customer", daysAgo: 300, status: "succeeded")
+            _ = try await insert(services, connection: "c", entity: "customer", daysAgo: 300, status: "succeeded")
             let newestCustomerSuccess = try await insert(services, connection: "c", entity: "customer", daysAgo: 120, status: "succeeded")
-            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 150, status: "failed")
+            // Its window's latest run: the window is failing, however old, so it stays (and is retried).
+            let failing = try await insert(services, connection: "c", entity: "invoice", daysAgo: 150, status: "failed")
             let recent = try await insert(services, connection: "c", entity: "invoice", daysAgo: 10, status: "failed")
-            _ = olderSuccess
+            // A failure its window's later run repaired goes.
+            _ = try await insert(services, connection: "c", entity: "price", daysAgo: 160, status: "failed")
+            let repaired = try await insert(services, connection: "c", entity: "price", daysAgo: 160, status: "succeeded", trigger: "retry")
             #expect(try await history.prune(olderThanDays: 90) == 2)
-            #expect(try await ids(services, connection: "c") == [oldSuccess, newestCustomerSuccess, recent])
+            #expect(try await ids(services, connection: "c") == [oldSuccess, newestCustomerSuccess, failing, recent, repaired])
         }
     }
 
-    @Test func planningStateCountsScheduledSuccessesAndLaterFailuresOnly() async throws {
+    /// The position counts successes of triggers that move it (not manual, not retry); a window
+    /// is failing while its latest finished run failed or was abandoned, wherever it lies and
+    /// whatever started it, with the failures since its last success counted for back-off.
+    @Test func planningStateHasThePositionAndEveryFailingWindow() async throws {
         try await TestServices.with(freshDatabase: true) { services in
             let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
             _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 5, status: "succeeded")
             _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 1, status: "succeeded", trigger: "manual")
-            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 6, status: "failed")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 2, status: "succeeded", trigger: "retry")
+            // Behind the position: a failed manual re-export of a delivered window.
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 6, status: "succeeded")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 6, status: "failed", trigger: "manual")
+            // Ahead of it: failed twice, then an abandoned attempt (not counted for back-off).
             _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 3, status: "failed")
             _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 3, status: "failed")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 3, status: "abandoned")
+            // Repaired: failed, then succeeded.
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 8, status: "failed")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 8, status: "succeeded", trigger: "manual")
+            // Succeeded, failed, succeeded again: not failing, and its old failure is not counted.
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 9, status: "succeeded")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 9, status: "failed", trigger: "signal")
+            _ = try await insert(services, connection: "c", entity: "invoice", daysAgo: 9, status: "succeeded", trigger: "retry")
             let states = try await history.scheduleStates(connectionIDs: ["c"])
             let state = try #require(states[ExportStream(connectionID: "c", entity: .invoice)])
             let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
-            #expect(state.lastSuccessEnd == today - 4 * 86_400, "the manual success does not count")
-            #expect(state.failures.keys.sorted() == [today - 3 * 86_400], "failures before the last success do not count")
-            #expect(state.failures[today - 3 * 86_400]?.count == 2)
+            func day(_ daysAgo: Int64) -> ExportWindow {
+                ExportWindow(start: today - daysAgo * 86_400, end: today - (daysAgo - 1) * 86_400)
+            }
+            #expect(state.lastSuccessEnd == today - 4 * 86_400, "the manual and retry successes do not count")
+            #expect(Set(state.failing.keys) == [day(6), day(3)])
+            #expect(state.failing[day(6)]?.count == 1)
+            #expect(state.failing[day(3)]?.count == 2, "the abandoned attempt is not a failure of the window")
         }
     }
 

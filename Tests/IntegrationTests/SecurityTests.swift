@@ -97,7 +97,9 @@ struct SecurityTests {
             let secrets = [TestServices.accessKey, TestServices.secretKey, TestServices.encryptionKey, "the-other-encryption-key",
                            ":\(password)@"]
             var history = ""
-            for row in try await services.postgres.query("SELECT export_runs::text FROM export_runs") {
+            for row in try await services.postgres.query("""
+                SELECT export_runs::text FROM export_runs UNION ALL SELECT connection_problems::text FROM connection_problems
+                """) {
                 history += try row.decode(String.self) + "\n"
             }
             #expect(history.contains(wrongKey.id))

@@ -5,12 +5,16 @@ import ExporterSource
 import ExporterEngine
 import ExporterRunHistory
 import ExporterSink
+import ExporterSystem
 import Foundation
 import Logging
 import NIOCore
 import ExporterDatabase
 import SigV4
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The real PostgreSQL and moto S3 server that `scripts/test.sh` starts on loopback.
 ///
@@ -40,8 +44,27 @@ enum TestServices {
         let missing = (serviceVariables + extra).filter { environment[$0]?.isEmpty ?? true }
         if missing.isEmpty { return true }
         if isCI { throw MissingServices(variables: missing) }
+        if missing.contains(where: serviceVariables.contains) { _ = skipNotice }
         return false
     }
+
+    /// Said once per test process (a `static let` runs its initializer once), the first time a
+    /// suite is skipped for want of the services: a plain `swift test` otherwise passes with the
+    /// integration suites quietly skipped, which reads like they passed.
+    static let skipNotice: Void = {
+        let missing = serviceVariables.filter { ProcessInfo.processInfo.environment[$0]?.isEmpty ?? true }
+        let text = """
+
+            ************************************************************************************
+            warning: the integration suites are SKIPPED: \(missing.joined(separator: " and ")) not set,
+            so nothing runs against PostgreSQL or S3. Run every suite with the services:
+                scripts/test.sh                        (starts PostgreSQL and moto, runs swift test)
+                scripts/with-services.sh swift test    (the same; any arguments of swift test)
+            ************************************************************************************
+
+            """
+        FileHandle.standardError.write(Data(text.utf8))
+    }()
 
     /// The trait every integration suite carries: run with the services; skip without them,
     /// except under CI, where their absence is a failure naming the missing variables.
@@ -56,11 +79,30 @@ enum TestServices {
     static let accessKey = "AKIAINTEGRATIONTEST"
     static let secretKey = "integrationSecretKeyDoNotPrint"
 
-    static var logger: Logger {
-        var logger = Logger(label: "integration-tests")
-        logger.logLevel = .warning
-        return logger
-    }
+    /// The log of the exporter code these tests run in process (engines, pools, migrations).
+    /// The faults the tests inject make it log errors on purpose, dozens per run of the suites,
+    /// which among the results would hide a real one: its lines go to a file of this process
+    /// (EXPORTER_TEST_LOG, or one in the temporary folder), at info, for the context of a
+    /// failure, and the file is named once on standard error. The binaries the tests start keep
+    /// their own output, which each test reads and shows when it fails.
+    static let logger: Logger = {
+        let path = ProcessInfo.processInfo.environment["EXPORTER_TEST_LOG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("flexprice-exporter-tests-\(getpid()).log").path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            FileHandle.standardError.write(Data("integration tests: cannot open \(path) for the log; logging warnings here\n".utf8))
+            return Logger(label: "integration-tests") { TextLogHandler(label: $0, level: DynamicLogLevel(.warning)) }
+        }
+        FileHandle.standardError.write(Data(
+            "integration tests: the in-process exporter log (errors of injected faults included) is in \(path)\n".utf8))
+        return Logger(label: "integration-tests") { label in
+            TextLogHandler(label: label, level: DynamicLogLevel(.info), sink: { line in
+                // One write(2) per line, appended: lines of concurrent tests do not interleave.
+                var line = line
+                line.withUTF8 { _ = write(descriptor, $0.baseAddress, $0.count) }
+            })
+        }
+    }()
 
     /// The repository root, to read the SQL fixture.
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -243,6 +285,28 @@ struct Services: Sendable {
                                  windowStart: windowStart, windowEnd: windowEnd, taskID: task))
         }
         return result
+    }
+}
+
+/// One `connection_problems` row.
+struct ProblemRow: Sendable {
+    let code: String
+    let message: String
+    let resolved: Bool
+    let firstSeenAt: Date
+    let lastSeenAt: Date
+}
+
+extension Services {
+    /// The `connection_problems` rows of a connection, oldest first.
+    func problems(connection: String) async throws -> [ProblemRow] {
+        try await postgres.query("""
+            SELECT error_code, error_message, resolved_at IS NOT NULL, first_seen_at, last_seen_at
+            FROM connection_problems WHERE connection_id = \(connection) ORDER BY id
+            """).map { row in
+            let (code, message, resolved, first, last) = try row.decode((String, String, Bool, Date, Date).self)
+            return ProblemRow(code: code, message: message, resolved: resolved, firstSeenAt: first, lastSeenAt: last)
+        }
     }
 }
 
