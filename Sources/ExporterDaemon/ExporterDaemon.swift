@@ -119,7 +119,7 @@ public final class ExporterDaemon: Service, Sendable {
             group.addTask {
                 // On SIGTERM/SIGINT: take no new work, then give the pass in flight its deadline.
                 guard (try? await gracefulShutdown()) != nil else { return false }
-                let deadline = 30 // MUTATION wp5
+                let deadline = self.current.withLock { $0.shutdownSeconds }
                 self.notify(.stopping)
                 self.logger.info("stopping: no new passes; in-flight runs have \(deadline) s to finish")
                 continuation.finish()

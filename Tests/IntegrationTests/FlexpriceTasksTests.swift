@@ -178,7 +178,10 @@ struct FlexpriceTasksTests {
         }
     }
 
-    @Test func aFailedRunFailsItsTaskAndSoDoesAConnectionThatCannotStart() async throws {
+    /// A failed run fails its task; a connection that cannot start (credentials that cannot be
+    /// decrypted) has no run, so no task: it is one row of connection_problems, however many
+    /// passes meet it, and FlexPrice's dashboard is not flooded with FAILED tasks.
+    @Test func aFailedRunFailsItsTaskAndAConnectionThatCannotStartAddsNone() async throws {
         try await TestServices.with(freshDatabase: true) { services in
             try await services.createFlexpriceTasksTable()
             let window = Self.seededWindow()
@@ -189,11 +192,20 @@ struct FlexpriceTasksTests {
                 ["sync", "--from", Self.day(window.start), "--to", Self.day(window.end)],
                 environment: environment(services, tasks: true))
             #expect(sync.status == 1, "\(sync.stdout)\(sync.stderr)")
+            // A second pass meets the same problem: still no run, no task, one problem row.
+            let again = try await ExporterCommand.run(
+                ["sync", "--from", Self.day(window.start), "--to", Self.day(window.end)],
+                environment: environment(services, tasks: true))
+            #expect(again.status == 1, "\(again.stdout)\(again.stderr)")
+            #expect(try await services.runs(connection: wrongKey.id).isEmpty)
+            let problems = try await services.problems(connection: wrongKey.id)
+            #expect(problems.map(\.code) == ["decryption"] && problems.allSatisfy { !$0.resolved }, "\(problems)")
+            #expect(sync.stdout.contains("\(wrongKey.id): cannot be exported, decryption: "), "\(sync.stdout)")
 
-            for (connection, code, fileType) in [(noBucket, "s3:NoSuchBucket", "PARQUET"), (wrongKey, "decryption", "CSV")] {
+            for (connection, code, fileType) in [(noBucket, "s3:NoSuchBucket", "PARQUET")] {
                 let runs = try await services.runs(connection: connection.id)
                 let run = try #require(runs.first, "\(connection.id)")
-                #expect(runs.count == 1)
+                #expect(runs.count == 2, "a failed run per sync")
                 #expect(run.status == "failed")
                 #expect(run.errorCode == code, "\(String(describing: run.errorMessage))")
                 let taskID = try #require(run.taskID)
@@ -215,7 +227,7 @@ struct FlexpriceTasksTests {
                 #expect(task.metadata["start_time"] as? String == Timestamp.rfc3339(seconds: window.start))
                 #expect(!(task.errorSummary ?? "").contains(TestServices.secretKey))
             }
-            #expect(try await services.taskCount() == 2, "one task per run")
+            #expect(try await services.taskCount() == 2, "one task per run: the no-bucket connection's two runs")
         }
     }
 
