@@ -5,10 +5,13 @@ import NIOCore
 /// objects keep working when this daemon replaces FlexPrice's export workers.
 ///
 /// FlexPrice marshals its rows with gocarina/gocsv over Go's `encoding/csv`, having first turned
-/// every value into a Go string (`internal/ee/service/sync/export/event_export.go`,
-/// `invoice_export.go`, `credit_topup_export.go`; usage rows from
-/// `internal/repository/clickhouse/meter_usage.go`; invoice NULL handling from
-/// `internal/domain/invoice/model.go`). Its rules, and where they come from:
+/// every value into a Go string. Its code (github.com/flexprice/flexprice): the exporters
+/// `internal/ee/service/sync/export/event_export.go`, `internal/ee/service/sync/export/invoice_export.go`
+/// and `internal/ee/service/sync/export/credit_topup_export.go`; usage rows and their properties
+/// read in `internal/repository/clickhouse/meter_usage.go`; invoice NULLs in
+/// `internal/domain/invoice/model.go` and `ent/invoice.go`; library versions (gocsv, shopspring/decimal
+/// v1.4.0) and the Go toolchain (1.25) in `go.mod` and `Dockerfile`. Its rules, and where they
+/// come from:
 /// - Lines: a header of the column names, then one record per row, each ending `\n` (the Writer's
 ///   `UseCRLF` is off); the header is written for an empty file too (gocsv writes it first).
 /// - Quoting (Go `encoding/csv` Writer, https://pkg.go.dev/encoding/csv#Writer and its
