@@ -21,11 +21,14 @@ public struct ClickHouseQuery: Sendable, Hashable {
         query.runID.map { "flexprice-exporter-\($0)" }
     }
 
-    /// The rows, in RowBinaryWithNamesAndTypes.
+    /// The rows, in RowBinaryWithNamesAndTypes. A column the selection leaves empty (FlexPrice's
+    /// `events` shape) is a typed NULL, so the header still names it and every value is NULL.
     public var selectSQL: String {
-        let entity = query.entity
-        let columns = entity.columns.map(Self.quoted).joined(separator: ", ")
-        return "SELECT \(columns) \(fromSQL) ORDER BY \(Self.quoted(entity.windowColumn)), `id` FORMAT RowBinaryWithNamesAndTypes"
+        let selection = query.selection
+        let columns = selection.columns.map { column in
+            column.alias == nil ? "CAST(NULL, 'Nullable(String)') AS \(Self.quoted(column.name))" : Self.quoted(column.source)
+        }.joined(separator: ", ")
+        return "SELECT \(columns) \(fromSQL) ORDER BY \(Self.quoted(selection.windowColumn)), `id` FORMAT RowBinaryWithNamesAndTypes"
     }
 
     /// How many rows the window holds.
@@ -35,8 +38,8 @@ public struct ClickHouseQuery: Sendable, Hashable {
 
     /// `FROM ... FINAL WHERE ...` with the four parameters of ``parameters``.
     public var fromSQL: String {
-        let window = Self.quoted(query.entity.windowColumn)
-        return "FROM \(Self.quoted(query.entity.table)) FINAL WHERE `tenant_id` = {tenant_id:String} "
+        let window = Self.quoted(query.selection.windowColumn)
+        return "FROM \(Self.quoted(query.selection.table)) FINAL WHERE `tenant_id` = {tenant_id:String} "
             + "AND `environment_id` = {environment_id:String} "
             + "AND \(window) >= {window_start:DateTime('UTC')} AND \(window) < {window_end:DateTime('UTC')}"
     }

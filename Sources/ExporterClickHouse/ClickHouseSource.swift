@@ -99,7 +99,7 @@ public struct ClickHouseSource: RowSource {
     /// The header's columns as the export declares them; they must be the ones the query selects, in order.
     static func sourceColumns(_ columns: [RowBinaryReader.Column], query: EntityQuery) throws -> [SourceColumn] {
         let names = columns.map(\.name)
-        guard names == query.entity.columns else {
+        guard names == query.selection.names else {
             throw ExportError.database("ClickHouse answered with the columns \(names.joined(separator: ", ")), not the \(query.entity.rawValue) columns the query selects")
         }
         return columns.map { column in

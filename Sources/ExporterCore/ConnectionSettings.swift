@@ -25,14 +25,33 @@ public struct ConnectionSettings: Sendable, Hashable {
     /// DESIGN §2): Athena reads every object in a folder, and its Parquet reader fails on the
     /// manifest beside the data, so a Parquet table reads these lists instead of the folders.
     public var athenaSymlinks: Bool
+    /// FlexPrice's name of the export (`events`, `invoice`, `credit_topups`) when the stream is one
+    /// of FlexPrice's scheduled tasks: its objects then take FlexPrice's shape, key layout, CSV
+    /// dialect and content type, and ``keyPrefix`` is the task's `key_prefix` as written.
+    public var flexpriceExport: String?
 
-    public var keyLayout: ObjectKeyLayout { ObjectKeyLayout(keyPrefix: keyPrefix) }
+    public var keyLayout: ObjectKeyLayout {
+        guard let flexpriceExport else { return ObjectKeyLayout(keyPrefix: keyPrefix) }
+        return ObjectKeyLayout(keyPrefix: keyPrefix, style: .flexprice(export: flexpriceExport, rawPrefix: keyPrefix))
+    }
+
+    /// The contract's shape, or FlexPrice's for a scheduled task's stream.
+    public var shape: ExportShape { flexpriceExport == nil ? .contract : .flexprice }
+
+    /// A data object's Content-Type and Content-Encoding. FlexPrice's own uploads send
+    /// `application/gzip` (no Content-Encoding) for gzip and `text/csv` otherwise, and a scheduled
+    /// task's stream does the same, so a client that downloads the object gets the bytes FlexPrice's
+    /// would have given it (an HTTP client honouring Content-Encoding would unpack a `gzip` one).
+    public var dataContentHeaders: (type: String, encoding: String?) {
+        if flexpriceExport != nil { return (compression == .gzip ? "application/gzip" : "text/csv", nil) }
+        return (format.contentType, format.contentEncoding(compression))
+    }
 
     public init(bucket: String, region: String, keyPrefix: String = "", compression: CompressionSetting = .gzip,
                 encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil, endpointURL: String? = nil,
                 virtualHostStyle: Bool = false, maxFileSizeMB: Int = 100, interval: SyncInterval = .daily,
-                entityTypes: [EntityType] = EntityType.allCases.filter { !$0.isClickHouseOnly }, format: ExportFormat = .csv, syncActive: Bool = true,
-                athenaSymlinks: Bool = false) {
+                entityTypes: [EntityType] = EntityType.allCases.filter { !$0.isClickHouseOnly && $0 != .creditTopups }, format: ExportFormat = .csv, syncActive: Bool = true,
+                athenaSymlinks: Bool = false, flexpriceExport: String? = nil) {
         self.bucket = bucket
         self.region = region
         self.keyPrefix = keyPrefix
@@ -47,6 +66,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.format = format
         self.syncActive = syncActive
         self.athenaSymlinks = athenaSymlinks
+        self.flexpriceExport = flexpriceExport
     }
 
     /// Parses the `sync_config` column (its JSON text; nil for SQL NULL).

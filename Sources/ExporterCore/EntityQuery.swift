@@ -3,7 +3,7 @@
 /// Neutral about the database: each ``RowSource`` turns it into its own query (PostgreSQL's
 /// binary COPY in ExporterSource, ClickHouse's parameterised SELECT in ExporterClickHouse), with
 /// the same contract: an explicit column list, the tenant and environment scope, the half-open
-/// window on ``EntityType/windowColumn``, an order on a unique key, and every value bound as a
+/// window on ``ExportSelection/windowColumn``, an order on a unique key, and every value bound as a
 /// parameter, never spliced into the query text.
 public struct EntityQuery: Sendable, Hashable {
     public let entity: EntityType
@@ -14,9 +14,16 @@ public struct EntityQuery: Sendable, Hashable {
     /// none): sources that can label a query with it do, so an operator finds the run's query in
     /// the database's own log.
     public let runID: Int64?
+    /// The contract's shape or FlexPrice's (a scheduled task's stream).
+    public let shape: ExportShape
+    /// What is selected, from where: built once from the entity and the shape.
+    public let selection: ExportSelection
 
-    public init(entity: EntityType, tenantID: String, environmentID: String, window: ExportWindow, runID: Int64? = nil) {
+    public init(entity: EntityType, tenantID: String, environmentID: String, window: ExportWindow, runID: Int64? = nil,
+                shape: ExportShape = .contract) {
         self.entity = entity
+        self.shape = shape
+        self.selection = ExportSelection(entity, shape: shape)
         self.tenantID = tenantID
         self.environmentID = environmentID
         self.window = window

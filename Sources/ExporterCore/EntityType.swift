@@ -10,6 +10,9 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
     case price
     case subscription
     case creditNote = "credit_note"
+    /// Completed, published credits of customers' wallets (`wallet_transactions` joined to
+    /// `wallets` and `customers`): FlexPrice's own `credit_topups` export.
+    case creditTopups = "credit_topups"
     /// FlexPrice's metered usage (ClickHouse `meter_usage`): what its own usage export reads.
     case meterUsage = "meter_usage"
     /// FlexPrice's raw events (ClickHouse `events`), as ingested, before metering.
@@ -30,7 +33,7 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
         switch self {
         case .meterUsage, .events: .clickHouse
         case .featureUsage: clickHouseConfigured ? .clickHouse : .postgres
-        case .customer, .invoice, .price, .subscription, .creditNote: .postgres
+        case .customer, .invoice, .price, .subscription, .creditNote, .creditTopups: .postgres
         }
     }
 
@@ -43,7 +46,7 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
     public var isUsage: Bool {
         switch self {
         case .featureUsage, .meterUsage, .events: true
-        case .customer, .invoice, .price, .subscription, .creditNote: false
+        case .customer, .invoice, .price, .subscription, .creditNote, .creditTopups: false
         }
     }
 
@@ -57,16 +60,18 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
         case .price: "prices"
         case .subscription: "subscriptions"
         case .creditNote: "credit_notes"
+        case .creditTopups: "wallet_transactions"
         case .meterUsage: "meter_usage"
         case .events: "events"
         }
     }
 
-    /// The column a window filters on. Usage is immutable and exported by event time; every
-    /// other entity is mutable and exported by `updated_at`, so a change lands in the window it
-    /// happened in.
+    /// The column a window filters on. Usage is immutable and exported by event time; a credit
+    /// top-up is immutable too and exported by `created_at`, as FlexPrice does; every other entity
+    /// is mutable and exported by `updated_at`, so a change lands in the window it happened in.
     public var windowColumn: String {
-        isUsage ? "timestamp" : "updated_at"
+        if self == .creditTopups { return "created_at" }
+        return isUsage ? "timestamp" : "updated_at"
     }
 
     /// The exported columns, in contract order.
@@ -101,6 +106,9 @@ public enum EntityType: String, Sendable, CaseIterable, Codable, Hashable {
             ["id", "tenant_id", "environment_id", "invoice_id", "customer_id", "subscription_id",
              "credit_note_number", "credit_note_status", "credit_note_type", "refund_status", "reason",
              "memo", "currency", "total_amount", "metadata", "status", "created_at", "updated_at"]
+        case .creditTopups:
+            ["topup_id", "external_id", "name", "wallet_id", "amount", "credit_balance_before", "credit_balance_after",
+             "reference_id", "transaction_reason", "created_at"]
         case .meterUsage:
             ["id", "tenant_id", "environment_id", "external_customer_id", "meter_id", "event_name", "timestamp",
              "ingested_at", "qty_total", "unique_hash", "source", "properties"]

@@ -17,6 +17,17 @@ public struct ScheduledTask: Sendable, Hashable {
         /// Computed by FlexPrice's billing services (priced usage), not read from a table.
         case usageAnalytics = "usage_analytics"
 
+        /// The entity the exporter reads for it (nil for the exports it cannot produce): FlexPrice's
+        /// `events` export is metered usage, ClickHouse's `meter_usage`.
+        public var entity: EntityType? {
+            switch self {
+            case .events: .meterUsage
+            case .invoice: .invoice
+            case .creditTopups: .creditTopups
+            case .creditUsage, .usageAnalytics: nil
+            }
+        }
+
         /// Why the exporter cannot produce this export, or nil when it can.
         public var unsupportedReason: String? {
             switch self {
@@ -118,7 +129,8 @@ public struct ScheduledTask: Sendable, Hashable {
         return ConnectionSettings(
             bucket: bucket, region: region, keyPrefix: keyPrefix, compression: compression, encryption: encryption,
             endpointURL: endpointURL, virtualHostStyle: endpointURL == nil ? false : !usePathStyle,
-            interval: interval, entityTypes: [], format: .csv, syncActive: true)
+            interval: interval, entityTypes: (try? export())?.entity.map { [$0] } ?? [], format: .csv,
+            syncActive: true, flexpriceExport: entityType)
     }
 
     private func fail(_ field: String, _ problem: String) -> ExportError {

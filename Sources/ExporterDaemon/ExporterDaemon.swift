@@ -80,7 +80,7 @@ public final class ExporterDaemon: Service, Sendable {
         let engine = environment.makeEngine(settings)
         do {
             // SIGTERM while the database is still down ends the wait (and the daemon, with 0).
-            try await cancelWhenGracefulShutdown { try await self.waitForDatabase(engine.history) }
+            try await cancelWhenGracefulShutdown { try await self.waitForDatabase(engine) }
         } catch is CancellationError {
             notify(.stopping)
             // Neutral on purpose: the stop may come from elsewhere (the metrics address in use)
@@ -212,7 +212,8 @@ public final class ExporterDaemon: Service, Sendable {
     /// A DATABASE_URL libpq cannot parse is no outage: it ends the daemon at once (exit 78).
     /// Once it answers, pending migrations are applied (idempotent, under their advisory lock);
     /// a role that may not apply them ends the daemon with ``SchemaError``, as retrying cannot help.
-    private func waitForDatabase(_ history: RunHistory) async throws {
+    private func waitForDatabase(_ engine: ExportEngine) async throws {
+        let history = engine.history
         var delay = 1
         while true {
             do {
@@ -222,6 +223,10 @@ public final class ExporterDaemon: Service, Sendable {
                 try await history.migrations.run()
                 // EXPORTER_FLEXPRICE_TASKS on without a usable `tasks` table: exit 78 at start.
                 try await history.verifyFlexpriceTasks()
+                // EXPORTER_FLEXPRICE_SCHEDULED_TASKS on without FlexPrice's scheduled_tasks: exit 78.
+                if let tasks = engine.scheduledTasks, try await !tasks.tableExists() {
+                    throw SchemaError.flexpriceScheduledTasksMissing
+                }
                 try await Deadline.run(.seconds(5)) { try await history.heartbeat() }
                 environment.monitor?.databaseChecked(failure: nil)
                 return

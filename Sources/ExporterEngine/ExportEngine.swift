@@ -81,6 +81,9 @@ public struct ExportEngine: Sendable {
     public typealias SinkFactory = @Sendable (ConnectionSettings, AWSCredentials) throws -> any ObjectSink
 
     public let catalog: ConnectionCatalog
+    /// FlexPrice's scheduled tasks, each a stream of its own (EXPORTER_FLEXPRICE_SCHEDULED_TASKS);
+    /// nil when the option is off.
+    public let scheduledTasks: ScheduledTaskCatalog?
     /// The billing tables (and `feature_usage` without ClickHouse), binary COPY from PostgreSQL.
     public let postgresSource: EntitySource
     /// Usage from ClickHouse (EXPORTER_CLICKHOUSE_URL); nil when it is not configured.
@@ -100,8 +103,9 @@ public struct ExportEngine: Sendable {
                 batchSize: Int = ExporterSettings.defaultFetchRows, files: ExportFileOptions = ExportFileOptions(),
                 worker: String = RunHistory.defaultWorker, recorder: (any RunRecorder)? = nil,
                 observer: any RunObserver = RunObservers([]), flexpriceTasks: FlexpriceTasks? = nil,
-                clickHouse: ClickHouseClient? = nil) {
+                clickHouse: ClickHouseClient? = nil, scheduledTasks: Bool = false) {
         self.catalog = ConnectionCatalog(client: postgres, logger: logger)
+        self.scheduledTasks = scheduledTasks ? ScheduledTaskCatalog(client: postgres) : nil
         self.postgresSource = EntitySource(client: postgres, logger: logger)
         self.clickHouseSource = clickHouse.map(ClickHouseSource.init(client:))
         self.history = RunHistory(client: postgres, logger: logger, worker: worker, tasks: flexpriceTasks)
@@ -138,11 +142,24 @@ public struct ExportEngine: Sendable {
     /// Exports exactly `window` for each selected connection and entity (`sync --from --to`),
     /// even when it succeeded before.
     public func exportWindow(_ window: ExportWindow, connectionID: String?, entities: [EntityType]?,
-                             trigger: RunTrigger = .manual) async throws -> [RunReport] {
+                             trigger: RunTrigger = .manual, scheduledTaskID: String? = nil) async throws -> [RunReport] {
         let connections = try await connections(connectionID)
         var reports: [RunReport] = []
         for connection in connections {
-            switch prepare(connection, includeInactive: connectionID != nil) {
+            for stream in try await taskStreams(of: connection, entities: entities, only: scheduledTaskID) {
+                switch stream.prepared {
+                case .failed(let error):
+                    reports.append(await recordTaskProblem(stream.task, connection, error, window: window))
+                case .ready(let entity, let settings, let sink):
+                    await resolveProblems([stream.task.id])
+                    reports.append(await run(key(connection, entity, settings, window, task: stream.task.id),
+                                             settings: settings, sink: sink, trigger: trigger))
+                }
+            }
+            if scheduledTaskID != nil { continue }
+            let prepared = prepare(connection, includeInactive: connectionID != nil)
+            if case .failed(let error, _, _) = prepared, try await hasTasksWithoutOwnStreams(connection, error) { continue }
+            switch prepared {
             case .inactive:
                 continue
             case .failed(let error, let failedSettings, let entitiesOfConnection):
@@ -168,7 +185,7 @@ public struct ExportEngine: Sendable {
     public func schedulePass(planner: WindowPlanner, now: Int64, forced: Bool, forcedTrigger: RunTrigger = .signal,
                              maxConcurrency: Int,
                              connectionID: String? = nil, entities: [EntityType]? = nil,
-                             dryRun: Bool = false) async throws -> [RunReport] {
+                             dryRun: Bool = false, scheduledTaskID: String? = nil) async throws -> [RunReport] {
         let clock = ContinuousClock()
         let started = clock.now
         let connections = try await connections(connectionID)
@@ -177,8 +194,61 @@ public struct ExportEngine: Sendable {
         var reports: [RunReport] = []
         var figures = PassFigures(duration: .zero, activeConnections: 0, inactiveConnections: 0, invalidConnections: 0)
         var readable: [String] = []
+        /// A stream's runs in window order, stopping at the first failure; a scheduled task's
+        /// stream also stops when the task is disabled or deleted meanwhile (the run under way finishes).
+        func addStream(_ connection: ExportConnection, _ entity: EntityType, _ settings: ConnectionSettings,
+                       _ sink: any ObjectSink, task: String?) async {
+            let state = states[ExportStream(connectionID: connection.id, entity: entity, scheduledTaskID: task)] ?? ScheduleState()
+            let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
+                                    forcedTrigger: forcedTrigger)
+            guard !runs.isEmpty else { return }
+            let keys = runs.map { key(connection, entity, settings, $0.window, task: task) }
+            if dryRun {
+                for (runKey, planned) in zip(keys, runs) {
+                    reports.append(await preview(runKey, settings: settings, trigger: planned.trigger))
+                }
+                return
+            }
+            let catalog = scheduledTasks
+            streams.append {
+                var done: [RunReport] = []
+                for (index, (runKey, planned)) in zip(keys, runs).enumerated() {
+                    if let task, let catalog, index > 0, await !((try? catalog.isEnabled(id: task)) ?? true) { break }
+                    let report = await self.run(runKey, settings: settings, sink: sink, trigger: planned.trigger)
+                    done.append(report)
+                    // The sequence stops at its first failure (nothing is exported out of
+                    // order); a failed retry of a window outside it stops nothing.
+                    if case .succeeded = report.result { continue }
+                    if planned.trigger == .retry { continue }
+                    break
+                }
+                return done
+            }
+        }
         for connection in connections {
-            switch prepare(connection, includeInactive: false) {
+            for stream in try await taskStreams(of: connection, entities: entities, only: scheduledTaskID) {
+                switch stream.prepared {
+                case .failed(let error):
+                    let interval = (try? stream.task.settings(connectionSyncConfig: connection.syncConfig))?.interval ?? .daily
+                    let window = ExportWindow.latestDue(now: now, grace: planner.graceSeconds, interval: interval)
+                    if dryRun {
+                        reports.append(RunReport(key: key(connection, .featureUsage, nil, window, task: stream.task.id),
+                                                 runID: nil, result: .failed(error), connectionLevel: true))
+                    } else {
+                        reports.append(await recordTaskProblem(stream.task, connection, error, window: window))
+                    }
+                case .ready(let entity, let settings, let sink):
+                    readable.append(stream.task.id)
+                    await addStream(connection, entity, settings, sink, task: stream.task.id)
+                }
+            }
+            if scheduledTaskID != nil { continue }
+            let prepared = prepare(connection, includeInactive: false)
+            if case .failed(let error, _, _) = prepared, try await hasTasksWithoutOwnStreams(connection, error) {
+                figures.inactiveConnections += 1
+                continue
+            }
+            switch prepared {
             case .inactive:
                 figures.inactiveConnections += 1
                 readable.append(connection.id)
@@ -199,30 +269,7 @@ public struct ExportEngine: Sendable {
                 figures.activeConnections += 1
                 readable.append(connection.id)
                 for entity in entities ?? settings.entityTypes {
-                    let state = states[ExportStream(connectionID: connection.id, entity: entity)] ?? ScheduleState()
-                    let runs = planner.plan(interval: settings.interval, state: state, now: now, forced: forced,
-                                            forcedTrigger: forcedTrigger)
-                    guard !runs.isEmpty else { continue }
-                    let keys = runs.map { key(connection, entity, settings, $0.window) }
-                    if dryRun {
-                        for (runKey, planned) in zip(keys, runs) {
-                            reports.append(await preview(runKey, settings: settings, trigger: planned.trigger))
-                        }
-                        continue
-                    }
-                    streams.append {
-                        var done: [RunReport] = []
-                        for (runKey, planned) in zip(keys, runs) {
-                            let report = await self.run(runKey, settings: settings, sink: sink, trigger: planned.trigger)
-                            done.append(report)
-                            // The sequence stops at its first failure (nothing is exported out of
-                            // order); a failed retry of a window outside it stops nothing.
-                            if case .succeeded = report.result { continue }
-                            if planned.trigger == .retry { continue }
-                            break
-                        }
-                        return done
-                    }
+                    await addStream(connection, entity, settings, sink, task: nil)
                 }
             }
         }
@@ -276,7 +323,8 @@ public struct ExportEngine: Sendable {
                                                    compression: settings.compression)
         do {
             let rows = try await rowSource(for: key).count(EntityQuery(entity: key.entity, tenantID: key.tenantID,
-                                                                       environmentID: key.environmentID, window: key.window))
+                                                                       environmentID: key.environmentID, window: key.window,
+                                                                       shape: settings.shape))
             return RunReport(key: key, runID: nil, result: .planned(trigger: trigger, objectKey: objectKey, rows: rows))
         } catch {
             return RunReport(key: key, runID: nil, result: .failed(Self.exportError(error, key: key)))
@@ -334,9 +382,64 @@ public struct ExportEngine: Sendable {
     }
 
     private func key(_ connection: ExportConnection, _ entity: EntityType, _ settings: ConnectionSettings?,
-                     _ window: ExportWindow) -> RunKey {
+                     _ window: ExportWindow, task: String? = nil) -> RunKey {
         RunKey(connectionID: connection.id, tenantID: connection.tenantID, environmentID: connection.environmentID,
-               entity: entity, interval: settings?.interval, window: window, format: settings?.format, bucket: settings?.bucket)
+               entity: entity, interval: settings?.interval, window: window, format: settings?.format, bucket: settings?.bucket,
+               scheduledTaskID: task)
+    }
+
+    /// A FlexPrice scheduled task's stream, ready to run or failed on its own.
+    struct TaskStream {
+        enum Prepared {
+            case ready(EntityType, ConnectionSettings, any ObjectSink)
+            case failed(ExportError)
+        }
+        let task: ScheduledTask
+        let prepared: Prepared
+    }
+
+    /// The enabled, published scheduled tasks of `connection` (only task `only` when given), each
+    /// with its settings (``ScheduledTask/settings(connectionSyncConfig:)``), entity and sink; none
+    /// when the option is off.
+    func taskStreams(of connection: ExportConnection, entities: [EntityType]?, only: String?) async throws -> [TaskStream] {
+        guard let scheduledTasks else { return [] }
+        var streams: [TaskStream] = []
+        for task in try await scheduledTasks.enabledTasks(connectionID: connection.id) where only == nil || task.id == only {
+            do {
+                guard let entity = try task.export().entity else { continue }
+                if let entities, !entities.contains(entity) { continue }
+                let settings = try task.settings(connectionSyncConfig: connection.syncConfig)
+                let sink = try makeSink(settings, try connection.credentials(using: secretBox))
+                streams.append(TaskStream(task: task, prepared: .ready(entity, settings, sink)))
+            } catch let error as ExportError {
+                streams.append(TaskStream(task: task, prepared: .failed(error)))
+            } catch {
+                streams.append(TaskStream(task: task, prepared: .failed(.internal("connection \(connection.id), scheduled task \(task.id): \(error)"))))
+            }
+        }
+        return streams
+    }
+
+    /// Whether `connection`'s own settings failed only because they define no streams of their own
+    /// (no `sync_active`, as current FlexPrice writes `sync_config`) while it has scheduled tasks:
+    /// not a problem, its own streams are simply off.
+    func hasTasksWithoutOwnStreams(_ connection: ExportConnection, _ error: ExportError) async throws -> Bool {
+        guard let scheduledTasks, case .config(_, let field, _) = error, field == "s3.sync_active" else { return false }
+        return try await !scheduledTasks.enabledTasks(connectionID: connection.id).isEmpty
+    }
+
+    /// Records a scheduled task's stream that cannot run (its `job_config`, `entity_type` or
+    /// `interval`, or its connection's credentials) once per distinct problem, in
+    /// `connection_problems` under the task's id, so it neither floods `export_runs` nor stops the
+    /// connection's other streams.
+    private func recordTaskProblem(_ task: ScheduledTask, _ connection: ExportConnection, _ error: ExportError,
+                                   window: ExportWindow) async -> RunReport {
+        let asStream = ExportConnection(id: task.id, tenantID: connection.tenantID, environmentID: connection.environmentID,
+                                        name: connection.name, syncConfig: connection.syncConfig,
+                                        encryptedSecretData: nil, updatedAtMicros: connection.updatedAtMicros)
+        let report = await recordProblem(asStream, error, settings: nil, entity: nil, window: window)
+        return RunReport(key: key(connection, .featureUsage, nil, window, task: task.id), runID: nil,
+                         result: report.result, connectionLevel: true)
     }
 
     /// Records a connection-level failure (unreadable settings or credentials) once per distinct

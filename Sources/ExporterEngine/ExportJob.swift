@@ -42,13 +42,17 @@ struct ExportJob {
 
     /// The export with the source's concrete type, so its decoder's calls per cell are direct.
     private func run<Source: RowSource>(runID: Int64, source: Source) async throws -> RunOutcome {
-        let columns = key.entity.columns
+        let columns = ExportSelection(key.entity, shape: settings.shape).names
         let decoder = source.makeDecoder()
         let maxFileBytes = settings.maxFileSizeMB * 1024 * 1024
         func text(_ encoder: some RowEncoder) -> some FileEncoder<ByteBuffer> {
             TextFileEncoder(encoder: encoder, decoder: decoder, maxFileBytes: maxFileBytes)
         }
         // One specialised pipeline per format: the encoder's calls per cell are direct.
+        if settings.shape == .flexprice {
+            let encoder = FlexpriceCSVRowEncoder(columns: columns, styles: Self.flexpriceStyles(key.entity))
+            return try await run(runID: runID, source: source, encoder: text(encoder))
+        }
         switch settings.format {
         case .csv: return try await run(runID: runID, source: source, encoder: text(CSVRowEncoder(columns: columns)))
         case .json:
@@ -69,9 +73,9 @@ struct ExportJob {
     private func run(runID: Int64, source: some RowSource, encoder rows: some FileEncoder<ByteBuffer>) async throws -> RunOutcome {
         let entity = key.entity
         let layout = settings.keyLayout
-        let attributes = ObjectAttributes(
-            contentType: settings.format.contentType, contentEncoding: settings.format.contentEncoding(settings.compression),
-            encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+        let headers = settings.dataContentHeaders
+        let attributes = ObjectAttributes(contentType: headers.type, contentEncoding: headers.encoding,
+                                          encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
         func dataKey(part: Int?) -> String {
             layout.dataKey(entity: entity, window: key.window, format: settings.format,
                            compression: settings.compression, part: part)
@@ -97,7 +101,7 @@ struct ExportJob {
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
             compressor: try makeCompressor())
         let query = EntityQuery(entity: entity, tenantID: key.tenantID, environmentID: key.environmentID, window: key.window,
-                                runID: runID)
+                                runID: runID, shape: settings.shape)
 
         // Two stages that overlap: this task's child reads and encodes batch N+1 (on the database
         // connection's thread, or as ClickHouse's response arrives) while this task compresses and uploads batch N. The channel holds no
@@ -139,7 +143,7 @@ struct ExportJob {
                 runID: runID, connectionID: key.connectionID, tenantID: key.tenantID, environmentID: key.environmentID,
                 entity: entity.rawValue,
                 window: .init(start: Timestamp.rfc3339(seconds: key.window.start), end: Timestamp.rfc3339(seconds: key.window.end)),
-                format: settings.format.rawValue, compression: settings.compression.rawValue, columns: entity.columns,
+                format: settings.format.rawValue, compression: settings.compression.rawValue, columns: query.selection.names,
                 rowCount: rows.totalRows,
                 objects: files.map { .init(key: $0.stored.key, rows: $0.rows, bytes: $0.stored.bytes, sha256: $0.stored.sha256) })
             if let symlinkKey {
@@ -172,6 +176,17 @@ struct ExportJob {
 }
 
 extension ExportJob {
+    /// How FlexPrice's exporter writes the columns it does not read as plain strings: invoice
+    /// `total_tax`/`total_discount` (NULL is 0) and `metadata` (a Go map: NULL is `null`), usage
+    /// `properties` (JSON text unmarshalled into a map).
+    static func flexpriceStyles(_ entity: EntityType) -> [String: FlexpriceCSVRowEncoder.ColumnStyle] {
+        switch entity {
+        case .invoice: ["total_discount": .zeroWhenNull, "total_tax": .zeroWhenNull, "metadata": .json]
+        case .meterUsage, .featureUsage, .events: ["properties": .jsonObject]
+        case .customer, .price, .subscription, .creditNote, .creditTopups: [:]
+        }
+    }
+
     /// What wraps the whole file for the connection's `compression`, at the daemon's level for
     /// it; nothing for `none`, nor for Parquet, whose pages are compressed inside the file.
     func makeCompressor() throws -> (any Compressor)? {

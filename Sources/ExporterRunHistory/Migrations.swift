@@ -223,7 +223,7 @@ public struct Migrations: Sendable {
             // replaces this function, not the view.
             """
             CREATE OR REPLACE FUNCTION export_entity_types() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-                SELECT ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note', 'meter_usage', 'events']
+                SELECT ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note', 'credit_topups', 'meter_usage', 'events']
             $$
             """,
             """

@@ -12,6 +12,9 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// EXPORTER_FLEXPRICE_TASKS is on but FlexPrice's `tasks` table cannot take the runs
     /// (missing, lacking columns, or not writable by this role): the problem, in a sentence.
     case flexpriceTasksUnusable(String)
+    /// EXPORTER_FLEXPRICE_SCHEDULED_TASKS is on but FlexPrice's `scheduled_tasks` table is not
+    /// in the database.
+    case flexpriceScheduledTasksMissing
 
     public var description: String {
         switch self {
@@ -26,6 +29,10 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(problem), and EXPORTER_FLEXPRICE_TASKS=true records every run there: DATABASE_URL must name FlexPrice's "
                 + "database (its migrations create tasks) and the role may INSERT and UPDATE it and SELECT its id; "
                 + "or set EXPORTER_FLEXPRICE_TASKS=false"
+        case .flexpriceScheduledTasksMissing:
+            "FlexPrice's table scheduled_tasks does not exist in this database, and EXPORTER_FLEXPRICE_SCHEDULED_TASKS=true "
+                + "reads the exports from it: DATABASE_URL must name FlexPrice's database (a version with scheduled exports), "
+                + "or set EXPORTER_FLEXPRICE_SCHEDULED_TASKS=false"
         }
     }
 }

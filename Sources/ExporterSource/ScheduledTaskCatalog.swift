@@ -50,6 +50,16 @@ public struct ScheduledTaskCatalog: Sendable {
         }
     }
 
+    /// Whether task `id` is still enabled and published: a stream catching up stops between two
+    /// windows when the task is paused or deleted (the run under way finishes).
+    public func isEnabled(id: String) async throws -> Bool {
+        try await ExportError.whileUsingDatabase("reading FlexPrice's scheduled_tasks") {
+            try await client.query("""
+                SELECT EXISTS (SELECT 1 FROM scheduled_tasks WHERE id = \(id) AND enabled AND status = 'published')
+                """).first?.decode(Bool.self) ?? false
+        }
+    }
+
     /// Whether FlexPrice's `scheduled_tasks` is in this database (checked at start when the
     /// option is on: a missing table is a configuration error, exit 78).
     public func tableExists() async throws -> Bool {

@@ -15,17 +15,27 @@ struct SourceColumnReader {
     let probeSpecialValues: Bool
 
     func read(on connection: DatabaseConnection) async throws -> [SourceColumn] {
-        let declared = try await declaredTypes(on: connection)
+        let selection = query.selection
         let entity = query.entity
-        var types: [(name: String, type: SourceColumn.DeclaredType, typeName: String)] = []
-        for name in entity.columns {
-            guard let type = declared[name] else {
-                throw ExportError.database("table \(entity.table) has no column \(name), which every \(entity.rawValue) export includes")
+        var declared: [String: [String: (declared: SourceColumn.DeclaredType, typeName: String)]] = [:]
+        for table in Set([selection.table] + selection.joins.map(\.table)) {
+            declared[table] = try await declaredTypes(of: table, on: connection)
+        }
+        var types: [(name: String, qualified: String, type: SourceColumn.DeclaredType, typeName: String)] = []
+        for column in selection.columns {
+            guard let alias = column.alias else {
+                types.append((column.name, "NULL::text", .text, "text"))
+                continue
             }
-            types.append((name, type.declared, type.typeName))
+            let table = selection.table(of: alias)
+            guard let type = declared[table]?[column.source] else {
+                throw ExportError.database("table \(table) has no column \(column.source), which every \(entity.rawValue) export includes")
+            }
+            let qualified = selection.isPlain ? EntityQuery.quoted(column.source) : "\(alias).\(EntityQuery.quoted(column.source))"
+            types.append((column.name, qualified, type.declared, type.typeName))
         }
         let probed = types.filter { column in
-            guard probeSpecialValues, column.name != entity.windowColumn else { return false }
+            guard probeSpecialValues, column.name != selection.windowColumn else { return false }
             switch column.type {
             case .numeric, .timestamp: return true
             default: return false
@@ -34,7 +44,7 @@ struct SourceColumnReader {
         var special = Set<String>()
         if !probed.isEmpty {
             let tests = probed.map { column -> String in
-                let name = EntityQuery.quoted(column.name)
+                let name = column.qualified
                 let test = column.type == .timestamp ? "NOT isfinite(\(name))" : "\(name) = 'NaN'::numeric"
                 return "coalesce(bool_or(\(test)), false)"
             }
@@ -50,11 +60,11 @@ struct SourceColumnReader {
         }
     }
 
-    /// Each column's declared type and its base type's name.
-    private func declaredTypes(on connection: DatabaseConnection)
+    /// Each column of `table`: its declared type and its base type's name.
+    private func declaredTypes(of table: String, on connection: DatabaseConnection)
         async throws -> [String: (declared: SourceColumn.DeclaredType, typeName: String)] {
         var bindings = SQLBindings()
-        bindings.append(EntityQuery.quoted(query.entity.table))
+        bindings.append(EntityQuery.quoted(table))
         let sql = """
             SELECT a.attname::text, coalesce(base.typname, t.typname)::text,
                    CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END

@@ -111,7 +111,8 @@ enum Runtime {
             batchSize: settings.fetchRows,
             files: ExportFileOptions(settings, version: BuildInfo.version, build: BuildInfo.commit), observer: observer,
             flexpriceTasks: settings.flexpriceTasks ? FlexpriceTasks() : nil,
-            clickHouse: makeClickHouse(settings, http: clickHouseHTTP, logger: logger))
+            clickHouse: makeClickHouse(settings, http: clickHouseHTTP, logger: logger),
+            scheduledTasks: settings.flexpriceScheduledTasks)
     }
 
     /// Runs `body` with an engine over fresh clients, once `schema` has been applied.
@@ -125,6 +126,9 @@ enum Runtime {
                     let engine = makeEngine(settings, encryptionKey: encryptionKey, postgres: postgres, http: http,
                                             clickHouseHTTP: clickHouseHTTP, logger: logger, observer: observer)
                     try await schema.apply(engine.history)
+                    if let tasks = engine.scheduledTasks, try await !tasks.tableExists() {
+                        throw SchemaError.flexpriceScheduledTasksMissing
+                    }
                     return try await body(engine)
                 }
             }

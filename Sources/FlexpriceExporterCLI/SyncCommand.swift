@@ -22,6 +22,9 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Only this connection id.") var connection: String?
+    @Option(name: .customLong("scheduled-task"),
+            help: "Only this FlexPrice scheduled task (scheduled_tasks.id; needs EXPORTER_FLEXPRICE_SCHEDULED_TASKS=true).")
+    var scheduledTask: String?
     @Option(help: "Only this entity type; repeat for several.")
     var entity: [EntityType] = []
     @Option(help: "Window start (inclusive).") var from: String?
@@ -50,7 +53,10 @@ struct SyncCommand: AsyncParsableCommand {
             let logger = ProcessLogging.makeLogger(settings, sink: TerminalProgress.logSink(progress))
             let window = from.flatMap(Timestamp.parse).flatMap { start in to.flatMap(Timestamp.parse).map { ExportWindow(start: start, end: $0) } }
             let entities = entity.isEmpty ? nil : entity
-            let (connection, force, dryRun) = (connection, force, dryRun)
+            let (connection, force, dryRun, task) = (connection, force, dryRun, scheduledTask)
+            if task != nil && !settings.flexpriceScheduledTasks {
+                throw Failure.configuration("--scheduled-task needs EXPORTER_FLEXPRICE_SCHEDULED_TASKS=true")
+            }
             // A dry run changes nothing, the schema included.
             let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
                                                                                     schema: dryRun ? .verify : .migrate,
@@ -63,17 +69,19 @@ struct SyncCommand: AsyncParsableCommand {
                 if dryRun {
                     return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
                                                          forcedTrigger: .forced, maxConcurrency: settings.maxConcurrency,
-                                                         connectionID: connection, entities: entities, dryRun: true)
+                                                         connectionID: connection, entities: entities, dryRun: true,
+                                                         scheduledTaskID: task)
                 }
                 // Runs are started: beat like a daemon, so no daemon takes them for a dead worker's.
                 let beat = Duration.seconds(RunHistory.heartbeatSeconds(tick: settings.tickSeconds))
                 return try await engine.history.keepingAlive(every: beat) {
                     if let window {
-                        return try await engine.exportWindow(window, connectionID: connection, entities: entities)
+                        return try await engine.exportWindow(window, connectionID: connection, entities: entities,
+                                                             scheduledTaskID: task)
                     }
                     return try await engine.schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970), forced: force,
                                                          forcedTrigger: .forced, maxConcurrency: settings.maxConcurrency,
-                                                         connectionID: connection, entities: entities)
+                                                         connectionID: connection, entities: entities, scheduledTaskID: task)
                 }
             } }
             progress?.close() // the reports start on a line of their own

@@ -54,6 +54,16 @@ struct DesignEntityTable: Sendable, CustomTestStringConvertible {
     ]
 
     /// DESIGN §2b's ClickHouse tables, in its order (`feature_usage`, also there, is §2's row).
+    /// FlexPrice's credit top-ups (issue 24): `wallet_transactions` joined to `wallets` and
+    /// `customers`, windowed on the transaction's `created_at` (its SELECT is spelled out in
+    /// EntityContractTests).
+    static let joined: [DesignEntityTable] = [
+        DesignEntityTable(
+            entity: "credit_topups", table: "wallet_transactions", windowColumn: "created_at",
+            columns: ["topup_id", "external_id", "name", "wallet_id", "amount", "credit_balance_before",
+                      "credit_balance_after", "reference_id", "transaction_reason", "created_at"]),
+    ]
+
     static let clickHouse: [DesignEntityTable] = [
         DesignEntityTable(
             entity: "meter_usage", table: "meter_usage", windowColumn: "timestamp",
@@ -67,7 +77,7 @@ struct DesignEntityTable: Sendable, CustomTestStringConvertible {
 
     /// The literal row for `entity`, looked up by its name (not by anything `EntityType` computes).
     static func of(_ entity: EntityType) -> DesignEntityTable {
-        guard let row = (all + clickHouse).first(where: { $0.entity == entity.rawValue }) else {
+        guard let row = (all + joined + clickHouse).first(where: { $0.entity == entity.rawValue }) else {
             // An entity the exporter knows but DESIGN §2 does not: an empty contract fails every comparison.
             return DesignEntityTable(entity: entity.rawValue, table: "", windowColumn: "", columns: [])
         }
