@@ -2,9 +2,10 @@
 # demo.sh: the README's end-to-end demo, in FlexPrice's own topology: PostgreSQL for the
 # connections and billing tables, ClickHouse for usage, S3 for the objects. Starts a throwaway
 # PostgreSQL, moto S3 server and ClickHouse engine (through with-services.sh), loads the FlexPrice
-# demo data (billing rows into PostgreSQL, usage into ClickHouse), stores an encrypted S3
-# connection, exports one day of feature_usage with `flexprice-exporter sync`, then shows the run
-# history, the uploaded objects and the first lines of the CSV. Exits with sync's exit code.
+# demo data (billing rows into PostgreSQL, usage into ClickHouse), stores two encrypted S3
+# connections (CSV and Parquet), exports one day of feature_usage and meter_usage from ClickHouse
+# with `flexprice-exporter sync`, then shows the run history, the uploaded objects and the first
+# lines of each CSV. Exits with the first failed sync's exit code (0 when all succeed).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,10 +60,8 @@ ch_query "SELECT table, stored, in_window AS in_window_after_final FROM (
 # The exporter reads usage from ClickHouse's HTTP interface; the password stays out of the URL.
 export EXPORTER_CLICKHOUSE_URL="${CLICKHOUSE_ENDPOINT/http:\/\//http://default@}/flexprice"
 export EXPORTER_CLICKHOUSE_PASSWORD="$EXPORTER_TEST_CLICKHOUSE_PASSWORD"
-# TODO(ClickHouse source, issue 23): once the exporter reads meter_usage from ClickHouse, add
-#   'meter_usage', jsonb_build_object('outbound', true) to both connections' sync_config below and a
-#   sync step for --entity meter_usage (480 rows in the window). feature_usage then comes from
-#   ClickHouse's feature_usage (200 rows in the window, like PostgreSQL's copy in db/demo-data.sql).
+# With it set, feature_usage comes from ClickHouse's feature_usage too (200 rows in the window,
+# like PostgreSQL's copy in db/demo-data.sql), and meter_usage (480 rows after FINAL) is exported.
 
 step "flexprice-exporter migrate"
 "$BIN" migrate
@@ -90,7 +89,8 @@ VALUES ('conn_demo', 'tenant_demo', 'env_demo', 'Demo S3', 's3', 'published',
                 'interval', 'daily',
                 'format', 'csv',
                 'sync_active', true),
-            'feature_usage', jsonb_build_object('outbound', true))),
+            'feature_usage', jsonb_build_object('outbound', true),
+            'meter_usage', jsonb_build_object('outbound', true))),
        ('conn_demo_parquet', 'tenant_demo', 'env_demo', 'Demo S3 (Parquet)', 's3', 'published',
         jsonb_build_object('aws_access_key_id', :'ak', 'aws_secret_access_key', :'sk'),
         jsonb_build_object(
@@ -103,21 +103,24 @@ VALUES ('conn_demo', 'tenant_demo', 'env_demo', 'Demo S3', 's3', 'published',
                 'format', 'parquet',
                 'athena_symlinks', true,
                 'sync_active', true),
-            'feature_usage', jsonb_build_object('outbound', true)));
+            'feature_usage', jsonb_build_object('outbound', true),
+            'meter_usage', jsonb_build_object('outbound', true)));
 SQL
 
-step "flexprice-exporter sync --connection conn_demo --entity feature_usage --from 2026-11-20 --to 2026-11-21"
+# demo_sync CONNECTION ENTITY: one day of ENTITY through CONNECTION; the first failure's exit
+# code becomes the demo's.
 sync_status=0
-"$BIN" sync --connection conn_demo --entity feature_usage --from 2026-11-20 --to 2026-11-21 ||
-  sync_status=$?
-echo "sync exited with $sync_status"
-
-step "flexprice-exporter sync --connection conn_demo_parquet --entity feature_usage --from 2026-11-20 --to 2026-11-21"
-parquet_status=0
-"$BIN" sync --connection conn_demo_parquet --entity feature_usage --from 2026-11-20 --to 2026-11-21 ||
-  parquet_status=$?
-echo "sync exited with $parquet_status"
-if [[ $sync_status -eq 0 ]]; then sync_status=$parquet_status; fi
+demo_sync() {
+  step "flexprice-exporter sync --connection $1 --entity $2 --from 2026-11-20 --to 2026-11-21"
+  local status=0
+  "$BIN" sync --connection "$1" --entity "$2" --from 2026-11-20 --to 2026-11-21 || status=$?
+  echo "sync exited with $status"
+  if [[ $sync_status -eq 0 ]]; then sync_status=$status; fi
+}
+demo_sync conn_demo feature_usage
+demo_sync conn_demo_parquet feature_usage
+demo_sync conn_demo meter_usage
+demo_sync conn_demo_parquet meter_usage
 
 step "run history (export_runs)"
 psql -X -c "SELECT connection_id, entity_type, window_start, window_end, status, row_count,
@@ -133,12 +136,13 @@ for item in ET.parse(sys.stdin).getroot().findall("{*}Contents"):
 ')"
 printf '%s\n' "${keys:-(none)}"
 
-csv_key="$(printf '%s\n' "$keys" | awk '$1 ~ /\.csv\.gz$/ { print $1; exit }')"
-if [[ -n $csv_key ]]; then
-  step "first lines of $csv_key"
-  s3_curl "$S3_ENDPOINT/$BUCKET/$csv_key" | gunzip -c | head -n 5 || true
-else
+csv_keys="$(printf '%s\n' "$keys" | awk '$1 ~ /\.csv\.gz$/ { print $1 }')"
+if [[ -z $csv_keys ]]; then
   echo "no .csv.gz object was uploaded"
 fi
+for csv_key in $csv_keys; do
+  step "first lines of $csv_key"
+  s3_curl "$S3_ENDPOINT/$BUCKET/$csv_key" | gunzip -c | head -n 5 || true
+done
 
 exit "$sync_status"

@@ -62,7 +62,7 @@ extension ClickHouseError {
     static func summary(_ body: String) -> String {
         var line = body.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
         if let version = line.range(of: " (version ") { line = String(line[..<version.lowerBound]) }
-        line = String(line.trimmingCharactersInSet(whitespace: true))
+        line = String(line.trimmedOfWhitespace)
         if line.isEmpty { return "no message" }
         return line.count > 400 ? String(line.prefix(400)) + "..." : line
     }

@@ -25,13 +25,13 @@ import NIOCore
 public struct ClickHouseFieldDecoder: FieldDecoding, Sendable {
     public typealias Row = ByteBuffer
 
-    private struct Column: Sendable {
-        let name: String
-        let type: ClickHouseColumnType
-        let json: Bool
-    }
-
-    private var columns: [Column] = []
+    /// Each column's layout, flags and name in arrays of their own: a cell reads two values and
+    /// retains nothing (a struct holding the name would be retained and released per cell).
+    private var kinds: [ClickHouseColumnType.Kind] = []
+    private var nullable: [Bool] = []
+    private var json: [Bool] = []
+    private var names: [String] = []
+    private var declarations: [String] = []
     private var scratch = ByteBuffer()
 
     public init() {
@@ -41,20 +41,25 @@ public struct ClickHouseFieldDecoder: FieldDecoding, Sendable {
     /// Takes each column's layout from its declared ClickHouse type (``SourceColumn/typeName``)
     /// and whether it holds JSON text (``SourceColumn/DeclaredType/json``).
     public mutating func prepare(columns source: [SourceColumn]) throws {
-        columns = try source.map { column in
+        let types = try source.map { column in
             guard let declaration = column.typeName, let type = ClickHouseColumnType(declaration: declaration) else {
                 throw ExportError.database("column \(column.name) has ClickHouse type \(column.typeName ?? "unknown"), which the exporter cannot read")
             }
-            return Column(name: column.name, type: type, json: column.type == .json)
+            return type
         }
+        kinds = types.map(\.kind)
+        nullable = types.map(\.nullable)
+        declarations = types.map(\.declaration)
+        json = source.map { $0.type == .json }
+        names = source.map(\.name)
     }
 
     public mutating func forEachField(of row: ByteBuffer, _ body: (FieldValue) throws -> Void) throws {
         try row.withUnsafeReadableBytes { raw in
             var offset = 0
-            for column in columns {
-                if column.type.nullable {
-                    guard offset < raw.count else { throw cutShort(column) }
+            for index in kinds.indices {
+                if nullable[index] {
+                    guard offset < raw.count else { throw cutShort(index) }
                     let isNull = raw[offset] != 0
                     offset += 1
                     if isNull {
@@ -62,21 +67,22 @@ public struct ClickHouseFieldDecoder: FieldDecoding, Sendable {
                         continue
                     }
                 }
+                let kind = kinds[index]
                 let length: Int
                 var start = offset
-                if let size = column.type.kind.fixedSize {
+                if let size = kind.fixedSize {
                     length = size
                 } else {
                     guard let (count, width) = try? RowBinaryReader.varint(raw, at: offset), count <= UInt64(raw.count) else {
-                        throw cutShort(column)
+                        throw cutShort(index)
                     }
                     length = Int(count)
                     start += width
                 }
-                guard start + length <= raw.count else { throw cutShort(column) }
+                guard start + length <= raw.count else { throw cutShort(index) }
                 let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
                 offset = start + length
-                try ClickHouseValue.decode(bytes, kind: column.type.kind, json: column.json, scratch: &scratch, body)
+                try ClickHouseValue.decode(bytes, kind: kind, json: json[index], scratch: &scratch, body)
             }
             guard offset == raw.count else {
                 throw ExportError.database("a ClickHouse row has \(raw.count - offset) bytes after its last column")
@@ -84,7 +90,7 @@ public struct ClickHouseFieldDecoder: FieldDecoding, Sendable {
         }
     }
 
-    private func cutShort(_ column: Column) -> ExportError {
-        .database("a ClickHouse row ends inside column \(column.name) (\(column.type.declaration))")
+    private func cutShort(_ index: Int) -> ExportError {
+        .database("a ClickHouse row ends inside column \(names[index]) (\(declarations[index]))")
     }
 }

@@ -87,7 +87,7 @@ public struct ClickHouseSource: RowSource {
         let select = ClickHouseQuery(query)
         do {
             let text = try await client.text(select.countSQL, parameters: select.parameters)
-            guard let count = Int64(text.trimmingCharactersInSet(whitespace: true)) else {
+            guard let count = Int64(text.trimmedOfWhitespace) else {
                 throw ClickHouseError.incomplete(server: client.url.authority, reason: "a count that is not a number")
             }
             return count

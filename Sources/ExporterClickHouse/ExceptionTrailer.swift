@@ -150,17 +150,18 @@ struct ExceptionTrailer {
         text = String(text.drop { $0.isWhitespace })
         if text.hasPrefix(tag) { text = String(text.dropFirst(tag.count)) }
         if let close = text.range(of: tag, options: .backwards) { text = String(text[..<close.lowerBound]) }
-        text = String(text.trimmingCharactersInSet(whitespace: true))
+        text = String(text.trimmedOfWhitespace)
         // The closing line's length: the digits after the message's last line break.
         if let lastBreak = text.lastIndex(of: "\n"), text[text.index(after: lastBreak)...].allSatisfy(\.isNumber) {
             text = String(text[..<lastBreak])
         }
-        return String(text.trimmingCharactersInSet(whitespace: true))
+        return String(text.trimmedOfWhitespace)
     }
 }
 
 extension String {
-    func trimmingCharactersInSet(whitespace: Bool) -> Substring {
+    /// The text without leading and trailing whitespace (Foundation's trimming needs a CharacterSet).
+    var trimmedOfWhitespace: Substring {
         var s = Substring(self)
         while s.first?.isWhitespace == true { s.removeFirst() }
         while s.last?.isWhitespace == true { s.removeLast() }
