@@ -118,43 +118,67 @@ extension ExportEngine {
     public func check(connectionID: String?, now: Int64) async throws -> [ConnectionCheck] {
         var checks: [ConnectionCheck] = []
         for connection in try await connections(connectionID) {
+            // With EXPORTER_FLEXPRICE_SCHEDULED_TASKS, each enabled task is checked as its own stream
+            // (its job_config's bucket), named `connection/task`.
+            let tasks = try await scheduledTasks?.enabledTasks(connectionID: connection.id) ?? []
+            for task in tasks {
+                var check = ConnectionCheck(connectionID: "\(connection.id)/\(task.id)", steps: [])
+                do {
+                    _ = try task.export()
+                    let settings = try task.settings(connectionSyncConfig: connection.syncConfig)
+                    check.steps.append(("scheduled task \(task.entityType) \(task.interval)", nil))
+                    await probe(connection, settings, now: now, into: &check)
+                } catch {
+                    check.steps.append(("scheduled task", error.message))
+                }
+                checks.append(check)
+            }
             var check = ConnectionCheck(connectionID: connection.id, steps: [])
-            defer { checks.append(check) }
             let settings: ConnectionSettings
             do {
                 settings = try connection.settings()
                 check.steps.append(("settings", nil))
             } catch {
+                // Tasks and no sync_active: the connection's own streams are simply off.
+                if !tasks.isEmpty, case .config(_, let field, _) = error, field == "s3.sync_active" { continue }
                 check.steps.append(("settings", error.message))
+                checks.append(check)
                 continue
             }
-            let sink: any ObjectSink
-            do {
-                sink = try makeSink(settings, try connection.credentials(using: secretBox))
-                check.steps.append(("decrypt credentials", nil))
-            } catch {
-                check.steps.append(("decrypt credentials", (error as? ExportError)?.message ?? "\(error)"))
-                continue
-            }
-            do {
-                try await sink.verifyBucket()
-                check.steps.append(("reach bucket \(settings.bucket)", nil))
-            } catch {
-                check.steps.append(("reach bucket \(settings.bucket)", (error as? ExportError)?.message ?? "\(error)"))
-                continue
-            }
-            let prefix = settings.keyLayout.prefix
-            let probe = (prefix.isEmpty ? "" : prefix + "/") + ".flexprice-exporter-check-\(now)"
-            do {
-                _ = try await sink.put(key: probe, body: .init(string: "flexprice-exporter write check\n"),
-                                       attributes: ObjectAttributes(contentType: "text/plain", encryption: settings.encryption,
-                                                                    kmsKeyID: settings.kmsKeyID))
-                try await sink.delete(key: probe)
-                check.steps.append(("write and delete \(probe)", nil))
-            } catch {
-                check.steps.append(("write and delete \(probe)", (error as? ExportError)?.message ?? "\(error)"))
-            }
+            await probe(connection, settings, now: now, into: &check)
+            checks.append(check)
         }
         return checks
+    }
+
+    /// The credential, bucket and write steps of `check` for one stream's settings.
+    private func probe(_ connection: ExportConnection, _ settings: ConnectionSettings, now: Int64,
+                       into check: inout ConnectionCheck) async {
+        let sink: any ObjectSink
+        do {
+            sink = try makeSink(settings, try connection.credentials(using: secretBox))
+            check.steps.append(("decrypt credentials", nil))
+        } catch {
+            check.steps.append(("decrypt credentials", (error as? ExportError)?.message ?? "\(error)"))
+            return
+        }
+        do {
+            try await sink.verifyBucket()
+            check.steps.append(("reach bucket \(settings.bucket)", nil))
+        } catch {
+            check.steps.append(("reach bucket \(settings.bucket)", (error as? ExportError)?.message ?? "\(error)"))
+            return
+        }
+        let prefix = settings.keyLayout.prefix
+        let probe = (prefix.isEmpty ? "" : prefix + "/") + ".flexprice-exporter-check-\(now)"
+        do {
+            _ = try await sink.put(key: probe, body: .init(string: "flexprice-exporter write check\n"),
+                                   attributes: ObjectAttributes(contentType: "text/plain", encryption: settings.encryption,
+                                                                kmsKeyID: settings.kmsKeyID))
+            try await sink.delete(key: probe)
+            check.steps.append(("write and delete \(probe)", nil))
+        } catch {
+            check.steps.append(("write and delete \(probe)", (error as? ExportError)?.message ?? "\(error)"))
+        }
     }
 }

@@ -420,6 +420,23 @@ public struct ExportEngine: Sendable {
         return streams
     }
 
+    /// For `check`: each connection exported per both definitions on one entity (its
+    /// `sync_config.s3` names an entity one of its scheduled tasks exports too), in a sentence:
+    /// the rows are then written twice, in two layouts. Empty when the option is off.
+    public func scheduledTaskOverlaps(connectionID: String?) async throws -> [String] {
+        guard let scheduledTasks else { return [] }
+        var warnings: [String] = []
+        for connection in try await connections(connectionID) {
+            guard let settings = try? connection.settings(), settings.syncActive else { continue }
+            for task in try await scheduledTasks.enabledTasks(connectionID: connection.id) {
+                guard let entity = (try? task.export())?.entity, settings.entityTypes.contains(entity) else { continue }
+                warnings.append("connection \(connection.id): sync_config.s3 exports \(entity.rawValue), and scheduled task "
+                                + "\(task.id) exports it too (\(task.entityType)): both are written, in two layouts")
+            }
+        }
+        return warnings
+    }
+
     /// Whether `connection`'s own settings failed only because they define no streams of their own
     /// (no `sync_active`, as current FlexPrice writes `sync_config`) while it has scheduled tasks:
     /// not a problem, its own streams are simply off.

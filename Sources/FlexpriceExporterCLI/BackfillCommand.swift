@@ -20,7 +20,10 @@ struct BackfillCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The connection id.") var connection: String
+    @Option(help: "The connection id.") var connection: String?
+    @Option(name: .customLong("scheduled-task"),
+            help: "Instead of --connection: this FlexPrice scheduled task (needs EXPORTER_FLEXPRICE_SCHEDULED_TASKS=true).")
+    var scheduledTask: String?
     @Option(help: "Only this entity type; repeat for several.")
     var entity: [EntityType] = []
     @Option(help: "The first window holds this time (RFC 3339 or yyyy-MM-dd).") var from: String
@@ -30,6 +33,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Flag(help: "No live progress line (it is drawn only when standard output is a terminal).") var quiet = false
 
     func validate() throws {
+        guard (connection == nil) != (scheduledTask == nil) else {
+            throw ValidationError("give --connection or --scheduled-task (one of them)")
+        }
         guard let start = Timestamp.parse(from) else { throw ValidationError("--from \(from) is not RFC 3339 or yyyy-MM-dd") }
         if let to {
             guard let end = Timestamp.parse(to) else { throw ValidationError("--to \(to) is not RFC 3339 or yyyy-MM-dd") }
@@ -48,14 +54,18 @@ struct BackfillCommand: AsyncParsableCommand {
             let start = Timestamp.parse(from) ?? 0
             let end = to.flatMap(Timestamp.parse)
             let entities = entity.isEmpty ? nil : entity
-            let (connection, force, dryRun) = (connection, force, dryRun)
+            let (connection, force, dryRun, task) = (connection ?? "", force, dryRun, scheduledTask)
+            if task != nil && !settings.flexpriceScheduledTasks {
+                throw Failure.configuration("--scheduled-task needs EXPORTER_FLEXPRICE_SCHEDULED_TASKS=true")
+            }
             let now = Int64(Date().timeIntervalSince1970)
             let reports = try await InterruptibleWork.run { try await Runtime.withEngine(settings, encryptionKey: key, logger: logger,
                                                                                     schema: dryRun ? .verify : .migrate,
                                                                                     observer: TerminalProgress.observer(progress)) { engine in
                 @Sendable func backfill() async throws -> [RunReport] {
                     try await engine.backfill(connectionID: connection, entities: entities, from: start, to: end, now: now,
-                                              graceSeconds: Int64(settings.graceSeconds), force: force, dryRun: dryRun)
+                                              graceSeconds: Int64(settings.graceSeconds), force: force, dryRun: dryRun,
+                                              scheduledTaskID: task)
                 }
                 if dryRun { return try await backfill() }
                 // Runs are started: beat like a daemon, so no daemon takes them for a dead worker's.

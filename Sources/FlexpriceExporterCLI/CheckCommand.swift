@@ -26,9 +26,11 @@ struct CheckCommand: AsyncParsableCommand {
                 try await Self.checkClickHouse(url, settings: settings, logger: logger)
             }
             let connection = connection
-            let checks = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger, schema: .verify) { engine in
-                try await engine.check(connectionID: connection, now: Int64(Date().timeIntervalSince1970))
+            let (checks, overlaps) = try await Runtime.withEngine(settings, encryptionKey: key, logger: logger, schema: .verify) { engine in
+                (try await engine.check(connectionID: connection, now: Int64(Date().timeIntervalSince1970)),
+                 try await engine.scheduledTaskOverlaps(connectionID: connection))
             }
+            for overlap in overlaps { print("WARN \(overlap)") }
             if checks.isEmpty { print("no published s3 connections") }
             for check in checks {
                 print("\(check.passed ? "PASS" : "FAIL") \(check.connectionID)")

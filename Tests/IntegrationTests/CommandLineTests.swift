@@ -370,7 +370,7 @@ struct CommandHelpTests {
         #expect(help.status == 0)
         #expect(help.stdout.components(separatedBy: "credit_note").count - 1 == 1, "\(help.stdout)")
         let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(text.contains("(values: feature_usage, customer, invoice, price, subscription, credit_note)"), "\(help.stdout)")
+        #expect(text.contains("(values: feature_usage, customer, invoice, price, subscription, credit_note, credit_topups, meter_usage, events)"), "\(help.stdout)")
     }
 
     /// A negative `--limit`, written either way, is refused by name with the allowed range (it

@@ -202,6 +202,27 @@ struct FlexpriceScheduledTaskTests {
                                                    key: "finance/credits/credit_topups/credit_topups-261119000000-261120000000.csv",
                                                    gzip: false)
             #expect(fetched.text.split(separator: "\n").count == 4)
+
+            // backfill --scheduled-task: the task's own stream, its windows in the range.
+            let backfilled = try await engine.backfill(
+                connectionID: "", entities: nil, from: try #require(Timestamp.parse("2026-11-19T00:00:00Z")),
+                to: try #require(Timestamp.parse("2026-11-21T00:00:00Z")), now: try #require(Timestamp.parse("2026-11-21T00:20:00Z")),
+                graceSeconds: 900, force: true, dryRun: false, scheduledTaskID: "schtask_sched_invoice")
+            #expect(backfilled.map { $0.key.scheduledTaskID } == ["schtask_sched_invoice", "schtask_sched_invoice"])
+            #expect(backfilled.allSatisfy { !$0.failed }, "\(backfilled)")
+
+            // check: each task as its own stream; the connection without sync_active is not checked.
+            let checks = try await engine.check(connectionID: nil, now: 1)
+            #expect(checks.map(\.connectionID) == ["conn_sched_s3/schtask_sched_invoice", "conn_sched_s3/schtask_sched_topups"])
+            #expect(checks.allSatisfy { $0.passed }, "\(checks.map { $0.steps })")
+            #expect(try await engine.scheduledTaskOverlaps(connectionID: nil).isEmpty)
+            // With sync_active and invoice in its own entity_types, the connection overlaps its invoice task.
+            try await services.execute("""
+                UPDATE connections SET sync_config = jsonb_set(sync_config, '{s3}', sync_config -> 's3'
+                    || '{"sync_active": true, "entity_types": ["invoice", "customer"]}'::jsonb) WHERE id = \(Self.connection)
+                """)
+            let overlaps = try await engine.scheduledTaskOverlaps(connectionID: nil)
+            #expect(overlaps.count == 1 && overlaps[0].contains("schtask_sched_invoice"), "\(overlaps)")
         }
     }
 }
