@@ -133,6 +133,8 @@ let package = Package(
                 "ExporterCore",
                 "SigV4",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIOPosix: the blocking-I/O thread pool the endpoint policy's lookups run on.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -244,6 +246,7 @@ let package = Package(
                 "ExporterCore",
                 "ExporterDatabase",
                 "ExporterSource",
+                "ExporterSink",
                 "ExporterEngine",
                 "ExporterDaemon",
                 "ExporterMetrics",
@@ -341,7 +344,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterSinkTests",
-            dependencies: ["ExporterSink", "SigV4", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "ExporterSink", "ExporterCore", "SigV4", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         // The warehouse DDL against golden files, one per engine and format.

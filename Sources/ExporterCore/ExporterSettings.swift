@@ -54,20 +54,34 @@ public struct ExporterSettings: Sendable {
     /// EXPORTER_FLEXPRICE_TASKS: also record every run in FlexPrice's own `tasks` table (DESIGN
     /// §6a), so FlexPrice's dashboard and `GET /v1/tasks` list the exports. Off by default.
     public var flexpriceTasks: Bool = false
+    /// EXPORTER_ALLOW_PRIVATE_ENDPOINTS: a connection's `endpoint_url` may point at loopback and
+    /// private networks (RFC 1918, 100.64.0.0/10, fc00::/7): the operator's own MinIO. Off by
+    /// default, since tenants write `endpoint_url`.
+    public var allowPrivateEndpoints: Bool = false
+    /// EXPORTER_ALLOW_HTTP_ENDPOINTS: a connection's `endpoint_url` may be plain `http://`.
+    public var allowHTTPEndpoints: Bool = false
+    /// The endpoint policy these settings make.
+    public var endpointPolicy: EndpointPolicy {
+        EndpointPolicy(allowPrivate: allowPrivateEndpoints, allowHTTP: allowHTTPEndpoints)
+    }
     /// What reading the settings found and ignored (an unknown key, a line without "="): not a
     /// setting, but for the command to log once, at warning, as soon as its logger exists.
     public var warnings: [String] = []
 
     public init() {}
 
+    /// The secret settings, each of which may also come from a file (`<KEY>_FILE`) or a systemd
+    /// credential named `<KEY>`: adding a key here is all a new secret setting needs for that.
+    public static let secretKeys: [String] = ["DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY"]
+
     /// Every key the exporter reads, with its meaning: the source of config/exporter.env.example.
-    public static let keys: [String] = [
+    public static let keys: [String] = secretKeys.map { $0 + "_FILE" } + [
         "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_TICK_SECONDS", "EXPORTER_GRACE_SECONDS",
         "EXPORTER_CATCHUP_LIMIT", "EXPORTER_MAX_CONCURRENCY", "EXPORTER_SHUTDOWN_SECONDS", "EXPORTER_HISTORY_DAYS",
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
         "EXPORTER_GZIP_LEVEL", "EXPORTER_ZSTD_LEVEL", "EXPORTER_FETCH_ROWS", "EXPORTER_PARQUET_ROW_GROUP_MB",
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
-        "EXPORTER_FLEXPRICE_TASKS",
+        "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_ALLOW_PRIVATE_ENDPOINTS", "EXPORTER_ALLOW_HTTP_ENDPOINTS",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -100,14 +114,17 @@ public struct ExporterSettings: Sendable {
         sinkDirectory = value("EXPORTER_SINK_DIRECTORY")
         if let address = value("EXPORTER_METRICS_ADDRESS") { metricsAddress = try MetricsAddress.parse(address) }
         progressLogSeconds = try int("EXPORTER_PROGRESS_LOG_SECONDS", 1...86_400, default: 30)
-        if let flag = value("EXPORTER_FLEXPRICE_TASKS") {
-            switch flag.lowercased() {
-            case "true", "1", "yes", "on": flexpriceTasks = true
-            case "false", "0", "no", "off": flexpriceTasks = false
-            default:
-                throw .invalid(name: "EXPORTER_FLEXPRICE_TASKS", problem: "must be true or false, got \"\(flag.prefix(32))\"")
+        func flag(_ name: String) throws(SettingsError) -> Bool {
+            guard let text = value(name) else { return false }
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off": return false
+            default: throw .invalid(name: name, problem: "must be true or false, got \"\(text.prefix(32))\"")
             }
         }
+        flexpriceTasks = try flag("EXPORTER_FLEXPRICE_TASKS")
+        allowPrivateEndpoints = try flag("EXPORTER_ALLOW_PRIVATE_ENDPOINTS")
+        allowHTTPEndpoints = try flag("EXPORTER_ALLOW_HTTP_ENDPOINTS")
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
                 throw .invalid(name: "EXPORTER_LOG_LEVEL",

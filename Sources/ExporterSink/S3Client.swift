@@ -22,7 +22,8 @@ public struct S3Client: Sendable {
 
     public let endpoint: S3Endpoint
     private let signer: SigV4Signer
-    private let http: HTTPClient
+    /// Where requests go: a ``PinnedTransport`` (the endpoint policy, one lookup) in production.
+    public let transport: any S3Transport
     private let logger: Logger
     /// For AsyncHTTPClient's own lines: never trace (``HTTPClientLogHandler``).
     private let httpLogger: Logger
@@ -35,13 +36,13 @@ public struct S3Client: Sendable {
     /// count them (`flexprice_exporter_s3_requests_total`); must return at once.
     private let onRequest: (@Sendable (_ operation: String, _ code: String) -> Void)?
 
-    public init(endpoint: S3Endpoint, credentials: AWSCredentials, http: HTTPClient, logger: Logger,
+    public init(endpoint: S3Endpoint, credentials: AWSCredentials, http: any S3Transport, logger: Logger,
                 maxAttempts: Int = 5, requestTimeout: TimeAmount = .seconds(120),
                 now: @escaping @Sendable () -> Date = { Date() },
                 onRequest: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) {
         self.endpoint = endpoint
         self.signer = SigV4Signer(credentials: credentials, region: endpoint.region, service: "s3")
-        self.http = http
+        self.transport = http
         self.logger = logger
         self.httpLogger = HTTPClientLogHandler.logger(for: logger)
         self.maxAttempts = max(1, maxAttempts)
@@ -329,7 +330,7 @@ public struct S3Client: Sendable {
             http.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
             http.body = .bytes(body)
         }
-        let response = try await self.http.execute(http, timeout: requestTimeout, logger: httpLogger)
+        let response = try await transport.httpClient().execute(http, timeout: requestTimeout, logger: httpLogger)
         let responseBody = method == "HEAD" ? ByteBuffer() : try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Response(status: Int(response.status.code), headers: response.headers, body: responseBody)
     }

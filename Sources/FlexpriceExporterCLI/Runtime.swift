@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ExporterCore
 import ExporterEngine
 import ExporterRunHistory
+import ExporterSink
 import Logging
 import ExporterDatabase
 
@@ -31,10 +32,10 @@ enum Runtime {
         return DatabasePool(url: url, maxIdle: settings.maxConcurrency + 4, logger: logger)
     }
 
+    /// The client of address-literal S3 endpoints (names get a pinned client of their own, with
+    /// the same settings: ``PinnedTransport``). Redirects are never followed.
     static func makeHTTPClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .s3)
     }
 
     /// Runs `body` with an HTTP client that is shut down afterwards.
@@ -62,7 +63,7 @@ enum Runtime {
                            metadata: ["directory": "\(directory)"])
             sinks = ExportEngine.directorySinks(root: directory)
         } else {
-            sinks = ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
+            sinks = ExportEngine.s3Sinks(http: http, policy: settings.endpointPolicy, logger: logger, maxAttempts: settings.s3MaxAttempts,
                                          partSize: settings.partSizeMB * 1024 * 1024, onS3Request: onS3Request)
         }
         return ExportEngine(
