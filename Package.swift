@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 /// The pipeline, one target per stage:
@@ -374,3 +375,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets: one libFuzzer entry point (`LLVMFuzzerTestOneInput`) per parser of bytes from
+// outside, each in a folder `Fuzz/<Name>/` with its seed corpus in `Fuzz/<Name>/Corpus/`. They
+// exist only when EXPORTER_FUZZ is set (scripts/fuzz.sh, `make fuzz`), so the normal build never
+// compiles them; adding a parser's fuzzer is adding its folder (one file: the entry point and
+// `<Name>_main`, see Fuzz/Support). Built in debug (for `@testable import` of internal parsers)
+// with `-sanitize=fuzzer,address`.
+if Context.environment["EXPORTER_FUZZ"] != nil {
+    let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fuzz")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: fuzz.path)) ?? []).filter { $0.hasPrefix("Fuzz") }.sorted()
+    // libFuzzer's driver behind SwiftPM's renamed `main` (Fuzz/Support).
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
+    for name in names {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: [
+                "FuzzSupport", "ExporterCore", "ExporterSink", "ExporterSource", "ExporterSystem", "ExporterEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/\(name)",
+            exclude: ["Corpus"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ))
+    }
+}
