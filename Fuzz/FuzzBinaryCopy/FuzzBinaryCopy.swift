@@ -39,7 +39,6 @@ public func fuzzBinaryCopy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                     case .integer(let n): sink &+= Int(truncatingIfNeeded: n)
                     case .bool(let b): sink &+= b ? 1 : 0
                     case .timestamp(let micros): sink &+= Int(truncatingIfNeeded: micros)
-                    default: sink &+= 2
                     }
                 }
             }
