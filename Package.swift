@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 /// The pipeline, one target per stage:
@@ -150,6 +151,8 @@ let package = Package(
                 "ExporterCore",
                 "SigV4",
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIOPosix: the blocking-I/O thread pool the endpoint policy's lookups run on.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -263,6 +266,7 @@ let package = Package(
                 "ExporterDatabase",
                 "ExporterSource",
                 "ExporterClickHouse",
+                "ExporterSink",
                 "ExporterEngine",
                 "ExporterDaemon",
                 "ExporterMetrics",
@@ -370,7 +374,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ExporterSinkTests",
-            dependencies: ["ExporterSink", "SigV4", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "ExporterSink", "ExporterCore", "SigV4", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         // The warehouse DDL against golden files, one per engine and format.
@@ -400,3 +407,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets: one libFuzzer entry point (`LLVMFuzzerTestOneInput`) per parser of bytes from
+// outside, each in a folder `Fuzz/<Name>/` with its seed corpus in `Fuzz/<Name>/Corpus/`. They
+// exist only when EXPORTER_FUZZ is set (scripts/fuzz.sh, `make fuzz`), so the normal build never
+// compiles them; adding a parser's fuzzer is adding its folder (one file: the entry point and
+// `<Name>_main`, see Fuzz/Support). Built in debug (for `@testable import` of internal parsers)
+// with `-sanitize=fuzzer,address`.
+if Context.environment["EXPORTER_FUZZ"] != nil {
+    let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fuzz")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: fuzz.path)) ?? []).filter { $0.hasPrefix("Fuzz") }.sorted()
+    // libFuzzer's driver behind SwiftPM's renamed `main` (Fuzz/Support).
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support", swiftSettings: strict))
+    for name in names {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: [
+                "FuzzSupport", "ExporterCore", "ExporterSink", "ExporterSource", "ExporterSystem", "ExporterEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Fuzz/\(name)",
+            exclude: ["Corpus"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]
+        ))
+    }
+}

@@ -87,8 +87,10 @@ def exporter_env(database="flexprice", **extra):
     for key in list(env):
         if key.startswith("EXPORTER_") and key != "EXPORTER_BIN":
             del env[key]
+    # moto listens on http://127.0.0.1: the endpoint policy refuses loopback and plain HTTP unless allowed.
     env.update({"DATABASE_URL": database_url(database), "FLEXPRICE_SECRETS_ENCRYPTION_KEY": KEY,
-                "EXPORTER_LOG_LEVEL": "warning"})
+                "EXPORTER_LOG_LEVEL": "warning",
+                "EXPORTER_ALLOW_PRIVATE_ENDPOINTS": "true", "EXPORTER_ALLOW_HTTP_ENDPOINTS": "true"})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

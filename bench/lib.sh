@@ -13,7 +13,9 @@ bench_setup() {
     swift build -c "$configuration" --product flexprice-exporter >&2
     BIN="$(swift build -c "$configuration" --show-bin-path)/flexprice-exporter"
   fi
-  export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning
+  # moto listens on http://127.0.0.1: the endpoint policy refuses loopback and plain HTTP unless allowed.
+  export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL" FLEXPRICE_SECRETS_ENCRYPTION_KEY=bench-key EXPORTER_LOG_LEVEL=warning \
+    EXPORTER_ALLOW_PRIVATE_ENDPOINTS=true EXPORTER_ALLOW_HTTP_ENDPOINTS=true
   psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql >/dev/null
   "$BIN" migrate >/dev/null
   ak="$(printf %s AKIABENCHEXAMPLE | "$BIN" encrypt-secret)"

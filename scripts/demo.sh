@@ -29,6 +29,9 @@ BIN="$(swift build --show-bin-path)/flexprice-exporter"
 
 export DATABASE_URL="$EXPORTER_TEST_DATABASE_URL"
 export FLEXPRICE_SECRETS_ENCRYPTION_KEY=demo-encryption-key-change-me
+# moto listens on http://127.0.0.1: a tenant's endpoint may not point at loopback nor use plain
+# HTTP unless the operator allows it, as here (docs/configuration.md).
+export EXPORTER_ALLOW_PRIVATE_ENDPOINTS=true EXPORTER_ALLOW_HTTP_ENDPOINTS=true
 
 step "load the FlexPrice schema and demo data"
 psql -q -X -v ON_ERROR_STOP=1 -f db/flexprice-schema.sql

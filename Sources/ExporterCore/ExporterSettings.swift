@@ -63,14 +63,30 @@ public struct ExporterSettings: Sendable {
     /// `scheduled_tasks` (how current FlexPrice defines its exports), each as a stream of its own
     /// with FlexPrice's key layout and CSV headers. Off by default.
     public var flexpriceScheduledTasks: Bool = false
+    /// EXPORTER_ALLOW_PRIVATE_ENDPOINTS: a connection's `endpoint_url` may point at loopback and
+    /// private networks (RFC 1918, 100.64.0.0/10, fc00::/7): the operator's own MinIO. Off by
+    /// default, since tenants write `endpoint_url`.
+    public var allowPrivateEndpoints: Bool = false
+    /// EXPORTER_ALLOW_HTTP_ENDPOINTS: a connection's `endpoint_url` may be plain `http://`.
+    public var allowHTTPEndpoints: Bool = false
+    /// The endpoint policy these settings make.
+    public var endpointPolicy: EndpointPolicy {
+        EndpointPolicy(allowPrivate: allowPrivateEndpoints, allowHTTP: allowHTTPEndpoints)
+    }
     /// What reading the settings found and ignored (an unknown key, a line without "="): not a
     /// setting, but for the command to log once, at warning, as soon as its logger exists.
     public var warnings: [String] = []
 
     public init() {}
 
+    /// The secret settings, each of which may also come from a file (`<KEY>_FILE`) or a systemd
+    /// credential named `<KEY>`: adding a key here is all a new secret setting needs for that.
+    public static let secretKeys: [String] = [
+        "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD",
+    ]
+
     /// Every key the exporter reads, with its meaning: the source of config/exporter.env.example.
-    public static let keys: [String] = [
+    public static let keys: [String] = secretKeys.map { $0 + "_FILE" } + [
         "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_TICK_SECONDS", "EXPORTER_GRACE_SECONDS",
         "EXPORTER_CATCHUP_LIMIT", "EXPORTER_MAX_CONCURRENCY", "EXPORTER_SHUTDOWN_SECONDS", "EXPORTER_HISTORY_DAYS",
         "EXPORTER_LOG_LEVEL", "EXPORTER_LOG_FORMAT", "EXPORTER_S3_MAX_ATTEMPTS", "EXPORTER_S3_PART_SIZE_MB",
@@ -78,6 +94,7 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
         "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_FLEXPRICE_SCHEDULED_TASKS",
         "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD", "EXPORTER_CLICKHOUSE_CA_FILE",
+        "EXPORTER_ALLOW_PRIVATE_ENDPOINTS", "EXPORTER_ALLOW_HTTP_ENDPOINTS",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -124,6 +141,8 @@ public struct ExporterSettings: Sendable {
         }
         flexpriceTasks = try flag("EXPORTER_FLEXPRICE_TASKS")
         flexpriceScheduledTasks = try flag("EXPORTER_FLEXPRICE_SCHEDULED_TASKS")
+        allowPrivateEndpoints = try flag("EXPORTER_ALLOW_PRIVATE_ENDPOINTS")
+        allowHTTPEndpoints = try flag("EXPORTER_ALLOW_HTTP_ENDPOINTS")
         if let level = value("EXPORTER_LOG_LEVEL") {
             guard let parsed = LogLevel(rawValue: level.lowercased()) else {
                 throw .invalid(name: "EXPORTER_LOG_LEVEL",

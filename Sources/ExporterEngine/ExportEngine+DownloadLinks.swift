@@ -68,9 +68,16 @@ extension ExportEngine {
         }
         let settings = try connection.settings()
         let credentials = try connection.credentials(using: secretBox)
-        guard let sink = try makeSink(settings, credentials) as? S3ObjectSink else {
-            throw DownloadLinkError.notS3(connectionID: connectionID)
+        do {
+            guard let sink = try makeSink(settings, credentials) as? S3ObjectSink else {
+                throw DownloadLinkError.notS3(connectionID: connectionID)
+            }
+            // A link follows the endpoint policy the exports follow: the endpoint is resolved and
+            // judged before anything is signed for it, even when nothing else is fetched.
+            _ = try await sink.client.transport.httpClient()
+            return (sink.client, S3Presigner(endpoint: sink.client.endpoint, credentials: credentials))
+        } catch let error as ExportError {
+            throw error.naming(connection: connectionID)
         }
-        return (sink.client, S3Presigner(endpoint: sink.client.endpoint, credentials: credentials))
     }
 }

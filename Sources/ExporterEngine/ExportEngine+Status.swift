@@ -3,6 +3,7 @@ import ExporterRunHistory
 import ExporterScheduler
 import ExporterSink
 import Foundation
+import SigV4
 
 /// Where one (connection, entity) stands (`flexprice-exporter status`): the lag from the view
 /// `export_stream_status`, the newest run's figures from `export_runs`.
@@ -154,19 +155,28 @@ extension ExportEngine {
     /// The credential, bucket and write steps of `check` for one stream's settings.
     private func probe(_ connection: ExportConnection, _ settings: ConnectionSettings, now: Int64,
                        into check: inout ConnectionCheck) async {
-        let sink: any ObjectSink
+        let credentials: AWSCredentials
         do {
-            sink = try makeSink(settings, try connection.credentials(using: secretBox))
+            credentials = try connection.credentials(using: secretBox)
             check.steps.append(("decrypt credentials", nil))
         } catch {
-            check.steps.append(("decrypt credentials", (error as? ExportError)?.message ?? "\(error)"))
+            check.steps.append(("decrypt credentials", error.message))
+            return
+        }
+        let sink: any ObjectSink
+        do {
+            sink = try makeSink(settings, credentials)
+            check.steps.append(("endpoint policy", nil))
+        } catch {
+            check.steps.append(("endpoint policy", (error as? ExportError)?.naming(connection: connection.id).message ?? "\(error)"))
             return
         }
         do {
             try await sink.verifyBucket()
             check.steps.append(("reach bucket \(settings.bucket)", nil))
         } catch {
-            check.steps.append(("reach bucket \(settings.bucket)", (error as? ExportError)?.message ?? "\(error)"))
+            check.steps.append(("reach bucket \(settings.bucket)",
+                                (error as? ExportError)?.naming(connection: connection.id).message ?? "\(error)"))
             return
         }
         let prefix = settings.keyLayout.prefix

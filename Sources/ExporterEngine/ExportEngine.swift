@@ -118,15 +118,23 @@ public struct ExportEngine: Sendable {
         self.files = files
     }
 
-    /// The production sink: S3 through a shared HTTP client. `onS3Request` is told each
-    /// request's S3 operation and HTTP status (or `network`), for the metrics.
-    public static func s3Sinks(http: HTTPClient, logger: Logger, maxAttempts: Int, partSize: Int,
+    /// The production sink: S3 under the endpoint `policy`. A connection's endpoint is judged
+    /// here as far as it can be without a lookup (its scheme, an address literal), so such a
+    /// refusal is a problem of the connection, recorded once; a host name is resolved, judged and
+    /// pinned at the connection's first request of the pass (``PinnedTransport``), and a refusal
+    /// then fails the run. `http` serves address-literal endpoints; `resolver` is the system's
+    /// unless a test answers for it. `onS3Request` is told each request's S3 operation and HTTP
+    /// status (or `network`), for the metrics.
+    public static func s3Sinks(http: HTTPClient, policy: EndpointPolicy, resolver: any HostResolver = SystemHostResolver(),
+                               logger: Logger, maxAttempts: Int, partSize: Int,
                                requestTimeout: TimeAmount = .seconds(120),
                                onS3Request: (@Sendable (_ operation: String, _ code: String) -> Void)? = nil) -> SinkFactory {
         { settings, credentials in
             let endpoint = try S3Endpoint(bucket: settings.bucket, region: settings.region,
                                           endpointURL: settings.endpointURL, virtualHostStyle: settings.virtualHostStyle)
-            let client = S3Client(endpoint: endpoint, credentials: credentials, http: http, logger: logger,
+            try endpoint.check(policy)
+            let transport = PinnedTransport(endpoint: endpoint, policy: policy, resolver: resolver, shared: http)
+            let client = S3Client(endpoint: endpoint, credentials: credentials, http: transport, logger: logger,
                                   maxAttempts: maxAttempts, requestTimeout: requestTimeout, onRequest: onS3Request)
             return S3ObjectSink(client: client, partSize: partSize)
         }
@@ -374,7 +382,7 @@ public struct ExportEngine: Sendable {
         do {
             return .ready(settings, try makeSink(settings, try connection.credentials(using: secretBox)))
         } catch let error as ExportError {
-            return .failed(error, settings: settings, entities: settings.entityTypes)
+            return .failed(error.naming(connection: connection.id), settings: settings, entities: settings.entityTypes)
         } catch {
             return .failed(.internal("connection \(connection.id): \(error)"), settings: settings,
                            entities: settings.entityTypes)
@@ -589,7 +597,7 @@ public struct ExportEngine: Sendable {
             case .s3(let code, let m): return .s3(code: code, message: "\(context): \(m)")
             case .encoding(let m): return .encoding("\(context): \(m)")
             case .internal(let m): return .internal("\(context): \(m)")
-            default: return error
+            default: return error.naming(connection: key.connectionID)
             }
         case let error as DatabaseError:
             return .database("\(context): \(error)")

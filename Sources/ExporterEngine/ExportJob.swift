@@ -154,7 +154,7 @@ struct ExportJob {
                 window: .init(start: Timestamp.rfc3339(seconds: key.window.start), end: Timestamp.rfc3339(seconds: key.window.end)),
                 format: settings.format.rawValue, compression: settings.compression.rawValue, columns: query.selection.names,
                 rowCount: rows.totalRows,
-                objects: files.map { .init(key: $0.stored.key, rows: $0.rows, bytes: $0.stored.bytes, sha256: $0.stored.sha256) })
+                objects: files.map { .init($0.stored, rows: $0.rows) })
             if let symlinkKey {
                 // Before the manifest, so the manifest stays the last object and marks the
                 // window complete, its list included.

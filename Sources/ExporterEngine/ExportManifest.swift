@@ -1,4 +1,5 @@
 import ExporterCore
+import ExporterSink
 import Foundation
 
 /// The manifest written after an export's data objects (DESIGN §5): what was exported and how
@@ -10,6 +11,32 @@ struct ExportManifest: Codable {
         let rows: Int64
         let bytes: Int64
         let sha256: String
+        /// The checksum the store verified on upload and reported when the exporter confirmed
+        /// the object (HeadObject), as S3 names and writes it: `SHA256`, `FULL_OBJECT` or
+        /// `COMPOSITE`, base64 (a composite one ending `-N`). Absent when the store reports none.
+        var checksumAlgorithm: String?
+        var checksumType: String?
+        var checksum: String?
+
+        enum CodingKeys: String, CodingKey {
+            case key, rows, bytes, sha256, checksum
+            case checksumAlgorithm = "checksum_algorithm"
+            case checksumType = "checksum_type"
+        }
+
+        init(key: String, rows: Int64, bytes: Int64, sha256: String, checksum: StoreChecksum? = nil) {
+            self.key = key
+            self.rows = rows
+            self.bytes = bytes
+            self.sha256 = sha256
+            checksumAlgorithm = checksum?.algorithm
+            checksumType = checksum?.type.rawValue
+            self.checksum = checksum?.value
+        }
+
+        init(_ stored: StoredObject, rows: Int64) {
+            self.init(key: stored.key, rows: rows, bytes: stored.bytes, sha256: stored.sha256, checksum: stored.checksum)
+        }
     }
 
     struct Window: Codable {

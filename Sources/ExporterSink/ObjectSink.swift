@@ -32,12 +32,17 @@ public struct StoredObject: Sendable, Hashable {
     /// Hex SHA-256 of the stored bytes.
     public let sha256: String
     public let url: String
+    /// The checksum the store verified and reports for the object, found equal to the one the
+    /// exporter computed; nil when the store reports none (an S3-compatible store without
+    /// checksums, the directory sink). The manifest records it.
+    public let checksum: StoreChecksum?
 
-    public init(key: String, bytes: Int64, sha256: String, url: String) {
+    public init(key: String, bytes: Int64, sha256: String, url: String, checksum: StoreChecksum? = nil) {
         self.key = key
         self.bytes = bytes
         self.sha256 = sha256
         self.url = url
+        self.checksum = checksum
     }
 }
 
@@ -48,7 +53,8 @@ public protocol ObjectSink: Sendable {
     func makeUpload(key: String, attributes: ObjectAttributes) -> any ObjectUpload
     /// Stores a small object in one request (the manifest).
     func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject
-    /// Server-side copy, used to rename a file when an export rolls over into part files.
+    /// Server-side copy, used to rename a file when an export rolls over into part files; the
+    /// copy is confirmed like a finished upload.
     func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject
     func delete(key: String) async throws
     /// The keys of every complete object whose key starts with `prefix` (ListObjectsV2), so an
@@ -68,7 +74,8 @@ public protocol ObjectUpload: AnyObject {
     var byteCount: Int64 { get }
     /// Appends bytes (consuming `bytes`); may upload a part.
     func write(_ bytes: inout ByteBuffer) async throws
-    /// Makes the object visible with everything written.
+    /// Makes the object visible with everything written, and confirms the store holds it
+    /// (its size, and its checksum where the store reports one) before returning it.
     func finish() async throws -> StoredObject
     /// Discards everything: no object and no pending multipart upload remain.
     func abort() async

@@ -20,24 +20,78 @@ public struct S3ObjectSink: ObjectSink {
     }
 
     public func put(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> StoredObject {
-        _ = try await client.putObject(key: key, body: body, headers: attributes.headers)
+        let receipt = try await client.putObject(key: key, body: body, headers: attributes.headers)
         let sha = body.withUnsafeReadableBytes { Hex.lowercase(SHA256.hash(data: $0)) }
-        return StoredObject(key: key, bytes: Int64(body.readableBytes), sha256: sha, url: client.endpoint.objectURL(key: key))
+        // The store verified the body's checksum on arrival (a mismatch is BadDigest); its receipt
+        // echoes the checksum when it keeps one.
+        return StoredObject(key: key, bytes: Int64(body.readableBytes), sha256: sha, url: client.endpoint.objectURL(key: key),
+                            checksum: receipt.checksumSHA256 == nil ? nil : StoreChecksum(sha256Hex: sha))
     }
 
+    /// CopyObject, asking the store for a new SHA-256 of the copy (`x-amz-checksum-algorithm`),
+    /// then confirmed like an upload. A copy of a multipart object may keep the source's
+    /// composite checksum instead (S3 copies the source's checksum unless told otherwise), so
+    /// either is accepted: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
     public func copy(_ object: StoredObject, to destination: String, attributes: ObjectAttributes) async throws -> StoredObject {
         let copySource = "/" + URIEncoding.encode(client.endpoint.bucket, encodeSlash: true)
             + "/" + URIEncoding.encode(object.key, encodeSlash: false)
         let response = try await client.send("PUT", key: destination, headers: attributes.headers + [
-            ("x-amz-copy-source", copySource), ("x-amz-metadata-directive", "REPLACE"),
+            ("x-amz-copy-source", copySource), ("x-amz-metadata-directive", "REPLACE"), ("x-amz-checksum-algorithm", "SHA256"),
         ])
         // CopyObject can answer 200 with an error document.
         let text = String(buffer: response.body)
-        if text.contains("<Error>") {
-            throw S3Client.error(status: response.status, body: text, operation: "CopyObject \(object.key)")
+        let operation = "CopyObject \(object.key)"
+        if S3XML.root(of: text) == "Error" {
+            throw S3Client.error(status: response.status, body: text, operation: operation)
         }
+        guard S3XML.root(of: text) == "CopyObjectResult", let etag = S3XML.value(of: "ETag", in: text), !etag.isEmpty else {
+            throw S3Client.notS3(operation, "no CopyObjectResult with an ETag")
+        }
+        var expected = [StoreChecksum(sha256Hex: object.sha256)].compactMap { $0 }
+        if let kept = object.checksum { expected.append(kept) }
+        let checksum = try await Self.confirm(client, key: destination, bytes: object.bytes, etag: etag, checksums: expected)
         return StoredObject(key: destination, bytes: object.bytes, sha256: object.sha256,
-                            url: client.endpoint.objectURL(key: destination))
+                            url: client.endpoint.objectURL(key: destination), checksum: checksum)
+    }
+
+    /// Confirms what the store holds at `key` (HeadObject) before the export counts the object as
+    /// written: an object there, of `bytes` bytes, with the ETag the store answered the upload
+    /// with, and (when the store reports a SHA-256 checksum) one of `checksums`. Returns the
+    /// checksum confirmed, nil when the store reports none.
+    static func confirm(_ client: S3Client, key: String, bytes: Int64, etag: String,
+                        checksums: [StoreChecksum]) async throws -> StoreChecksum? {
+        let head: S3Client.ObjectHead
+        do {
+            head = try await client.headObject(key: key)
+        } catch ExportError.s3(let code, _) where code == "NotFound" || code == "NoSuchKey" {
+            throw ExportError.s3(code: "NotStored", message: S3Client.bounded(
+                "the store acknowledged \(key) but HeadObject finds no object there"))
+        }
+        return try Self.check(head, key: key, bytes: bytes, etag: etag, checksums: checksums)
+    }
+
+    /// The comparison of ``confirm(_:key:bytes:etag:checksums:)``: `s3:NotStored` when the store
+    /// holds something else than what was uploaded.
+    static func check(_ head: S3Client.ObjectHead, key: String, bytes: Int64, etag: String,
+                      checksums: [StoreChecksum]) throws -> StoreChecksum? {
+        func notStored(_ what: String) -> ExportError {
+            .s3(code: "NotStored", message: S3Client.bounded("the store does not hold \(key) as uploaded: \(what)"))
+        }
+        guard head.bytes == bytes else { throw notStored("HeadObject reports \(head.bytes) bytes, \(bytes) were uploaded") }
+        guard unquoted(head.etag) == unquoted(etag) else { throw notStored("its ETag is not the one the upload was answered with") }
+        guard let reported = head.checksumSHA256 else { return nil }
+        guard let match = checksums.first(where: { $0.matches(reported: reported) }) else {
+            throw notStored("its SHA-256 checksum is not the one computed from the bytes sent")
+        }
+        return match
+    }
+
+    /// An ETag without its quotes (S3 sends `"…"`; a header and an XML element may differ in that).
+    static func unquoted(_ etag: String) -> Substring {
+        var value = Substring(etag)
+        if value.hasPrefix("W/") { value = value.dropFirst(2) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+        return value
     }
 
     public func delete(key: String) async throws {
@@ -75,10 +129,10 @@ public final class S3ObjectUpload: ObjectUpload {
     private let basePartSize: Int
     private var buffer = ByteBuffer()
     private var uploadID: String?
-    private var parts: [(number: Int, etag: String)] = []
+    private var parts: [S3Client.CompletedPart] = []
     /// The part being uploaded while the next one fills: at most one, so memory stays at two
     /// parts and S3 sees the parts in order.
-    private var inFlight: Task<(number: Int, etag: String), any Error>?
+    private var inFlight: Task<S3Client.CompletedPart, any Error>?
     private var nextPartNumber = 1
     private var hasher = SHA256()
 
@@ -127,7 +181,7 @@ public final class S3ObjectUpload: ObjectUpload {
         let number = nextPartNumber
         nextPartNumber += 1
         let (client, key) = (self.client, self.key)
-        inFlight = Task { (number, try await client.uploadPart(key: key, uploadID: id, partNumber: number, body: part)) }
+        inFlight = Task { try await client.uploadPart(key: key, uploadID: id, partNumber: number, body: part) }
     }
 
     private func waitForPartInFlight() async throws {
@@ -137,20 +191,33 @@ public final class S3ObjectUpload: ObjectUpload {
         parts.append(try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() })
     }
 
+    /// Sends the rest, then confirms the object with HeadObject (size, ETag, and the SHA-256
+    /// checksum the store reports: the object's for a PutObject, the composite of the parts'
+    /// for a multipart upload) before returning it: the manifest lists only objects the store
+    /// was found to hold.
     public func finish() async throws -> StoredObject {
+        let receipt: S3Client.Receipt
+        let digest = hasher.finalize()
+        let expected: StoreChecksum
         if uploadID == nil {
-            _ = try await client.putObject(key: key, body: buffer, headers: attributes.headers)
+            receipt = try await client.putObject(key: key, body: buffer, headers: attributes.headers)
+            expected = .sha256(digest)
         } else {
             if buffer.readableBytes > 0 { try await uploadPart(buffer) }
             try await waitForPartInFlight()
             buffer.clear()
             guard let uploadID else { throw ExportError.internal("multipart upload of \(key) lost its id") }
-            try await client.completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
+            receipt = try await client.completeMultipartUpload(key: key, uploadID: uploadID, parts: parts)
             self.uploadID = nil
+            expected = .sha256Composite(parts: parts.map(\.sha256))
+            if let reported = receipt.checksumSHA256, !expected.matches(reported: reported) {
+                throw S3Client.notS3("CompleteMultipartUpload \(key)", "a composite SHA-256 other than the parts'")
+            }
         }
         buffer = ByteBuffer()
-        return StoredObject(key: key, bytes: byteCount, sha256: Hex.lowercase(hasher.finalize()),
-                            url: client.endpoint.objectURL(key: key))
+        let checksum = try await S3ObjectSink.confirm(client, key: key, bytes: byteCount, etag: receipt.etag, checksums: [expected])
+        return StoredObject(key: key, bytes: byteCount, sha256: Hex.lowercase(digest),
+                            url: client.endpoint.objectURL(key: key), checksum: checksum)
     }
 
     public func abort() async {

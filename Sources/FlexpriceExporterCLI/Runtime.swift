@@ -4,6 +4,7 @@ import ExporterCore
 import Foundation
 import ExporterEngine
 import ExporterRunHistory
+import ExporterSink
 import Logging
 import ExporterDatabase
 
@@ -33,10 +34,10 @@ enum Runtime {
         return DatabasePool(url: url, maxIdle: settings.maxConcurrency + 4, logger: logger)
     }
 
+    /// The client of address-literal S3 endpoints (names get a pinned client of their own, with
+    /// the same settings: ``PinnedTransport``). Redirects are never followed.
     static func makeHTTPClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .s3)
     }
 
     /// The HTTP client for ClickHouse (its own: a private CA, a longer read timeout than S3's).
@@ -103,7 +104,7 @@ enum Runtime {
                            metadata: ["directory": "\(directory)"])
             sinks = ExportEngine.directorySinks(root: directory)
         } else {
-            sinks = ExportEngine.s3Sinks(http: http, logger: logger, maxAttempts: settings.s3MaxAttempts,
+            sinks = ExportEngine.s3Sinks(http: http, policy: settings.endpointPolicy, logger: logger, maxAttempts: settings.s3MaxAttempts,
                                          partSize: settings.partSizeMB * 1024 * 1024, onS3Request: onS3Request)
         }
         return ExportEngine(

@@ -9,9 +9,7 @@ import Foundation
 /// EnvironmentFile= (``EnvironmentFile``). Unknown keys and ignored lines become the settings'
 /// ``ExporterSettings/warnings``; a refused value names where it was read.
 enum SettingsLoader {
-    static let secretKeys: Set<String> = [
-        "DATABASE_URL", "FLEXPRICE_SECRETS_ENCRYPTION_KEY", "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD",
-    ]
+    static let secretKeys = Set(ExporterSettings.secretKeys)
 
     static func load(_ options: GlobalOptions) async throws -> ExporterSettings {
         let processEnvironment = ProcessInfo.processInfo.environment
@@ -32,18 +30,30 @@ enum SettingsLoader {
             providers.append(EnvironmentVariablesProvider(environmentVariables: file.values, secretsSpecifier: .specific(secretKeys)))
         }
         let reader = ConfigReader(providers: providers)
-        var settings: ExporterSettings
+        func read(_ name: String) -> String? {
+            // DATABASE_URL is read through the key "database.url", which the environment
+            // provider maps back to DATABASE_URL.
+            let key = ConfigKey(name.lowercased().replacingOccurrences(of: "_", with: "."))
+            return reader.string(forKey: key, isSecret: secretKeys.contains(name) || name.hasSuffix("_FILE"))
+        }
+        // The secrets first: each from itself, its _FILE, or a systemd credential (SecretFile).
+        var secrets: [String: SecretFile.Resolved] = [:]
         do {
-            settings = try ExporterSettings { name in
-                // DATABASE_URL is read through the key "database.url", which the environment
-                // provider maps back to DATABASE_URL.
-                let key = ConfigKey(name.lowercased().replacingOccurrences(of: "_", with: "."))
-                return reader.string(forKey: key, isSecret: secretKeys.contains(name))
+            for key in ExporterSettings.secretKeys {
+                secrets[key] = try SecretFile.resolve(key, lookup: read,
+                                                      credentialsDirectory: processEnvironment["CREDENTIALS_DIRECTORY"])
             }
         } catch {
-            throw Failure.configuration(located(error, environment: processEnvironment, file: file).description)
+            throw Failure.configuration(error.description)
         }
-        settings.warnings = SettingsKeyCheck.environmentWarnings(processEnvironment.keys).map(\.description)
+        var settings: ExporterSettings
+        do {
+            settings = try ExporterSettings { name in secretKeys.contains(name) ? secrets[name]?.value : read(name) }
+        } catch {
+            throw Failure.configuration(located(error, environment: processEnvironment, file: file, secrets: secrets).description)
+        }
+        settings.warnings = secrets.keys.sorted().compactMap { secrets[$0]?.warning }
+        settings.warnings += SettingsKeyCheck.environmentWarnings(processEnvironment.keys).map(\.description)
         if let file {
             // In the file's order: ignored lines and key warnings by line (a repeated key at its last).
             let ignored = file.ignored.map { ($0.line, file.warning(for: $0)) }
@@ -57,8 +67,12 @@ enum SettingsLoader {
     }
 
     /// `error` with where its value was read: the environment wins over the file, as in `load`.
-    static func located(_ error: SettingsError, environment: [String: String], file: EnvironmentFile?) -> SettingsError {
+    static func located(_ error: SettingsError, environment: [String: String], file: EnvironmentFile?,
+                        secrets: [String: SecretFile.Resolved] = [:]) -> SettingsError {
         guard case .invalid(let name, let problem) = error else { return error }
+        if let origin = secrets[name]?.origin, origin != .setting {
+            return .invalid(name: name, problem: "\(problem) (read from \(origin))")
+        }
         if environment[name] != nil { return .invalid(name: name, problem: "\(problem) (in \(SettingOrigin.environment))") }
         guard let file, let assignment = file.assignments.last(where: { $0.key == name }) else { return error }
         let origin = SettingOrigin.file(path: file.path, line: assignment.line)

@@ -36,6 +36,9 @@ final class ExporterProcess: @unchecked Sendable {
         // Daemons of many tests run at once: none listens on the default metrics address unless
         // its test asks for an address (MetricsTests picks a free port of its own).
         env["EXPORTER_METRICS_ADDRESS"] = "off"
+        // moto is http://127.0.0.1: allowed, as an operator of a local store would.
+        env["EXPORTER_ALLOW_PRIVATE_ENDPOINTS"] = "true"
+        env["EXPORTER_ALLOW_HTTP_ENDPOINTS"] = "true"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = log

@@ -6,13 +6,16 @@ import NIOPosix
 import Synchronization
 
 /// An HTTP proxy between the exporter and moto that injects one fault into chosen requests:
-/// an S3 error status, a connection dropped in the middle of the request body, or a response
-/// delayed past the client's timeout. Everything else is forwarded to moto unchanged, the Host
+/// an S3 error status, a connection dropped in the middle of the request body, a response
+/// delayed past the client's timeout, a body damaged on its way, an answer without its ETag or
+/// an object lost after it was stored. Everything else is forwarded to moto unchanged, the Host
 /// header included (it is signed).
 ///
 /// Every complete request's SigV4 signature is checked with ``SigV4Verifier`` (the test's own
 /// implementation) against the test credentials, since moto checks none: a test asserts
-/// ``signatureMismatches`` is empty and ``verifiedCount`` covers its requests.
+/// ``signatureMismatches`` is empty and ``verifiedCount`` covers its requests. Every upload's
+/// checksums are checked as S3 checks them (``S3ChecksumCheck``), since moto checks none either:
+/// a mismatch is answered `BadDigest` and never reaches moto.
 final class FaultProxy: Sendable {
     enum Fault: Sendable {
         /// Answer with this status and S3 error code instead of forwarding.
@@ -21,6 +24,15 @@ final class FaultProxy: Sendable {
         case dropMidBody
         /// Hold the request this long before forwarding it.
         case delay(Duration)
+        /// Flip one bit of the body's middle byte on its way (after the signature was checked
+        /// against what the exporter sent), as a damaged network would: the checksum check
+        /// answers `BadDigest`.
+        case flipByte
+        /// Forward, then answer without the `ETag` header (a store that is not S3).
+        case withoutETag
+        /// Forward; from then on answer a HeadObject or GetObject of the key 404 `NoSuchKey`
+        /// (a store that lost the object it acknowledged), until the key is written or deleted.
+        case loseAfterForwarding
     }
 
     /// One request as it arrived, and what the verifier made of its signature.
@@ -42,24 +54,28 @@ final class FaultProxy: Sendable {
             })
         }
         /// The S3 operation this request is, by method, query and headers.
-        var operation: String {
-            let query = queryNames
-            let (path, _) = SigV4Verifier.split(target: target)
-            let onBucket = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).count <= 1
-            switch method {
-            case "GET" where query.contains("uploads"): return "ListMultipartUploads"
-            case "GET" where query.contains("list-type"): return "ListObjectsV2"
-            case "GET": return "GetObject"
-            case "HEAD": return onBucket ? "HeadBucket" : "HeadObject"
-            case "POST" where query.contains("uploads"): return "CreateMultipartUpload"
-            case "POST" where query.contains("uploadId"): return "CompleteMultipartUpload"
-            case "PUT" where query.contains("partNumber"): return "UploadPart"
-            case "PUT" where header("x-amz-copy-source") != nil: return "CopyObject"
-            case "PUT": return onBucket ? "CreateBucket" : "PutObject"
-            case "DELETE" where query.contains("uploadId"): return "AbortMultipartUpload"
-            case "DELETE": return "DeleteObject"
-            default: return method
-            }
+        var operation: String { FaultProxy.operation(method: method, target: target, headers: headers) }
+    }
+
+    /// The S3 operation a request is, by method, query and headers.
+    static func operation(method: String, target: String, headers: [(String, String)]) -> String {
+        let query = Set(S3ChecksumCheck.query(target).keys)
+        let (path, _) = SigV4Verifier.split(target: target)
+        let onBucket = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).count <= 1
+        let copy = headers.contains { $0.0.lowercased() == "x-amz-copy-source" }
+        switch method {
+        case "GET" where query.contains("uploads"): return "ListMultipartUploads"
+        case "GET" where query.contains("list-type"): return "ListObjectsV2"
+        case "GET": return "GetObject"
+        case "HEAD": return onBucket ? "HeadBucket" : "HeadObject"
+        case "POST" where query.contains("uploads"): return "CreateMultipartUpload"
+        case "POST" where query.contains("uploadId"): return "CompleteMultipartUpload"
+        case "PUT" where query.contains("partNumber"): return "UploadPart"
+        case "PUT" where copy: return "CopyObject"
+        case "PUT": return onBucket ? "CreateBucket" : "PutObject"
+        case "DELETE" where query.contains("uploadId"): return "AbortMultipartUpload"
+        case "DELETE": return "DeleteObject"
+        default: return method
         }
     }
 
@@ -94,6 +110,9 @@ final class FaultProxy: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel = Mutex<(any Channel)?>(nil)
     private let verifier: SigV4Verifier
+    /// The checksums of every upload, checked as S3 checks them.
+    let checksums = S3ChecksumCheck()
+    private let lost = Mutex<Set<String>>([])
 
     /// - Parameters:
     ///   - faults: request number (1-based) -> fault.
@@ -189,12 +208,38 @@ final class FaultProxy: Sendable {
         request.body = .bytes(body)
         let response = try await http.execute(request, timeout: .seconds(300))
         let responseBody = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        let sent = head.headers.map { ($0.name, $0.value) }
+        checksums.record(operation: Self.operation(method: head.method.rawValue, target: head.uri, headers: sent),
+                         target: head.uri, headers: sent, status: Int(response.status.code),
+                         responseBody: Array(responseBody.readableBytesView))
         var headers = HTTPHeaders()
-        for (name, value) in response.headers where !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) {
+        // A HEAD answer keeps its Content-Length: the size of the object it describes.
+        let dropped = head.method == .HEAD ? ["transfer-encoding", "connection"] : ["content-length", "transfer-encoding", "connection"]
+        for (name, value) in response.headers where !dropped.contains(name.lowercased()) {
             headers.add(name: name, value: value)
         }
-        headers.add(name: "content-length", value: String(responseBody.readableBytes))
+        if head.method != .HEAD { headers.add(name: "content-length", value: String(responseBody.readableBytes)) }
         return (response.status, headers, responseBody)
+    }
+
+    /// The paths (`/bucket/key`) of objects the proxy lost after a `loseAfterForwarding`
+    /// fault, and the operation of a request on one of them: a read finds nothing, a write or a
+    /// delete makes the key the store's again.
+    fileprivate func isLost(_ operation: String, target: String) -> Bool {
+        let path = SigV4Verifier.split(target: target).path
+        return lost.withLock { lost in
+            switch operation {
+            case "HeadObject", "GetObject": return lost.contains(path)
+            case "PutObject", "CompleteMultipartUpload", "CopyObject", "DeleteObject":
+                lost.remove(path)
+                return false
+            default: return false
+            }
+        }
+    }
+
+    fileprivate func lose(_ target: String) {
+        _ = lost.withLock { $0.insert(SigV4Verifier.split(target: target).path) }
     }
 
     /// Collects one request, then answers it (forwarded or faulted) from a task.
@@ -229,13 +274,35 @@ final class FaultProxy: Sendable {
             case .end:
                 guard let head, !dropped else { return }
                 proxy.verify(head, number: number, body: body)
+                if case .flipByte = fault, body.readableBytes > 0 {
+                    let middle = body.readerIndex + body.readableBytes / 2
+                    if let byte = body.getInteger(at: middle, as: UInt8.self) { body.setInteger(byte ^ 0x01, at: middle) }
+                }
                 let channel = context.channel
                 let (proxy, fault, body) = (self.proxy, self.fault, self.body)
+                let headers = head.headers.map { ($0.name, $0.value) }
+                let operation = FaultProxy.operation(method: head.method.rawValue, target: head.uri, headers: headers)
+                if let refusal = proxy.checksums.check(operation: operation, target: head.uri, headers: headers,
+                                                       body: Array(body.readableBytesView)) {
+                    proxy.answer(on: channel) {
+                        Self.respondError(channel, status: refusal.status, code: refusal.code, message: refusal.message)
+                    }
+                    return
+                }
+                if proxy.isLost(operation, target: head.uri) {
+                    proxy.answer(on: channel) {
+                        if head.method == .HEAD {
+                            Self.respond(channel, .notFound, ["content-length": "0"], ByteBuffer())
+                        } else {
+                            Self.respondError(channel, status: 404, code: "NoSuchKey", message: "The specified key does not exist.")
+                        }
+                    }
+                    return
+                }
                 proxy.answer(on: channel) {
                     switch fault {
                     case .status(let status, let code):
-                        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>injected \(code)</Message></Error>"
-                        Self.respond(channel, HTTPResponseStatus(statusCode: status), ["content-type": "application/xml"], ByteBuffer(string: xml))
+                        Self.respondError(channel, status: status, code: code, message: "injected \(code)")
                         return
                     case .dropMidBody:
                         // A request without a body: drop it before answering.
@@ -247,17 +314,24 @@ final class FaultProxy: Sendable {
                             try? await channel.close()
                             return
                         }
-                    case nil:
+                    case .flipByte, .withoutETag, .loseAfterForwarding, nil:
                         break
                     }
                     do {
-                        let (status, headers, responseBody) = try await proxy.forward(head, body: body)
+                        var (status, headers, responseBody) = try await proxy.forward(head, body: body)
+                        if case .withoutETag = fault { headers.remove(name: "etag") }
+                        if case .loseAfterForwarding = fault, (200..<300).contains(status.code) { proxy.lose(head.uri) }
                         Self.respond(channel, status, headers, responseBody)
                     } catch {
                         try? await channel.close()
                     }
                 }
             }
+        }
+
+        static func respondError(_ channel: any Channel, status: Int, code: String, message: String) {
+            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
+            respond(channel, HTTPResponseStatus(statusCode: status), ["content-type": "application/xml"], ByteBuffer(string: xml))
         }
 
         static func respond(_ channel: any Channel, _ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ body: ByteBuffer) {

@@ -1,3 +1,4 @@
+import Crypto
 import ExporterCore
 import ExporterEngine
 import Foundation
@@ -85,6 +86,11 @@ struct RolloverFormatTests {
                 let stored = try await services.fetch(bucket: c.bucket, key: key, gzip: false)
                 #expect(object["sha256"] as? String == sha256Hex(stored.raw))
                 #expect(object["bytes"] as? Int == stored.raw.readableBytes)
+                // Each part is one PutObject (or, the first, a copy the store checksummed anew):
+                // the store verified and reports the SHA-256 of the whole object.
+                #expect(object["checksum_algorithm"] as? String == "SHA256", "\(key)")
+                #expect(object["checksum_type"] as? String == "FULL_OBJECT", "\(key)")
+                #expect(object["checksum"] as? String == Data(SHA256.hash(data: Array(stored.raw.readableBytesView))).base64EncodedString(), "\(key)")
             }
         }
     }
