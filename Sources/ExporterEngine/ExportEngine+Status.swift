@@ -33,9 +33,13 @@ public struct StreamStatus: Sendable, Codable {
     public var nextDueAt: String?
     /// Why the connection cannot be exported, when its settings cannot be read or it is inactive.
     public var problem: String?
+    /// The FlexPrice scheduled task of the stream (EXPORTER_FLEXPRICE_SCHEDULED_TASKS); nil for a
+    /// stream of `sync_config.s3`.
+    public var scheduledTaskID: String?
 
     enum CodingKeys: String, CodingKey {
         case entity, interval, problem
+        case scheduledTaskID = "scheduled_task_id"
         case connectionID = "connection_id"
         case lastSucceededWindowStart = "last_succeeded_window_start"
         case lastSucceededWindowEnd = "last_succeeded_window_end"
@@ -67,17 +71,50 @@ extension ExportEngine {
     /// be read, or `sync_active` is false.
     public func streamStatuses(connectionID: String?, graceSeconds: Int64) async throws -> [StreamStatus] {
         let connections = try await self.connections(connectionID)
-        let lag = try await history.streamStatuses(connectionID: connectionID, graceSeconds: graceSeconds)
+        let lag = try await history.streamStatuses(connectionID: connectionID, graceSeconds: graceSeconds,
+                                                   scheduledTasks: scheduledTasks != nil)
         let latestRuns = try await history.runs(connectionID: connectionID, latestPerStream: true)
-        let problems = try await history.openProblems(connectionID: connectionID)
+        let problems = try await history.openProblems(connectionID: nil)
         func time(_ seconds: Int64?) -> String? { seconds.map { Timestamp.rfc3339(seconds: $0) } }
+        func fill(_ status: inout StreamStatus, _ row: StreamStatusRow) {
+            status.lastSucceededWindowStart = time(row.lastSucceededWindowStart)
+            status.lastSucceededWindowEnd = time(row.lastSucceededWindowEnd)
+            status.windowsBehind = row.windowsBehind
+            status.lastErrorCode = row.lastRunStatus == "succeeded" ? nil : row.lastErrorCode
+            status.lastErrorMessage = row.lastRunStatus == "succeeded" ? nil : row.lastErrorMessage
+            status.failingSince = time(row.failingSince)
+            status.failingWindows = row.failingWindows
+            status.oldestFailingWindowStart = time(row.oldestFailingWindowStart)
+            status.nextWindowStart = time(row.nextWindowStart)
+            status.nextWindowEnd = time(row.nextWindowEnd)
+            status.nextDueAt = time(row.nextDueAt)
+        }
         var statuses: [StreamStatus] = []
         for connection in connections {
+            // The streams of its FlexPrice scheduled tasks, and the tasks that cannot run (their
+            // problem is recorded under the task's id).
+            let tasks = try await scheduledTasks?.enabledTasks(connectionID: connection.id) ?? []
+            for task in tasks {
+                var status = StreamStatus(connectionID: connection.id, entity: task.entityType, interval: task.interval)
+                status.scheduledTaskID = task.id
+                if let recorded = problems.first(where: { $0.connectionID == task.id }) {
+                    status.failingSince = recorded.firstSeenAt
+                    status.problem = "\(recorded.errorCode): \(recorded.errorMessage)"
+                } else if let row = lag.first(where: { $0.connectionID == connection.id && $0.scheduledTaskID == task.id }) {
+                    status.entity = row.entity
+                    fill(&status, row)
+                } else {
+                    status.problem = "not in export_stream_status"
+                }
+                statuses.append(status)
+            }
             let settings: ConnectionSettings
             let recorded = problems.first { $0.connectionID == connection.id }
             do {
                 settings = try connection.settings()
             } catch {
+                // Tasks and no sync_active: the connection's own streams are simply off.
+                if !tasks.isEmpty, case .config(_, let field, _) = error, field == "s3.sync_active" { continue }
                 statuses.append(StreamStatus(connectionID: connection.id, entity: "*", failingSince: recorded?.firstSeenAt,
                                              problem: "\(error.code): \(error.message)"))
                 continue
@@ -91,23 +128,14 @@ extension ExportEngine {
                 var status = StreamStatus(connectionID: connection.id, entity: entity.rawValue, interval: settings.interval.rawValue,
                                           lastRun: latestRuns.first { $0.connectionID == connection.id && $0.entity == entity.rawValue })
                 guard settings.syncActive,
-                      let row = lag.first(where: { $0.connectionID == connection.id && $0.entity == entity.rawValue })
+                      let row = lag.first(where: { $0.connectionID == connection.id && $0.entity == entity.rawValue
+                                                   && $0.scheduledTaskID == nil })
                 else {
                     status.problem = settings.syncActive ? "not in export_stream_status" : "sync_active is false"
                     statuses.append(status)
                     continue
                 }
-                status.lastSucceededWindowStart = time(row.lastSucceededWindowStart)
-                status.lastSucceededWindowEnd = time(row.lastSucceededWindowEnd)
-                status.windowsBehind = row.windowsBehind
-                status.lastErrorCode = row.lastRunStatus == "succeeded" ? nil : row.lastErrorCode
-                status.lastErrorMessage = row.lastRunStatus == "succeeded" ? nil : row.lastErrorMessage
-                status.failingSince = time(row.failingSince)
-                status.failingWindows = row.failingWindows
-                status.oldestFailingWindowStart = time(row.oldestFailingWindowStart)
-                status.nextWindowStart = time(row.nextWindowStart)
-                status.nextWindowEnd = time(row.nextWindowEnd)
-                status.nextDueAt = time(row.nextDueAt)
+                fill(&status, row)
                 statuses.append(status)
             }
         }

@@ -226,6 +226,34 @@ public struct Migrations: Sendable {
                 SELECT ARRAY['feature_usage', 'customer', 'invoice', 'price', 'subscription', 'credit_note', 'credit_topups', 'meter_usage', 'events']
             $$
             """,
+            // FlexPrice's scheduled tasks as streams (EXPORTER_FLEXPRICE_SCHEDULED_TASKS): only when
+            // the session or the database sets flexprice_exporter.scheduled_tasks to 'true' (status
+            // and the daemon set it as they set the grace), and nothing when scheduled_tasks does not
+            // exist (the query is dynamic, so the function is created without the table).
+            """
+            CREATE OR REPLACE FUNCTION export_scheduled_task_streams()
+            RETURNS TABLE (id text, tenant_id text, environment_id text, name text, sync_config jsonb, s3 jsonb,
+                           "interval" text, entity_type text, scheduled_task_id text)
+            LANGUAGE plpgsql STABLE AS $$
+            BEGIN
+                IF coalesce(current_setting('flexprice_exporter.scheduled_tasks', true), '') <> 'true'
+                   OR to_regclass('scheduled_tasks') IS NULL THEN
+                    RETURN;
+                END IF;
+                RETURN QUERY EXECUTE $q$
+                    SELECT c.id::text, c.tenant_id::text, coalesce(c.environment_id, '')::text, c.name::text,
+                           c.sync_config, c.sync_config -> 's3',
+                           CASE WHEN upper(t."interval") IN ('15MIN', '30MIN') THEN upper(t."interval")
+                                ELSE lower(t."interval") END::text,
+                           CASE t.entity_type WHEN 'events' THEN 'meter_usage' ELSE t.entity_type END::text,
+                           t.id::text
+                    FROM scheduled_tasks t
+                    JOIN connections c ON c.id = t.connection_id AND c.provider_type = 's3' AND c.status = 'published'
+                    WHERE t.status = 'published' AND t.enabled AND t.entity_type IN ('events', 'invoice', 'credit_topups')
+                $q$;
+            END
+            $$
+            """,
             """
             CREATE VIEW export_stream_status AS
             WITH active AS (
@@ -240,7 +268,7 @@ public struct Migrations: Sendable {
                   AND jsonb_typeof(c.sync_config) = 'object'
                   AND c.sync_config -> 's3' -> 'sync_active' = 'true'::jsonb
             ), streams AS (
-                SELECT a.*, e.entity_type
+                SELECT a.*, e.entity_type, NULL::text AS scheduled_task_id
                 FROM active a
                 CROSS JOIN LATERAL (
                     SELECT DISTINCT x.entity_type FROM jsonb_array_elements_text(
@@ -254,6 +282,8 @@ public struct Migrations: Sendable {
                       AND a.sync_config -> k.entity_type -> 'outbound' = 'true'::jsonb
                 ) e
                 WHERE e.entity_type = ANY(export_entity_types())
+                UNION ALL
+                SELECT * FROM export_scheduled_task_streams()
             ), timed AS (
                 SELECT s.*, w.step,
                        -- The start of the window holding now - grace is the end of the latest due one.
@@ -299,17 +329,20 @@ public struct Migrations: Sendable {
                    coalesce(ok.window_end + t.step, t.latest_due_window_end) + t.grace AS next_due_at,
                    failing.windows AS failing_windows,
                    failing.oldest_window_start AS oldest_failing_window_start,
-                   NULL::text AS problem
+                   NULL::text AS problem,
+                   t.scheduled_task_id
             FROM timed t
             LEFT JOIN LATERAL (
                 SELECT r.window_start, r.window_end FROM export_runs r
                 WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                  AND r.scheduled_task_id IS NOT DISTINCT FROM t.scheduled_task_id
                   AND r.status = 'succeeded' AND r."trigger" NOT IN ('manual', 'retry')
                 ORDER BY r.window_end DESC, r.id DESC LIMIT 1
             ) ok ON true
             LEFT JOIN LATERAL (
                 SELECT r.* FROM export_runs r
                 WHERE r.connection_id = t.id AND r.entity_type = t.entity_type
+                  AND r.scheduled_task_id IS NOT DISTINCT FROM t.scheduled_task_id
                 ORDER BY r.id DESC LIMIT 1
             ) last ON true
             LEFT JOIN LATERAL (
@@ -317,8 +350,10 @@ public struct Migrations: Sendable {
                 FROM (
                     SELECT r.window_start, min(r.started_at) AS since FROM export_runs r
                     WHERE r.connection_id = t.id AND r.entity_type = t.entity_type AND r.status IN ('failed', 'abandoned')
+                      AND r.scheduled_task_id IS NOT DISTINCT FROM t.scheduled_task_id
                       AND NOT EXISTS (SELECT 1 FROM export_runs s
                                       WHERE s.connection_id = r.connection_id AND s.entity_type = r.entity_type
+                                        AND s.scheduled_task_id IS NOT DISTINCT FROM r.scheduled_task_id
                                         AND s.window_start = r.window_start AND s.window_end = r.window_end
                                         AND s.status = 'succeeded' AND s.id > r.id)
                     GROUP BY r.window_start, r.window_end
@@ -330,7 +365,7 @@ public struct Migrations: Sendable {
                    NULL, NULL, NULL, NULL,
                    NULL, NULL, NULL, NULL, NULL, NULL,
                    p.error_code, p.error_message, p.first_seen_at,
-                   NULL, NULL, NULL, NULL, NULL, p.error_code || ': ' || p.error_message
+                   NULL, NULL, NULL, NULL, NULL, p.error_code || ': ' || p.error_message, NULL
             FROM connection_problems p
             JOIN connections c ON c.id = p.connection_id AND c.provider_type = 's3' AND c.status = 'published'
             WHERE p.resolved_at IS NULL

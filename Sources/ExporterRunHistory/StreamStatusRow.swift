@@ -38,6 +38,8 @@ public struct StreamStatusRow: Sendable, Hashable {
     public var failingWindows: Int
     /// The start of the oldest failing window, Unix seconds.
     public var oldestFailingWindowStart: Int64?
+    /// The FlexPrice scheduled task of the stream; nil for a stream of `sync_config.s3`.
+    public var scheduledTaskID: String? = nil
 }
 
 extension RunHistory {
@@ -46,10 +48,16 @@ extension RunHistory {
     /// `flexprice_exporter.grace_seconds`, set for this query only).
     /// - Parameter now: the instant "due" is judged at (the view's `flexprice_exporter.now`), Unix
     ///   seconds; the database's `now()` when nil. Tests pass one, so every expected window is exact.
-    public func streamStatuses(connectionID: String?, graceSeconds: Int64, now: Int64? = nil) async throws -> [StreamStatusRow] {
+    /// - Parameter scheduledTasks: include the streams of FlexPrice's scheduled tasks (the view's
+    ///   `flexprice_exporter.scheduled_tasks`, set for this query only), as EXPORTER_FLEXPRICE_SCHEDULED_TASKS says.
+    public func streamStatuses(connectionID: String?, graceSeconds: Int64, now: Int64? = nil,
+                               scheduledTasks: Bool = false) async throws -> [StreamStatusRow] {
         try await ExportError.whileUsingDatabase("reading export_stream_status") {
             try await client.transaction { connection in
                 _ = try await connection.query("SELECT set_config('flexprice_exporter.grace_seconds', \(String(graceSeconds)), true)")
+                if scheduledTasks {
+                    _ = try await connection.query("SELECT set_config('flexprice_exporter.scheduled_tasks', 'true', true)")
+                }
                 if let now {
                     _ = try await connection.query("SELECT set_config('flexprice_exporter.now', \(Timestamp.rfc3339(seconds: now)), true)")
                 }
@@ -59,10 +67,10 @@ extension RunHistory {
                            last_succeeded_window_start, last_succeeded_window_end, latest_due_window_end, windows_behind,
                            last_run_id, last_run_status, last_run_trigger, last_run_started_at, last_run_finished_at,
                            last_error_code, last_error_message, failing_since, next_window_start, next_window_end, next_due_at,
-                           failing_windows, oldest_failing_window_start
+                           failing_windows, oldest_failing_window_start, scheduled_task_id
                     FROM export_stream_status WHERE entity_type <> '*'
                       AND (\(connectionID)::text IS NULL OR connection_id = \(connectionID))
-                    ORDER BY connection_id, entity_type
+                    ORDER BY connection_id, entity_type, scheduled_task_id NULLS FIRST
                     """) {
                     func seconds(_ index: Int) throws -> Int64? { try row.decode(Date?.self, at: index)?.seconds }
                     rows.append(StreamStatusRow(
@@ -78,7 +86,8 @@ extension RunHistory {
                         nextWindowStart: try row.decode(Date.self, at: 18).seconds,
                         nextWindowEnd: try row.decode(Date.self, at: 19).seconds,
                         nextDueAt: try row.decode(Date.self, at: 20).seconds,
-                        failingWindows: try row.decode(Int.self, at: 21), oldestFailingWindowStart: try seconds(22)))
+                        failingWindows: try row.decode(Int.self, at: 21), oldestFailingWindowStart: try seconds(22),
+                        scheduledTaskID: try row.decode(String?.self, at: 23)))
                 }
                 return rows
             }

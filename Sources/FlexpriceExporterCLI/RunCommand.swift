@@ -42,7 +42,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             let refreshStreamPositions: (@Sendable (RunHistory, ExporterSettings) async throws -> Void)? = metrics.map { metrics in
                 { @Sendable history, current in
-                    let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds))
+                    let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds),
+                                                                scheduledTasks: current.flexpriceScheduledTasks)
                     metrics.updateStreamPositions(rows.map {
                         StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
                                        lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind,

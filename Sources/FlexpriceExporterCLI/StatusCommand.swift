@@ -49,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ["connection", "entity", "interval", "last succeeded window", "behind", "failing", "last run", "rows", "seconds",
                  "next window due", "problem or last error"],
                 output.streams.map { s in
-                    [s.connectionID, s.entity, s.interval ?? "-",
+                    [s.connectionID, s.scheduledTaskID.map { "\(s.entity) (task \($0))" } ?? s.entity, s.interval ?? "-",
                      s.lastSucceededWindowStart.map { "\($0) .. \(s.lastSucceededWindowEnd ?? "")" } ?? "-",
                      s.windowsBehind.map(String.init) ?? "-",
                      Self.failing(s),

@@ -117,6 +117,22 @@ struct FlexpriceScheduledTaskTests {
                 "schtask_sched_topups credit_topups 2026-11-20T00:00:00Z succeeded",
             ])
 
+            // status and export_stream_status: one stream per task, positioned per task; the view has
+            // them only when the session sets flexprice_exporter.scheduled_tasks (as status and the daemon do).
+            let statuses = try await engine.streamStatuses(connectionID: nil, graceSeconds: 900)
+            #expect(statuses.map { "\($0.scheduledTaskID ?? "-") \($0.entity) \($0.lastSucceededWindowEnd ?? "-") \($0.problem ?? "")" } == [
+                "schtask_sched_credit_usage credit_usage - config: connection conn_sched_s3, scheduled task schtask_sched_credit_usage: "
+                    + "entity_type is credit_usage, which FlexPrice's billing services compute (live balances, priced usage) rather "
+                    + "than read from a table; the exporter does not export it: keep FlexPrice's own workflow for this task, or "
+                    + "export feature_usage/meter_usage, invoice and credit_topups",
+                "schtask_sched_events meter_usage 2026-11-21T00:00:00Z ",
+                "schtask_sched_invoice invoice 2026-11-21T00:00:00Z ",
+                "schtask_sched_topups credit_topups 2026-11-21T00:00:00Z ",
+            ])
+            #expect(try await engine.history.streamStatuses(connectionID: nil, graceSeconds: 900).isEmpty)
+            let viewRows = try await engine.history.streamStatuses(connectionID: nil, graceSeconds: 900, scheduledTasks: true)
+            #expect(viewRows.map { $0.scheduledTaskID ?? "-" } == ["schtask_sched_topups", "schtask_sched_invoice", "schtask_sched_events"])
+
             // FlexPrice's keys, content types (no Content-Encoding) and CSV.
             func object(_ key: String, gzip: Bool = false) async throws -> String {
                 let fetched = try await services.fetch(bucket: bucket, key: key, gzip: gzip)
