@@ -52,12 +52,35 @@ struct FlexpriceScheduledTaskTests {
         return bucket
     }
 
-    func engine(_ services: Services) throws -> ExportEngine {
+    func engine(_ services: Services, worker: String = RunHistory.defaultWorker) throws -> ExportEngine {
         ExportEngine(postgres: services.postgres, secretBox: SecretBox(encryptionKey: TestServices.encryptionKey),
                      logger: TestServices.logger,
                      makeSink: ExportEngine.s3Sinks(http: services.http, logger: TestServices.logger, maxAttempts: 2,
                                                     partSize: 5 * 1024 * 1024),
-                     flexpriceTasks: FlexpriceTasks(), clickHouse: try services.clickHouse(), scheduledTasks: true)
+                     worker: worker, flexpriceTasks: FlexpriceTasks(), clickHouse: try services.clickHouse(),
+                     scheduledTasks: true)
+    }
+
+    /// Two workers passing at the same clock over the same tasks: every hourly (and daily) window
+    /// is exported exactly once, the other worker skipping what one holds or finished.
+    @Test func twoWorkersExportEachWindowOnce() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            _ = try await prepare(services)
+            let (a, b) = (try engine(services, worker: "worker-a"), try engine(services, worker: "worker-b"))
+            _ = try await pass(a, at: "2026-11-20T18:20:00Z", task: "schtask_sched_events")
+            async let first = pass(a, at: "2026-11-21T00:20:00Z")
+            async let second = pass(b, at: "2026-11-21T00:20:00Z")
+            let reports = try await first + second
+            #expect(reports.filter(\.failed).allSatisfy { $0.key.scheduledTaskID == nil }, "\(reports)")
+            let windows = try await services.postgres.query("""
+                SELECT scheduled_task_id, window_start, count(*) FILTER (WHERE status = 'succeeded')::bigint, count(*)::bigint
+                FROM export_runs WHERE connection_id = \(Self.connection)
+                GROUP BY scheduled_task_id, window_start ORDER BY scheduled_task_id, window_start
+                """).map { row in try row.decode((String?, Date, Int64, Int64).self) }
+            let hourly = windows.filter { $0.0 == "schtask_sched_events" }
+            #expect(hourly.count == 7) // [17:00, 18:00) first, then 18:00 .. 24:00 caught up
+            #expect(windows.allSatisfy { $0.2 == 1 && $0.3 == 1 }, "\(windows)")
+        }
     }
 
     static let planner = WindowPlanner(graceSeconds: 900, catchupLimit: 100, tickSeconds: 60)
