@@ -264,4 +264,32 @@ struct FlexpriceScheduledTaskTests {
             #expect(overlaps.count == 1 && overlaps[0].contains("schtask_sched_invoice"), "\(overlaps)")
         }
     }
+
+    /// The command line: `sync --scheduled-task ID --from --to` exports that task's window; with the
+    /// option on and no `scheduled_tasks` table, `sync` exits 78 naming the table and the variable.
+    @Test func syncByTaskAndAMissingTable() async throws {
+        try await TestServices.with(freshDatabase: true) { services in
+            let bucket = try await prepare(services)
+            var environment = ["DATABASE_URL": services.databaseURLString,
+                               "FLEXPRICE_SECRETS_ENCRYPTION_KEY": TestServices.encryptionKey,
+                               "EXPORTER_LOG_LEVEL": "error", "EXPORTER_FLEXPRICE_SCHEDULED_TASKS": "true"]
+            let byTask = try await ExporterCommand.run(["sync", "--scheduled-task", "schtask_sched_topups", "--quiet",
+                                                        "--from", "2026-11-20", "--to", "2026-11-21"], environment: environment)
+            #expect(byTask.status == 0, "\(byTask.stdout)\(byTask.stderr)")
+            #expect(byTask.stdout.contains("credit_topups"), "\(byTask.stdout)")
+            let object = try await services.fetch(bucket: bucket,
+                                                  key: "finance/credits/credit_topups/credit_topups-261120000000-261121000000.csv",
+                                                  gzip: false)
+            #expect(object.text.hasPrefix("topup_id,external_id,name,"))
+
+            try await services.execute("DROP TABLE scheduled_tasks")
+            let missing = try await ExporterCommand.run(["sync", "--quiet"], environment: environment)
+            #expect(missing.status == 78, "\(missing.stdout)\(missing.stderr)")
+            #expect(missing.stderr.contains("scheduled_tasks") && missing.stderr.contains("EXPORTER_FLEXPRICE_SCHEDULED_TASKS"),
+                    "\(missing.stderr)")
+            environment["EXPORTER_FLEXPRICE_SCHEDULED_TASKS"] = "false"
+            let off = try await ExporterCommand.run(["sync", "--quiet"], environment: environment)
+            #expect(off.status != 78, "\(off.stdout)\(off.stderr)")
+        }
+    }
 }
