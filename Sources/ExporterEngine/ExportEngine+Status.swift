@@ -151,6 +151,9 @@ extension ExportEngine {
             // (its job_config's bucket), named `connection/task`.
             let tasks = try await scheduledTasks?.enabledTasks(connectionID: connection.id) ?? []
             for task in tasks {
+                // An export FlexPrice computes (credit_usage, usage_analytics) stays FlexPrice's: a
+                // warning (scheduledTaskOverlaps), not a failed check.
+                if let export = ScheduledTask.Export(rawValue: task.entityType), export.unsupportedReason != nil { continue }
                 var check = ConnectionCheck(connectionID: "\(connection.id)/\(task.id)", steps: [])
                 do {
                     _ = try task.export()

@@ -428,15 +428,23 @@ public struct ExportEngine: Sendable {
         return streams
     }
 
-    /// For `check`: each connection exported per both definitions on one entity (its
-    /// `sync_config.s3` names an entity one of its scheduled tasks exports too), in a sentence:
-    /// the rows are then written twice, in two layouts. Empty when the option is off.
+    /// For `check`, its warnings, a sentence each: a connection exported per both definitions on
+    /// one entity (its `sync_config.s3` names an entity one of its scheduled tasks exports too:
+    /// the rows are then written twice, in two layouts), and an enabled task of an export
+    /// FlexPrice computes (credit_usage, usage_analytics), which stays FlexPrice's. Empty when the
+    /// option is off.
     public func scheduledTaskOverlaps(connectionID: String?) async throws -> [String] {
         guard let scheduledTasks else { return [] }
         var warnings: [String] = []
         for connection in try await connections(connectionID) {
+            let tasks = try await scheduledTasks.enabledTasks(connectionID: connection.id)
+            for task in tasks {
+                if let export = ScheduledTask.Export(rawValue: task.entityType), let reason = export.unsupportedReason {
+                    warnings.append("connection \(connection.id), scheduled task \(task.id): entity_type \(reason)")
+                }
+            }
             guard let settings = try? connection.settings(), settings.syncActive else { continue }
-            for task in try await scheduledTasks.enabledTasks(connectionID: connection.id) {
+            for task in tasks {
                 guard let entity = (try? task.export())?.entity, settings.entityTypes.contains(entity) else { continue }
                 warnings.append("connection \(connection.id): sync_config.s3 exports \(entity.rawValue), and scheduled task "
                                 + "\(task.id) exports it too (\(task.entityType)): both are written, in two layouts")
