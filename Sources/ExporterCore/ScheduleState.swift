@@ -45,4 +45,11 @@ public struct ExportStream: Sendable, Hashable {
         self.entity = entity
         self.scheduledTaskID = scheduledTaskID
     }
+
+    /// How the metrics and `check` name the stream's connection: its id, or `id/task` for a
+    /// scheduled task's stream, so a task and the connection's own stream of the same entity are
+    /// two series, never one.
+    public static func label(connectionID: String, scheduledTaskID: String?) -> String {
+        scheduledTaskID.map { "\(connectionID)/\($0)" } ?? connectionID
+    }
 }

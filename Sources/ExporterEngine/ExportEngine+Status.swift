@@ -154,7 +154,7 @@ extension ExportEngine {
                 // An export FlexPrice computes (credit_usage, usage_analytics) stays FlexPrice's: a
                 // warning (scheduledTaskOverlaps), not a failed check.
                 if let export = ScheduledTask.Export(rawValue: task.entityType), export.unsupportedReason != nil { continue }
-                var check = ConnectionCheck(connectionID: "\(connection.id)/\(task.id)", steps: [])
+                var check = ConnectionCheck(connectionID: ExportStream.label(connectionID: connection.id, scheduledTaskID: task.id), steps: [])
                 do {
                     _ = try task.export()
                     let settings = try task.settings(connectionSyncConfig: connection.syncConfig)

@@ -97,7 +97,7 @@ public final class MetricsObserver: RunObserver, Sendable {
                     .record(progress.elapsed)
             }
             registry.makeCounter(descriptor: Self.runs, labels: [
-                ("connection", key.connectionID), ("entity", key.entity.rawValue), ("trigger", trigger.rawValue),
+                ("connection", Self.connectionLabel(key)), ("entity", key.entity.rawValue), ("trigger", trigger.rawValue),
                 ("status", status),
             ]).increment()
         case .passFinished(let figures):
@@ -119,10 +119,15 @@ public final class MetricsObserver: RunObserver, Sendable {
                                                bytesUploaded: before.bytesUploaded + bytes)
             return (rows, bytes)
         }
-        let labels = [("connection", key.connectionID), ("entity", key.entity.rawValue)]
+        let labels = [("connection", Self.connectionLabel(key)), ("entity", key.entity.rawValue)]
         // Touch both counters even for a zero delta, so a stream's series exist from its first run.
         registry.makeCounter(descriptor: Self.rows, labels: labels).increment(by: rows)
         registry.makeCounter(descriptor: Self.uploadedBytes, labels: labels).increment(by: bytes)
+    }
+
+    /// The `connection` label of a run's series: `id/task` for a scheduled task's stream.
+    static func connectionLabel(_ key: RunKey) -> String {
+        ExportStream.label(connectionID: key.connectionID, scheduledTaskID: key.scheduledTaskID)
     }
 
     // MARK: S3 requests

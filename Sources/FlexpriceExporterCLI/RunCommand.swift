@@ -45,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
                     let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds),
                                                                 scheduledTasks: current.flexpriceScheduledTasks)
                     metrics.updateStreamPositions(rows.map {
-                        StreamPosition(connectionID: $0.connectionID, entity: $0.entity,
+                        StreamPosition(connectionID: ExportStream.label(connectionID: $0.connectionID,
+                                                                        scheduledTaskID: $0.scheduledTaskID),
+                                       entity: $0.entity,
                                        lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind,
                                        failingWindows: $0.failingWindows)
                     })

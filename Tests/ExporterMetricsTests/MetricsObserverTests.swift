@@ -171,4 +171,23 @@ struct MetricsObserverTests {
             .filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
         #expect(types == Set(MetricsObserver.metricNames))
     }
+
+    /// A scheduled task's stream is a series of its own (`connection/task`), apart from the
+    /// connection's own stream of the same entity.
+    @Test func aScheduledTasksRunsAreSeriesOfTheirOwn() {
+        let observer = MetricsObserver()
+        let window = ExportWindow(start: 0, end: 3_600)
+        for task in [nil, "schtask_1"] as [String?] {
+            let key = RunKey(connectionID: "c1", tenantID: "t", environmentID: "", entity: .invoice, interval: .hourly,
+                             window: window, scheduledTaskID: task)
+            observer.observe(.finished(key, runID: nil, trigger: .schedule, result: .succeeded(Self.outcome(rows: 1, bytes: 1)),
+                                       progress: RunProgress()))
+        }
+        let runs = Self.samples(observer).filter { $0.hasPrefix("flexprice_exporter_runs_total") }
+        #expect(runs.sorted() == [
+            #"flexprice_exporter_runs_total{connection="c1",entity="invoice",trigger="schedule",status="succeeded"} 1"#,
+            #"flexprice_exporter_runs_total{connection="c1/schtask_1",entity="invoice",trigger="schedule",status="succeeded"} 1"#,
+        ])
+        #expect(ExportStream.label(connectionID: "c1", scheduledTaskID: nil) == "c1")
+    }
 }
