@@ -192,12 +192,19 @@ struct MetricsEndpoint: Sendable {
 
     /// A port nothing listens on now (the kernel's pick, released at once), for a daemon to use:
     /// the daemon must be told a port it can print, so it cannot pick its own.
+    /// A port the daemon can listen on a moment later: below Linux's ephemeral range (32768 and
+    /// up), so no outgoing connection of the tests running beside it (each takes an ephemeral local
+    /// port) can take it in between, as one did with a kernel-chosen port; checked free by a bind.
     static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(channel.localAddress?.port)
-        try await channel.close()
-        return port
+        for _ in 0..<50 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: candidate).get() else { continue }
+            try await channel.close()
+            return candidate
+        }
+        Issue.record("no free port below the ephemeral range after 50 tries")
+        throw CancellationError()
     }
 
     func get(_ path: String) async throws -> (status: Int, body: String) {
