@@ -147,11 +147,11 @@ enum ClickHouseValue {
     /// `yyyy-MM-dd` of days since 1970-01-01.
     static func writeDate(days: Int64, into out: inout RawByteWriter) {
         let date = CivilDate(daysSinceEpoch: days)
-        writeFixed(date.year, width: 4, into: &out)
+        out.writeZeroPadded(date.year, width: 4)
         out.write(UInt8(ascii: "-"))
-        writeFixed(date.month, width: 2, into: &out)
+        out.writeZeroPadded(date.month, width: 2)
         out.write(UInt8(ascii: "-"))
-        writeFixed(date.day, width: 2, into: &out)
+        out.writeZeroPadded(date.day, width: 2)
     }
 
     /// RFC 3339 UTC with all `precision` fraction digits (`2026-11-20T10:00:00.123456789Z`).
@@ -171,13 +171,13 @@ enum ClickHouseValue {
         }
         writeDate(days: days, into: &out)
         out.write(UInt8(ascii: "T"))
-        writeFixed(inDay / 3_600, width: 2, into: &out)
+        out.writeZeroPadded(inDay / 3_600, width: 2)
         out.write(UInt8(ascii: ":"))
-        writeFixed(inDay / 60 % 60, width: 2, into: &out)
+        out.writeZeroPadded(inDay / 60 % 60, width: 2)
         out.write(UInt8(ascii: ":"))
-        writeFixed(inDay % 60, width: 2, into: &out)
+        out.writeZeroPadded(inDay % 60, width: 2)
         out.write(UInt8(ascii: "."))
-        writeFixed(fraction, width: precision, into: &out)
+        out.writeZeroPadded(fraction, width: precision)
         out.write(UInt8(ascii: "Z"))
     }
 
@@ -191,21 +191,6 @@ enum ClickHouseValue {
                 out.writeHex(bytes[half * 8 + i])
                 index += 1
             }
-        }
-    }
-
-    /// A non-negative number in at least `width` digits (more when it needs them).
-    private static func writeFixed(_ value: Int64, width: Int, into out: inout RawByteWriter) {
-        let magnitude = value < 0 ? 0 : value
-        var divisor: Int64 = 1
-        var digits = 1
-        while digits < width || magnitude / divisor >= 10 {
-            divisor *= 10
-            digits += 1
-        }
-        while divisor > 0 {
-            out.write(UInt8(48 + magnitude / divisor % 10))
-            divisor /= 10
         }
     }
 }

@@ -78,6 +78,24 @@ public struct RawByteWriter {
         write(digit(byte & 0xF))
     }
 
+    /// A non-negative number in decimal with at least `width` digits (leading zeros), more when
+    /// it needs them (a negative one is written as 0): the fields of dates and times both sources
+    /// render as text.
+    @inlinable
+    public mutating func writeZeroPadded(_ value: Int64, width: Int) {
+        let magnitude = value < 0 ? 0 : value
+        var divisor: Int64 = 1
+        var digits = 1
+        while digits < width || magnitude / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        while divisor > 0 {
+            write(UInt8(48 + magnitude / divisor % 10))
+            divisor /= 10
+        }
+    }
+
     /// Gives `body` up to `maxBytes` of space to fill; `body` returns how many bytes it wrote.
     @inlinable
     public mutating func write(maxBytes: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int) {

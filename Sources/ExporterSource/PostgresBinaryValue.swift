@@ -184,11 +184,11 @@ enum PostgresBinaryValue {
         let date = CivilDate(daysSinceEpoch: Int64(days) + 10_957)
         // Year 0 of the proleptic calendar is 1 BC: PostgreSQL has no year 0.
         let isBC = date.year <= 0
-        writeDigits(isBC ? 1 - date.year : date.year, width: 4, into: &out)
+        out.writeZeroPadded(isBC ? 1 - date.year : date.year, width: 4)
         out.write(UInt8(ascii: "-"))
-        writeDigits(date.month, width: 2, into: &out)
+        out.writeZeroPadded(date.month, width: 2)
         out.write(UInt8(ascii: "-"))
-        writeDigits(date.day, width: 2, into: &out)
+        out.writeZeroPadded(date.day, width: 2)
         if isBC { out.write(" BC") }
     }
 
@@ -197,20 +197,6 @@ enum PostgresBinaryValue {
         for (i, byte) in raw.enumerated() {
             if i == 4 || i == 6 || i == 8 || i == 10 { out.write(UInt8(ascii: "-")) }
             out.writeHex(byte)
-        }
-    }
-
-    /// A non-negative number with at least `width` digits (leading zeros), more when it needs them.
-    private static func writeDigits(_ value: Int64, width: Int, into out: inout RawByteWriter) {
-        var divisor: Int64 = 1
-        var digits = 1
-        while digits < width || value / divisor >= 10 {
-            divisor *= 10
-            digits += 1
-        }
-        while divisor > 0 {
-            out.write(UInt8(48 + value / divisor % 10))
-            divisor /= 10
         }
     }
 }

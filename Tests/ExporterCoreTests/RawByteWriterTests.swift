@@ -24,6 +24,18 @@ struct RawByteWriterTests {
         #expect(String(buffer: buffer) == "<abcde0fa7é!")
     }
 
+    /// Date and time fields of both sources: padded to the width, longer when the number is.
+    @Test func zeroPaddedNumbersKeepTheirWidthAndGrowPastIt() {
+        var buffer = ByteBuffer()
+        buffer.writeWithRawByteWriter { out in
+            for (value, width) in [(7, 2), (12, 2), (2026, 4), (33, 4), (10_000, 4), (0, 3), (123_456, 6), (5, 1), (-4, 2)] as [(Int64, Int)] {
+                out.writeZeroPadded(value, width: width)
+                out.write(" ")
+            }
+        }
+        #expect(String(buffer: buffer) == "07 12 2026 0033 10000 000 123456 5 00 ")
+    }
+
     @Test func anOverflowKeepsNothingAndLaterWritesDoNotSneakIn() {
         var buffer = ByteBuffer(string: "kept")
         let tooBig = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
