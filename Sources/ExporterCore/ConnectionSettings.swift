@@ -29,6 +29,12 @@ public struct ConnectionSettings: Sendable, Hashable {
     /// of FlexPrice's scheduled tasks: its objects then take FlexPrice's shape, key layout, CSV
     /// dialect and content type, and ``keyPrefix`` is the task's `key_prefix` as written.
     public var flexpriceExport: String?
+    /// `table_format`: with ``TableFormat/delta`` each of the connection's streams is also a Delta
+    /// Lake table rooted at `{key_prefix}/{entity}/`, whose log says which files hold each window.
+    public var tableFormat: TableFormat
+
+    /// Whether the stream's files form a Delta Lake table.
+    public var isDelta: Bool { tableFormat == .delta }
 
     public var keyLayout: ObjectKeyLayout {
         guard let flexpriceExport else { return ObjectKeyLayout(keyPrefix: keyPrefix) }
@@ -51,7 +57,7 @@ public struct ConnectionSettings: Sendable, Hashable {
                 encryption: ServerSideEncryption = .aes256, kmsKeyID: String? = nil, endpointURL: String? = nil,
                 virtualHostStyle: Bool = false, maxFileSizeMB: Int = 100, interval: SyncInterval = .daily,
                 entityTypes: [EntityType] = EntityType.allCases.filter { !$0.isClickHouseOnly && $0 != .creditTopups }, format: ExportFormat = .csv, syncActive: Bool = true,
-                athenaSymlinks: Bool = false, flexpriceExport: String? = nil) {
+                athenaSymlinks: Bool = false, flexpriceExport: String? = nil, tableFormat: TableFormat = .none) {
         self.bucket = bucket
         self.region = region
         self.keyPrefix = keyPrefix
@@ -67,6 +73,7 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.syncActive = syncActive
         self.athenaSymlinks = athenaSymlinks
         self.flexpriceExport = flexpriceExport
+        self.tableFormat = tableFormat
     }
 
     /// Parses the `sync_config` column (its JSON text; nil for SQL NULL).
@@ -116,6 +123,10 @@ public struct ConnectionSettings: Sendable, Hashable {
         let interval = try reader.enumeration("interval", default: SyncInterval.daily)
         let format = try reader.enumeration("format", default: ExportFormat.csv)
         let athenaSymlinks = try reader.bool("athena_symlinks", default: false)
+        let tableFormat = try reader.enumeration("table_format", default: TableFormat.none)
+        if tableFormat == .delta, format != .parquet {
+            throw fail("s3.table_format", "is delta, which needs s3.format parquet (s3.format is \(format.rawValue))")
+        }
 
         var entityTypes: [EntityType] = []
         if let value = s3["entity_types"], value != .null {
@@ -140,7 +151,8 @@ public struct ConnectionSettings: Sendable, Hashable {
             bucket: bucket, region: region, keyPrefix: keyPrefix, compression: compression,
             encryption: encryption, kmsKeyID: kmsKeyID, endpointURL: endpointURL,
             virtualHostStyle: virtualHostStyle, maxFileSizeMB: maxFileSizeMB, interval: interval,
-            entityTypes: entityTypes, format: format, syncActive: syncActive, athenaSymlinks: athenaSymlinks)
+            entityTypes: entityTypes, format: format, syncActive: syncActive, athenaSymlinks: athenaSymlinks,
+            tableFormat: tableFormat)
     }
 }
 

@@ -75,13 +75,22 @@ public struct ObjectKeyLayout: Sendable, Hashable {
         prefix.isEmpty ? path : "\(prefix)/\(path)"
     }
 
-    /// The key of a data object; `part` is nil when the export fits in one file.
+    /// The key of a data object; `part` is nil when the export fits in one file. `run` is set for
+    /// a Delta table's files (`_run-{id}` after the window): a committed file is never overwritten,
+    /// so a re-export writes beside it and the table's log switches from one set to the other.
     public func dataKey(entity: EntityType, window: ExportWindow, format: ExportFormat,
-                        compression: CompressionSetting, part: Int? = nil) -> String {
+                        compression: CompressionSetting, part: Int? = nil, run: Int64? = nil) -> String {
         var key = stem(entity: entity, window: window)
+        if let run { key += "_run-\(run)" }
         if let part { key += "_part-" + String(format4: Int64(part)) }
         if case .flexprice = style { return key + ".csv" + (compression == .gzip ? ".gz" : "") }
         return key + "." + format.fileExtension + format.fileSuffix(compression)
+    }
+
+    /// The folder of an entity's Delta table (`{key_prefix}/{entity}/`, with its slash): its log is
+    /// `_delta_log/` inside, and its files' paths are relative to it.
+    public func tableRoot(entity: EntityType) -> String {
+        under("\(entity.rawValue)/")
     }
 
     /// The key of the manifest written after all data objects.
