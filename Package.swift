@@ -114,6 +114,16 @@ let package = Package(
             name: "ParquetWriter",
             swiftSettings: strict
         ),
+        // Delta Lake: the table format over the Parquet files (issue 26): the log's actions as
+        // JSON, a table's state replayed from its log, the commit of one window, checkpoints
+        // (written with ParquetWriter). Pure: the engine does the I/O.
+        .target(
+            name: "DeltaLake",
+            dependencies: [
+                "ParquetWriter",
+            ],
+            swiftSettings: strict
+        ),
         // Parquet encoder: exported rows -> ParquetWriter files (DESIGN §5a: the column types read
         // from PostgreSQL, GZIP/ZSTD page codecs over ExporterCompressor, rollover at row-group
         // boundaries). The columnar counterpart of the text encoders in ExporterEncoder.
@@ -178,6 +188,7 @@ let package = Package(
                 "ExporterClickHouse",
                 "ExporterEncoder",
                 "ParquetEncoder",
+                "DeltaLake",
                 "ExporterCompressor",
                 "ExporterSink",
                 "ExporterRunHistory",
@@ -309,6 +320,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        // Delta Lake: each action's JSON against the protocol's examples, log replay, the window
+        // commit, checkpoints read back by delta-rs and DuckDB.
+        .testTarget(
+            name: "DeltaLakeTests",
+            dependencies: ["DeltaLake", "ParquetWriter", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

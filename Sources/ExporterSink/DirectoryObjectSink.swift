@@ -78,6 +78,41 @@ public struct DirectoryObjectSink: ObjectSink {
         return keys.sorted()
     }
 
+    /// Created with O_EXCL, so of two writers of one key one wins, as with S3's `If-None-Match`.
+    public func putIfAbsent(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> Bool {
+        let target = path(key)
+        do {
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw ExportError.internal("cannot create the folder of \(target): \(error)")
+        }
+        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw ExportError.internal("cannot create \(target): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let written = body.withUnsafeReadableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == body.readableBytes else {
+            throw ExportError.internal("cannot write \(target): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
+    public func get(key: String) async throws -> ByteBuffer? {
+        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
+        return ByteBuffer(bytes: data)
+    }
+
+    public func listObjects(prefix: String, startAfter: String?) async throws -> [ListedObject] {
+        try await list(prefix: prefix).filter { startAfter == nil || $0 > startAfter! }.map { key in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path(key))
+            return ListedObject(key: key, bytes: (attributes?[.size] as? NSNumber)?.int64Value ?? 0,
+                                lastModified: (attributes?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) })
+        }
+    }
+
     public func verifyBucket() async throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

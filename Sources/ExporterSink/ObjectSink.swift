@@ -65,6 +65,28 @@ public protocol ObjectSink: Sendable {
     /// Aborts multipart uploads left open under `prefix` by an earlier attempt that died
     /// (kill -9, power loss). Returns how many.
     func abortIncompleteUploads(prefix: String) async throws -> Int
+    /// Stores a small object only if no object has the key yet (S3's `If-None-Match: *`); false
+    /// when one has. A Delta commit is this call: of two writers of one version, one wins.
+    func putIfAbsent(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> Bool
+    /// A small object's bytes (a Delta commit), nil when no object has the key.
+    func get(key: String) async throws -> ByteBuffer?
+    /// The objects under `prefix` after `startAfter`, in key order, with sizes and times: a Delta
+    /// log's newer commits, and what a vacuum may delete.
+    func listObjects(prefix: String, startAfter: String?) async throws -> [ListedObject]
+}
+
+/// An object as a listing describes it.
+public struct ListedObject: Sendable, Hashable {
+    public let key: String
+    public let bytes: Int64
+    /// Seconds since the epoch; nil when the store gave no time it could parse.
+    public let lastModified: Int64?
+
+    public init(key: String, bytes: Int64, lastModified: Int64?) {
+        self.key = key
+        self.bytes = bytes
+        self.lastModified = lastModified
+    }
 }
 
 /// One object being written. Not shared between tasks: the export job owns it.

@@ -190,6 +190,55 @@ public struct S3Client: Sendable {
         try await send("GET", key: key)
     }
 
+    /// PutObject with `If-None-Match: *`: stored only if no object has the key. Returns nil when
+    /// one has (412 Precondition Failed), the answer that makes a Delta commit atomic on S3:
+    /// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+    public func putObjectIfAbsent(key: String, body: ByteBuffer, headers: [(String, String)]) async throws -> Receipt? {
+        let digest = S3BodyDigest(body)
+        do {
+            let response = try await send("PUT", key: key, headers: headers + digest.checksumHeaders + [("if-none-match", "*")],
+                                          body: body, digest: digest)
+            return try Self.receipt(of: response, sent: digest, operation: "PutObject \(key)")
+        } catch let error as ExportError {
+            if case .s3(let code, _) = error, code == "PreconditionFailed" { return nil }
+            throw error
+        }
+    }
+
+    /// GetObject's body, nil when no object has the key (404).
+    public func getObjectIfPresent(key: String) async throws -> ByteBuffer? {
+        do {
+            return try await send("GET", key: key).body
+        } catch let error as ExportError {
+            if case .s3(let code, _) = error, code == "NoSuchKey" || code == "NotFound" { return nil }
+            throw error
+        }
+    }
+
+    /// ListObjectsV2 with sizes and times, after `startAfter` when given (keys sort by UTF-8
+    /// bytes, so a log's commits after a version are one request).
+    public func listObjectsDetailed(prefix: String, startAfter: String? = nil) async throws -> [ListedObject] {
+        var objects: [ListedObject] = []
+        var token: String?
+        repeat {
+            var query = [("list-type", "2"), ("prefix", prefix)]
+            if let startAfter { query.append(("start-after", startAfter)) }
+            if let token { query.append(("continuation-token", token)) }
+            let xml = try Self.document(try await send("GET", key: nil, query: query), root: "ListBucketResult",
+                                        operation: "ListObjectsV2")
+            let page: [ListedObject] = S3XML.values(of: "Contents", in: xml).compactMap { item in
+                guard let key = S3XML.value(of: "Key", in: item) else { return nil }
+                return ListedObject(key: key, bytes: S3XML.value(of: "Size", in: item).flatMap { Int64($0) } ?? 0,
+                                    lastModified: S3XML.value(of: "LastModified", in: item).flatMap { Timestamp.parse($0) })
+            }
+            try Self.requireUnder(prefix, page.map(\.key), operation: "ListObjectsV2")
+            objects += page
+            let next = S3XML.value(of: "IsTruncated", in: xml) == "true" ? S3XML.value(of: "NextContinuationToken", in: xml) : nil
+            token = next == token ? nil : next
+        } while token != nil
+        return objects
+    }
+
     public func headBucket() async throws {
         _ = try await send("HEAD", key: nil)
     }
@@ -381,7 +430,9 @@ public struct S3Client: Sendable {
         if status >= 500 || status == 429 { return true }
         if case .s3(let code, _) = error {
             return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed",
-                    "BadDigest", "XAmzContentSHA256Mismatch"].contains(code)
+                    "BadDigest", "XAmzContentSHA256Mismatch",
+                    // A conditional write that raced another request for the same key: AWS says retry.
+                    "ConditionalRequestConflict"].contains(code)
         }
         return false
     }

@@ -102,6 +102,18 @@ public struct S3ObjectSink: ObjectSink {
         try await client.listObjects(prefix: prefix)
     }
 
+    public func putIfAbsent(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> Bool {
+        try await client.putObjectIfAbsent(key: key, body: body, headers: attributes.headers) != nil
+    }
+
+    public func get(key: String) async throws -> ByteBuffer? {
+        try await client.getObjectIfPresent(key: key)
+    }
+
+    public func listObjects(prefix: String, startAfter: String?) async throws -> [ListedObject] {
+        try await client.listObjectsDetailed(prefix: prefix, startAfter: startAfter)
+    }
+
     public func verifyBucket() async throws {
         try await client.headBucket()
     }

@@ -24,4 +24,11 @@ extension ForwardingObjectSink {
     func list(prefix: String) async throws -> [String] { try await inner.list(prefix: prefix) }
     func verifyBucket() async throws { try await inner.verifyBucket() }
     func abortIncompleteUploads(prefix: String) async throws -> Int { try await inner.abortIncompleteUploads(prefix: prefix) }
+    func putIfAbsent(key: String, body: ByteBuffer, attributes: ObjectAttributes) async throws -> Bool {
+        try await inner.putIfAbsent(key: key, body: body, attributes: attributes)
+    }
+    func get(key: String) async throws -> ByteBuffer? { try await inner.get(key: key) }
+    func listObjects(prefix: String, startAfter: String?) async throws -> [ListedObject] {
+        try await inner.listObjects(prefix: prefix, startAfter: startAfter)
+    }
 }
