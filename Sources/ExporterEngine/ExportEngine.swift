@@ -96,7 +96,7 @@ public struct ExportEngine: Sendable {
     let observer: any RunObserver
     let secretBox: SecretBox
     let makeSink: SinkFactory
-    private let logger: Logger
+    let logger: Logger
     private let batchSize: Int
     private let files: ExportFileOptions
 
