@@ -36,9 +36,14 @@ public struct StreamStatus: Sendable, Codable {
     /// The FlexPrice scheduled task of the stream (EXPORTER_FLEXPRICE_SCHEDULED_TASKS); nil for a
     /// stream of `sync_config.s3`.
     public var scheduledTaskID: String?
+    /// For a Delta stream (`table_format: delta`): its table's latest version, and where it is.
+    public var deltaVersion: Int64?
+    public var deltaLocation: String?
 
     enum CodingKeys: String, CodingKey {
         case entity, interval, problem
+        case deltaVersion = "delta_version"
+        case deltaLocation = "delta_location"
         case scheduledTaskID = "scheduled_task_id"
         case connectionID = "connection_id"
         case lastSucceededWindowStart = "last_succeeded_window_start"
@@ -138,6 +143,17 @@ extension ExportEngine {
                 fill(&status, row)
                 statuses.append(status)
             }
+        }
+        // Each Delta stream's table version, as its last commit recorded it.
+        let tables = try await history.deltaTableVersions(connectionID: connectionID)
+        for index in statuses.indices {
+            let status = statuses[index]
+            guard let table = tables.first(where: {
+                $0.stream.connectionID == status.connectionID && $0.stream.entity.rawValue == status.entity
+                    && $0.stream.scheduledTaskID == status.scheduledTaskID
+            }) else { continue }
+            statuses[index].deltaVersion = table.version
+            statuses[index].deltaLocation = table.location
         }
         return statuses
     }

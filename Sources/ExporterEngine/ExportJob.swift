@@ -315,6 +315,8 @@ final class FileWriter {
     private var upload: any ObjectUpload
     private var compressed = ByteBuffer()
     private var rowsInFile: Int64 = 0
+    /// The open file's statistics, once its encoder has handed them (with its last segment).
+    private var statisticsOfFile: FileStatistics?
     private(set) var files: [File] = []
     private(set) var bytesRaw: Int64 = 0
     /// Bytes handed to the uploads so far, as stored (compressed).
@@ -340,6 +342,7 @@ final class FileWriter {
         while var segment = segments.popLast() {
             bytesRaw += Int64(segment.bytes.readableBytes)
             rowsInFile += Int64(segment.rows)
+            if let statistics = segment.statistics { statisticsOfFile = statistics }
             if compressor != nil {
                 try await compressor?.compress(&segment.bytes, into: &compressed)
                 bytesUploaded += Int64(compressed.readableBytes)
@@ -372,9 +375,10 @@ final class FileWriter {
             compressed.clear()
         }
         let stored = try await upload.finish()
-        files.append(File(rows: rowsInFile, stored: stored))
+        files.append(File(rows: rowsInFile, stored: stored, statistics: statisticsOfFile?.deltaJSON))
         writtenKeys.append(stored.key)
         rowsInFile = 0
+        statisticsOfFile = nil
     }
 
     /// Discards the object being written (no partial object, no pending multipart upload).

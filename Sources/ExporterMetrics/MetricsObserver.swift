@@ -26,6 +26,7 @@ public final class MetricsObserver: RunObserver, Sendable {
         "flexprice_exporter_connections", "flexprice_exporter_s3_requests_total",
         "flexprice_exporter_last_success_window_end_seconds", "flexprice_exporter_windows_behind",
         "flexprice_exporter_failing_windows", "flexprice_exporter_connection_problem",
+        "flexprice_exporter_delta_table_version",
     ]
 
     /// Run durations: seconds for a small window, up to hours for a month of usage events.
@@ -152,6 +153,8 @@ public final class MetricsObserver: RunObserver, Sendable {
             registry.makeGauge(descriptor: Self.failingWindows, labels: labels).set(Int64(position.failingWindows))
             let end = registry.makeGauge(descriptor: Self.lastSuccess, labels: labels)
             if let last = position.lastSuccessWindowEnd { end.set(last) } else { registry.unregisterGauge(end) }
+            let version = registry.makeGauge(descriptor: Self.deltaTableVersion, labels: labels)
+            if let table = position.deltaTableVersion { version.set(table) } else { registry.unregisterGauge(version) }
         }
         let gone = state.withLock { state -> Set<Stream> in
             let gone = state.positioned.subtracting(seen)
@@ -163,6 +166,7 @@ public final class MetricsObserver: RunObserver, Sendable {
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.windowsBehind, labels: labels))
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.failingWindows, labels: labels))
             registry.unregisterGauge(registry.makeGauge(descriptor: Self.lastSuccess, labels: labels))
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.deltaTableVersion, labels: labels))
         }
     }
 
@@ -209,6 +213,7 @@ public final class MetricsObserver: RunObserver, Sendable {
     static var s3Requests: MetricNameDescriptor { name("s3_requests", "total", "S3 requests by operation and HTTP status (code network when no response came), retries included.") }
     static var lastSuccess: MetricNameDescriptor { name("last_success_window_end", "seconds", "End of the last succeeded window, Unix time, from the run history.") }
     static var windowsBehind: MetricNameDescriptor { name("windows_behind", "", "Due windows after the last succeeded one, from the run history.") }
+    static var deltaTableVersion: MetricNameDescriptor { name("delta_table_version", "", "The stream's Delta table version (table_format delta), from its last commit.") }
     static var failingWindows: MetricNameDescriptor { name("failing_windows", "", "Windows whose latest run failed (retried with back-off until one succeeds), from the run history.") }
     static var connectionProblem: MetricNameDescriptor { name("connection_problem", "", "1 for each connection that cannot be exported (unreadable settings or credentials), by error code.") }
 }

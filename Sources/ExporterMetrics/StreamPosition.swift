@@ -13,13 +13,16 @@ public struct StreamPosition: Sendable, Hashable {
     /// Windows whose latest run failed, wherever they lie (a failed re-export of a delivered
     /// window counts until a run of it succeeds).
     public var failingWindows: Int
+    /// The stream's Delta table version (`table_format: delta`); nil for plain files.
+    public var deltaTableVersion: Int64?
 
     public init(connectionID: String, entity: String, lastSuccessWindowEnd: Int64?, windowsBehind: Int,
-                failingWindows: Int = 0) {
+                failingWindows: Int = 0, deltaTableVersion: Int64? = nil) {
         self.connectionID = connectionID
         self.entity = entity
         self.lastSuccessWindowEnd = lastSuccessWindowEnd
         self.windowsBehind = windowsBehind
         self.failingWindows = failingWindows
+        self.deltaTableVersion = deltaTableVersion
     }
 }

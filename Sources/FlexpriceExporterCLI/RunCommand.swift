@@ -44,12 +44,17 @@ struct RunCommand: AsyncParsableCommand {
                 { @Sendable history, current in
                     let rows = try await history.streamStatuses(connectionID: nil, graceSeconds: Int64(current.graceSeconds),
                                                                 scheduledTasks: current.flexpriceScheduledTasks)
-                    metrics.updateStreamPositions(rows.map {
-                        StreamPosition(connectionID: ExportStream.label(connectionID: $0.connectionID,
-                                                                        scheduledTaskID: $0.scheduledTaskID),
-                                       entity: $0.entity,
-                                       lastSuccessWindowEnd: $0.lastSucceededWindowEnd, windowsBehind: $0.windowsBehind,
-                                       failingWindows: $0.failingWindows)
+                    let tables = try await history.deltaTableVersions()
+                    metrics.updateStreamPositions(rows.map { row in
+                        StreamPosition(connectionID: ExportStream.label(connectionID: row.connectionID,
+                                                                        scheduledTaskID: row.scheduledTaskID),
+                                       entity: row.entity,
+                                       lastSuccessWindowEnd: row.lastSucceededWindowEnd, windowsBehind: row.windowsBehind,
+                                       failingWindows: row.failingWindows,
+                                       deltaTableVersion: tables.first {
+                                           $0.stream.connectionID == row.connectionID && $0.stream.entity.rawValue == row.entity
+                                               && $0.stream.scheduledTaskID == row.scheduledTaskID
+                                       }?.version)
                     })
                     let problems = try await history.openProblems(connectionID: nil)
                     metrics.updateConnectionProblems(Dictionary(problems.map { ($0.connectionID, $0.errorCode) },

@@ -47,7 +47,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             print(Table.render(
                 ["connection", "entity", "interval", "last succeeded window", "behind", "failing", "last run", "rows", "seconds",
-                 "next window due", "problem or last error"],
+                 "next window due", "delta", "problem or last error"],
                 output.streams.map { s in
                     [s.connectionID, s.scheduledTaskID.map { "\(s.entity) (task \($0))" } ?? s.entity, s.interval ?? "-",
                      s.lastSucceededWindowStart.map { "\($0) .. \(s.lastSucceededWindowEnd ?? "")" } ?? "-",
@@ -57,6 +57,7 @@ struct StatusCommand: AsyncParsableCommand {
                      s.lastRun?.rowCount.map(String.init) ?? "-",
                      s.lastRun?.durationSeconds.map { String(format: "%.1f", $0) } ?? "-",
                      s.nextWindowStart.map { "\($0) at \(s.nextDueAt ?? "")" } ?? "-",
+                     s.deltaVersion.map { "v\($0)" } ?? "-",
                      s.problem ?? s.lastErrorCode.map { "\($0): \(s.lastErrorMessage ?? "")" } ?? ""]
                 }))
             print("")

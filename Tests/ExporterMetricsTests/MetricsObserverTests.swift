@@ -156,6 +156,20 @@ struct MetricsObserverTests {
         #expect(Self.samples(observer).filter { $0.contains("connection_problem") }.isEmpty)
     }
 
+    /// A Delta stream's table version is a gauge of its stream; a stream of plain files has none,
+    /// and the series goes when the stream does.
+    @Test func aDeltaStreamsTableVersionIsItsGauge() {
+        let observer = MetricsObserver()
+        observer.updateStreamPositions([
+            StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1, windowsBehind: 0, deltaTableVersion: 12),
+            StreamPosition(connectionID: "c1", entity: "customer", lastSuccessWindowEnd: 1, windowsBehind: 0),
+        ])
+        #expect(Self.samples(observer).filter { $0.contains("delta_table_version") }
+            == [#"flexprice_exporter_delta_table_version{connection="c1",entity="invoice"} 12.0"#])
+        observer.updateStreamPositions([])
+        #expect(Self.samples(observer).filter { $0.contains("delta_table_version") }.isEmpty)
+    }
+
     @Test func everyServedNameIsListed() {
         let observer = MetricsObserver()
         let key = Self.key()
@@ -165,7 +179,8 @@ struct MetricsObserverTests {
         observer.observe(.passFinished(PassFigures(duration: .seconds(1), activeConnections: 1, inactiveConnections: 0,
                                                    invalidConnections: 0)))
         observer.countS3Request(operation: "PutObject", code: "200")
-        observer.updateStreamPositions([StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1, windowsBehind: 0)])
+        observer.updateStreamPositions([StreamPosition(connectionID: "c1", entity: "invoice", lastSuccessWindowEnd: 1, windowsBehind: 0,
+                                                       deltaTableVersion: 12)])
         observer.updateConnectionProblems(["c2": "config"])
         let types = Set(String(decoding: observer.exposition(), as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
