@@ -1,3 +1,5 @@
+import NIOCore
+import DeltaLake
 import ExporterCore
 import ExporterRunHistory
 import ExporterScheduler
@@ -236,6 +238,39 @@ extension ExportEngine {
             check.steps.append(("write and delete \(probe)", nil))
         } catch {
             check.steps.append(("write and delete \(probe)", (error as? ExportError)?.message ?? "\(error)"))
+        }
+        if settings.isDelta { await probeDelta(connection, settings, sink: sink, probe: probe + "-conditional", into: &check) }
+    }
+
+    /// A Delta connection's extra steps: the store honours `If-None-Match: *` (a Delta commit is
+    /// atomic only if a second write of one key is refused), and each entity's table log can be
+    /// read (and is one this exporter can append to).
+    private func probeDelta(_ connection: ExportConnection, _ settings: ConnectionSettings, sink: any ObjectSink, probe: String,
+                            into check: inout ConnectionCheck) async {
+        let step = "conditional write (If-None-Match) of \(probe)"
+        do {
+            let body = ByteBuffer(string: "flexprice-exporter conditional write check\n")
+            let attributes = ObjectAttributes(contentType: "text/plain", encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+            let first = try await sink.putIfAbsent(key: probe, body: body, attributes: attributes)
+            let second = try await sink.putIfAbsent(key: probe, body: body, attributes: attributes)
+            try await sink.delete(key: probe)
+            check.steps.append((step, first && !second ? nil : "the store \(first ? "accepted a second write of the same key" : "refused the first write"); "
+                + "Delta commits need S3 conditional writes (If-None-Match: *) to stay atomic: use a store that honours them, "
+                + "or keep sync_config.s3.table_format unset"))
+        } catch {
+            check.steps.append((step, (error as? ExportError)?.naming(connection: connection.id).message ?? "\(error)"))
+        }
+        for entity in settings.entityTypes {
+            let root = settings.keyLayout.tableRoot(entity: entity)
+            let table = DeltaTableRecord(endpoint: settings.endpointURL, bucket: settings.bucket, root: root,
+                                         stream: ExportStream(connectionID: connection.id, entity: entity))
+            let writer = DeltaTableWriter(sink: sink, history: history, table: table, root: root, logger: logger)
+            do {
+                let snapshot = try await writer.snapshot()
+                check.steps.append(("read the Delta table \(table.location) (\(snapshot.version < 0 ? "not created yet" : "version \(snapshot.version)"))", nil))
+            } catch {
+                check.steps.append(("read the Delta table \(table.location)", Self.exportError(error, connection: connection.id, entity: entity).message))
+            }
         }
     }
 }

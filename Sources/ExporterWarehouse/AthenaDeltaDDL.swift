@@ -19,7 +19,7 @@ struct AthenaDeltaDDL {
             "-- Athena: a Delta Lake table (engine version 3). Athena infers the columns from the table's _delta_log/ and keeps",
             "-- them in AWS Glue, so the statement names none, and it allows no table properties but LOCATION and table_type.",
             "-- Queries read the latest committed version and skip files by the per-file statistics in the log; Athena has no",
-            "-- Delta time travel (query an earlier version with DuckDB, Spark or delta-rs).",
+            "-- Delta time travel (query an earlier version with Spark, delta-rs or Polars).",
             "CREATE EXTERNAL TABLE \(AthenaDDL.identifier(target.entity.rawValue))",
             "LOCATION " + WarehouseDDL.quoted(target.tableLocation),
             "TBLPROPERTIES ('table_type' = 'DELTA');",

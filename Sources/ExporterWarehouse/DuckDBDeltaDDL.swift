@@ -4,9 +4,11 @@ import ExporterCore
 ///
 /// Follows https://duckdb.org/docs/stable/core_extensions/delta (the `delta` extension, autoloaded
 /// on first use; `delta_scan('s3://…')` with an S3 secret; a local table as a `file://` URL) and
-/// https://github.com/duckdb/duckdb-delta (time travel: `delta_scan(…, version => N)`). The view
-/// reads the log each time it is queried, so it always sees the latest committed version, and
-/// `delta_scan` skips files by the per-file statistics the log holds.
+/// https://github.com/duckdb/duckdb-delta. The view reads the log each time it is queried, so it
+/// always sees the latest committed version, and `delta_scan` skips files by the per-file
+/// statistics the log holds. DuckDB 1.4's extension has no time travel (`delta_scan` takes no
+/// `version`, checked with duckdb-ext-delta 1.4.4): the comment sends readers of an earlier
+/// version to delta-rs, Polars or Spark.
 struct DuckDBDeltaDDL {
     let target: WarehouseTarget
 
@@ -17,7 +19,7 @@ struct DuckDBDeltaDDL {
             "-- first use (or INSTALL delta; LOAD delta;); s3:// needs credentials, e.g.",
             "--   CREATE SECRET (TYPE s3, PROVIDER credential_chain);",
             "-- Each query reads the latest committed version from the log and skips files by their statistics there.",
-            "-- An earlier version (time travel): SELECT * FROM delta_scan(\(url), version => 3);",
+            "-- DuckDB 1.4 reads the latest version only; an earlier version (time travel): delta-rs, Polars or Spark.",
             "CREATE OR REPLACE VIEW \(DuckDBDDL.identifier(target.entity.rawValue)) AS",
             "SELECT * FROM delta_scan(\(url));",
         ].joined(separator: "\n") + "\n"

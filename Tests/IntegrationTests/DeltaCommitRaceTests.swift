@@ -30,39 +30,40 @@ struct DeltaCommitRaceTests {
     @Test func aRunThatDiedBeforeItsCommitLeavesNothingTheTableNames() async throws {
         try await TestServices.with { services in
             let c = try await T.connection(services, days: 3)
-            let directory = try T.temporaryDirectory()
-            #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 1...2)))
-            let before = try await T.postgresRows(services, tenant: c.tenant, to: T.first + 2 * T.day)
+            try await withScratchDirectory { directory in
+                #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 1...2)))
+                let before = try await T.postgresRows(services, tenant: c.tenant, to: T.first + 2 * T.day)
 
-            // The second day changes in PostgreSQL and its re-export dies after uploading its
-            // file, before its commit: as after kill -9, nothing of it is cleaned up.
-            try await services.execute("""
-                UPDATE feature_usage SET qty_total = qty_total + 100 WHERE tenant_id = \(c.tenant)
-                  AND "timestamp" >= to_timestamp(\(T.first + T.day)) AND "timestamp" < to_timestamp(\(T.first + 2 * T.day))
-                """)
-            let dead = try await Self.backfill(services.engine(wrapping: { DyingAtCommitSink(inner: $0) }), c, days: 2...2, force: true)
-            #expect(dead.count == 1 && dead.allSatisfy(\.failed), "\(dead)")
-            let s3 = try services.s3(bucket: c.bucket)
-            let deadRun = try #require(try await services.runs(connection: c.id).last)
-            let orphans = try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(deadRun.id)") }
-            #expect(orphans.count == 1, "the dead run's file is still in the bucket: \(orphans)")
-            #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
+                // The second day changes in PostgreSQL and its re-export dies after uploading its
+                // file, before its commit: as after kill -9, nothing of it is cleaned up.
+                try await services.execute("""
+                    UPDATE feature_usage SET qty_total = qty_total + 100 WHERE tenant_id = \(c.tenant)
+                      AND "timestamp" >= to_timestamp(\(T.first + T.day)) AND "timestamp" < to_timestamp(\(T.first + 2 * T.day))
+                    """)
+                let dead = try await Self.backfill(services.engine(wrapping: { DyingAtCommitSink(inner: $0) }), c, days: 2...2, force: true)
+                #expect(dead.count == 1 && dead.allSatisfy(\.failed), "\(dead)")
+                let s3 = try services.s3(bucket: c.bucket)
+                let deadRun = try #require(try await services.runs(connection: c.id).last)
+                let orphans = try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(deadRun.id)") }
+                #expect(orphans.count == 1, "the dead run's file is still in the bucket: \(orphans)")
+                #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
 
-            // The table is as before the dead run: its file is in the folder but not in the table.
-            let table = try await T.download(services, bucket: c.bucket, into: directory)
-            let read = try T.read(table, in: directory)
-            for reader in ["deltalake", "duckdb", "polars"] {
-                #expect(T.rows(read[reader] as? [String: Any]) == before, "\(reader)")
-            }
-            #expect(((read["deltalake"] as? [String: Any])?["files"] as? [String] ?? []).allSatisfy { !$0.contains("_run-\(deadRun.id)") })
+                // The table is as before the dead run: its file is in the folder but not in the table.
+                let table = try await T.download(services, bucket: c.bucket, into: directory)
+                let read = try T.read(table, in: directory)
+                for reader in ["deltalake", "duckdb", "polars"] {
+                    #expect(T.rows(read[reader] as? [String: Any]) == before, "\(reader)")
+                }
+                #expect(((read["deltalake"] as? [String: Any])?["files"] as? [String] ?? []).allSatisfy { !$0.contains("_run-\(deadRun.id)") })
 
-            // The window's next run deletes the dead run's file and commits the new rows.
-            #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 2...2, force: true)))
-            #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(deadRun.id)") }.isEmpty)
-            let after = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
-            let expected = try await T.postgresRows(services, tenant: c.tenant, to: T.first + 2 * T.day)
-            for reader in ["deltalake", "duckdb", "polars"] {
-                #expect(T.rows(after[reader] as? [String: Any]) == expected, "\(reader)")
+                // The window's next run deletes the dead run's file and commits the new rows.
+                #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 2...2, force: true)))
+                #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(deadRun.id)") }.isEmpty)
+                let after = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
+                let expected = try await T.postgresRows(services, tenant: c.tenant, to: T.first + 2 * T.day)
+                for reader in ["deltalake", "duckdb", "polars"] {
+                    #expect(T.rows(after[reader] as? [String: Any]) == expected, "\(reader)")
+                }
             }
         }
     }
@@ -70,33 +71,34 @@ struct DeltaCommitRaceTests {
     @Test func aRacingWriterAndALostAnswerNeverDoubleAWindow() async throws {
         try await TestServices.with { services in
             let c = try await T.connection(services, days: 3)
-            let directory = try T.temporaryDirectory()
-            #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 1...1)))
+            try await withScratchDirectory { directory in
+                #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 1...1)))
 
-            // Another writer commits version 1 first: ours becomes version 2.
-            let raced = try await Self.backfill(services.engine(wrapping: { RacingWriterSink(inner: $0) }), c, days: 2...2)
-            #expect(T.succeeded(raced), "\(raced)")
-            #expect(try await Self.log(services, c) == (0...2).map { DeltaLogPath.commitName($0) })
-            let foreign = String(buffer: try await services.s3(bucket: c.bucket).getObject(key: T.logPrefix + DeltaLogPath.commitName(1)).body)
-            #expect(foreign.contains("another-writer"))
-            #expect(try await T.deltaVersions(services, connection: c.id) == [0, 2])
+                // Another writer commits version 1 first: ours becomes version 2.
+                let raced = try await Self.backfill(services.engine(wrapping: { RacingWriterSink(inner: $0) }), c, days: 2...2)
+                #expect(T.succeeded(raced), "\(raced)")
+                #expect(try await Self.log(services, c) == (0...2).map { DeltaLogPath.commitName($0) })
+                let foreign = String(buffer: try await services.s3(bucket: c.bucket).getObject(key: T.logPrefix + DeltaLogPath.commitName(1)).body)
+                #expect(foreign.contains("another-writer"))
+                #expect(try await T.deltaVersions(services, connection: c.id) == [0, 2])
 
-            // The store keeps our commit but its answer is lost: the writer finds its own txn at
-            // version 3 and writes no version 4.
-            let lost = try await Self.backfill(services.engine(wrapping: { LostAnswerSink(inner: $0) }), c, days: 3...3)
-            #expect(T.succeeded(lost), "\(lost)")
-            #expect(try await Self.log(services, c) == (0...3).map { DeltaLogPath.commitName($0) })
-            #expect(try await T.deltaVersions(services, connection: c.id) == [0, 2, 3])
+                // The store keeps our commit but its answer is lost: the writer finds its own txn at
+                // version 3 and writes no version 4.
+                let lost = try await Self.backfill(services.engine(wrapping: { LostAnswerSink(inner: $0) }), c, days: 3...3)
+                #expect(T.succeeded(lost), "\(lost)")
+                #expect(try await Self.log(services, c) == (0...3).map { DeltaLogPath.commitName($0) })
+                #expect(try await T.deltaVersions(services, connection: c.id) == [0, 2, 3])
 
-            let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), appID: T.appID(c), in: directory)
-            let expected = try await T.postgresRows(services, tenant: c.tenant)
-            #expect(expected.count == 18)
-            for reader in ["deltalake", "duckdb", "polars"] {
-                #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
+                let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), appID: T.appID(c), in: directory)
+                let expected = try await T.postgresRows(services, tenant: c.tenant)
+                #expect(expected.count == 18)
+                for reader in ["deltalake", "duckdb", "polars"] {
+                    #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
+                }
+                let runs = try await services.runs(connection: c.id)
+                #expect((read["deltalake"] as? [String: Any])?["transaction_version"] as? Int64 == runs.last?.id)
+                #expect((read["deltalake"] as? [String: Any])?["version"] as? Int == 3)
             }
-            let runs = try await services.runs(connection: c.id)
-            #expect((read["deltalake"] as? [String: Any])?["transaction_version"] as? Int64 == runs.last?.id)
-            #expect((read["deltalake"] as? [String: Any])?["version"] as? Int == 3)
         }
     }
 }

@@ -7,6 +7,6 @@
 -- first use (or INSTALL delta; LOAD delta;); s3:// needs credentials, e.g.
 --   CREATE SECRET (TYPE s3, PROVIDER credential_chain);
 -- Each query reads the latest committed version from the log and skips files by their statistics there.
--- An earlier version (time travel): SELECT * FROM delta_scan('s3://acme-billing-exports/flexprice/meter_usage', version => 3);
+-- DuckDB 1.4 reads the latest version only; an earlier version (time travel): delta-rs, Polars or Spark.
 CREATE OR REPLACE VIEW "meter_usage" AS
 SELECT * FROM delta_scan('s3://acme-billing-exports/flexprice/meter_usage');
