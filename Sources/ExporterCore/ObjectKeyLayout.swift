@@ -93,6 +93,20 @@ public struct ObjectKeyLayout: Sendable, Hashable {
         under("\(entity.rawValue)/")
     }
 
+    /// Whether `key` ends like one of a Delta table's data files (`…_run-{id}.parquet` or
+    /// `…_run-{id}_part-NNNN.parquet`): never a manifest, an Athena list, or another tool's file.
+    public static func isDeltaDataFile(_ key: String) -> Bool {
+        guard key.hasSuffix(".parquet"), let range = key.range(of: "_run-", options: .backwards) else { return false }
+        let rest = key[range.upperBound...].dropLast(".parquet".count)
+        let id = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !id.isEmpty else { return false }
+        let tail = rest.dropFirst(id.count)
+        if tail.isEmpty { return true }
+        guard tail.hasPrefix("_part-") else { return false }
+        let part = tail.dropFirst("_part-".count)
+        return !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// The key of the manifest written after all data objects.
     public func manifestKey(entity: EntityType, window: ExportWindow) -> String {
         stem(entity: entity, window: window) + "_manifest.json"

@@ -120,15 +120,9 @@ struct DeltaTableWriter {
         }
     }
 
-    /// Whether `path` names one of this exporter's Delta data files (`…_run-{id}[_part-NNNN].parquet`):
-    /// the only files a clean-up or a vacuum may ever delete (never a manifest, a list, or
-    /// another tool's file).
+    /// Whether `path` (relative to the table root) names one of this exporter's data files: the
+    /// only files a clean-up or a vacuum may ever delete.
     static func isDataFile(_ path: String) -> Bool {
-        guard path.hasSuffix(".parquet"), !path.hasPrefix(DeltaLogPath.folder), let range = path.range(of: "_run-") else { return false }
-        let rest = path[range.upperBound...].dropLast(".parquet".count)
-        let id = rest.prefix { $0.isNumber }
-        guard !id.isEmpty else { return false }
-        let tail = rest.dropFirst(id.count)
-        return tail.isEmpty || (tail.hasPrefix("_part-") && tail.dropFirst(6).allSatisfy(\.isNumber))
+        !path.hasPrefix(DeltaLogPath.folder) && ObjectKeyLayout.isDeltaDataFile(path)
     }
 }

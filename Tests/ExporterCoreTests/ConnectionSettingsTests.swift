@@ -31,6 +31,20 @@ struct ConnectionSettingsTests {
         #expect(s.compression == expected)
     }
 
+    /// `table_format`: none by default, delta with parquet; delta with any other format names both fields.
+    @Test func tableFormatDeltaNeedsParquet() throws {
+        #expect(try parse(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true}}"#).tableFormat == TableFormat.none)
+        let delta = try parse(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "format": "parquet", "table_format": "delta"}}"#)
+        #expect(delta.tableFormat == .delta && delta.isDelta)
+        #expect(error(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "table_format": "delta"}}"#)
+                == .config(connection: "conn_1", field: "s3.table_format",
+                           problem: "is delta, which needs s3.format parquet (s3.format is csv)"))
+        #expect(error(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "format": "parquet", "table_format": "iceberg"}}"#)
+                == .config(connection: "conn_1", field: "s3.table_format", problem: "is \"iceberg\"; expected one of none, delta"))
+        #expect(error(#"{"s3": {"bucket": "b", "region": "r", "sync_active": true, "table_format": 1}}"#)
+                == .config(connection: "conn_1", field: "s3.table_format", problem: "is a number, not a string"))
+    }
+
     @Test func everyFieldIsRead() throws {
         let s = try parse("""
             {"s3": {"bucket": "b", "region": "eu-central-1", "key_prefix": "/x/y/", "compression": "none",

@@ -15,6 +15,33 @@ struct ObjectKeyLayoutTests {
                 == "exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_manifest.json")
     }
 
+    /// A Delta table's files carry the run id (never overwritten); its root is the entity folder.
+    @Test func deltaDataFilesCarryTheRunID() {
+        let layout = ObjectKeyLayout(keyPrefix: "/exports//flexprice/")
+        #expect(layout.dataKey(entity: .invoice, window: window, format: .parquet, compression: .zstd, run: 42)
+                == "exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_run-42.parquet")
+        #expect(layout.dataKey(entity: .invoice, window: window, format: .parquet, compression: .gzip, part: 3, run: 42)
+                == "exports/flexprice/invoice/2026/11/20/invoice_20261120T000000Z_20261121T000000Z_run-42_part-0003.parquet")
+        #expect(layout.tableRoot(entity: .invoice) == "exports/flexprice/invoice/")
+        #expect(ObjectKeyLayout(keyPrefix: "").tableRoot(entity: .price) == "price/")
+    }
+
+    /// Only the exporter's own Delta data files are ever deleted by a clean-up or a vacuum.
+    @Test(arguments: [
+        ("2026/11/20/invoice_20261120T000000Z_20261121T000000Z_run-42.parquet", true),
+        ("2026/11/20/invoice_20261120T000000Z_20261121T000000Z_run-42_part-0003.parquet", true),
+        ("2026/11/20/invoice_20261120T000000Z_20261121T000000Z.parquet", false),
+        ("2026/11/20/invoice_20261120T000000Z_20261121T000000Z_manifest.json", false),
+        ("2026/11/20/invoice_20261120T000000Z_20261121T000000Z_run-42.csv.gz", false),
+        ("2026/11/20/invoice_run-.parquet", false),
+        ("2026/11/20/invoice_run-42_part-.parquet", false),
+        ("2026/11/20/invoice_run-42x.parquet", false),
+        ("part-00000-5f3c.snappy.parquet", false),
+    ])
+    func deltaDataFilesAreRecognised(_ key: String, _ expected: Bool) {
+        #expect(ObjectKeyLayout.isDeltaDataFile(key) == expected)
+    }
+
     @Test func partFilesAreNumberedWithFourDigits() {
         let layout = ObjectKeyLayout(keyPrefix: "")
         #expect(layout.dataKey(entity: .price, window: window, format: .json, compression: .gzip, part: 2)
