@@ -175,6 +175,7 @@ let package = Package(
             dependencies: [
                 "ExporterCore",
                 "ExporterDatabase",
+                "DeltaLake",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -8,6 +8,11 @@ public struct DeltaSchema: Sendable, Hashable {
         public var name: String
         /// `string`, `long`, `boolean`, `timestamp` (UTC instants) or `decimal(p,s)`.
         public var type: String
+
+        public init(name: String, type: String) {
+            self.name = name
+            self.type = type
+        }
     }
 
     public var fields: [Field]

@@ -21,6 +21,9 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     case encoding(String)
     /// The daemon was stopping and the run was abandoned.
     case shutdown(String)
+    /// A Delta table's log cannot be used or committed to (the message names the table's
+    /// location and the commit).
+    case delta(String)
     /// A bug or an unexpected state.
     case `internal`(String)
 
@@ -34,6 +37,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .network: "network"
         case .encoding: "encoding"
         case .shutdown: "shutdown"
+        case .delta: "delta"
         case .internal: "internal"
         }
     }
@@ -52,6 +56,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .network(let message): message
         case .encoding(let message): message
         case .shutdown(let message): message
+        case .delta(let message): message
         case .internal(let message): message
         }
     }

@@ -22,6 +22,9 @@ public struct ExporterSettings: Sendable {
     public var maxConcurrency: Int = 4
     public var shutdownSeconds: Int = 30
     public var historyDays: Int = 90
+    /// EXPORTER_DELTA_RETENTION_HOURS: how long a file a Delta table removed stays in the bucket
+    /// (time travel reads it) before `vacuum` deletes it; Delta's own default, 7 days.
+    public var deltaRetentionHours: Int = 168
     public var logLevel: LogLevel = .info
     public var logFormat: LogFormat = .text
     /// EXPORTER_S3_MAX_ATTEMPTS: tries per S3 request before a run fails.
@@ -94,7 +97,7 @@ public struct ExporterSettings: Sendable {
         "EXPORTER_SINK_DIRECTORY", "EXPORTER_METRICS_ADDRESS", "EXPORTER_PROGRESS_LOG_SECONDS",
         "EXPORTER_FLEXPRICE_TASKS", "EXPORTER_FLEXPRICE_SCHEDULED_TASKS",
         "EXPORTER_CLICKHOUSE_URL", "EXPORTER_CLICKHOUSE_PASSWORD", "EXPORTER_CLICKHOUSE_CA_FILE",
-        "EXPORTER_ALLOW_PRIVATE_ENDPOINTS", "EXPORTER_ALLOW_HTTP_ENDPOINTS",
+        "EXPORTER_ALLOW_PRIVATE_ENDPOINTS", "EXPORTER_ALLOW_HTTP_ENDPOINTS", "EXPORTER_DELTA_RETENTION_HOURS",
     ]
 
     /// Reads every setting through `lookup`; unset keys keep their defaults, malformed ones throw.
@@ -122,6 +125,7 @@ public struct ExporterSettings: Sendable {
         maxConcurrency = try int("EXPORTER_MAX_CONCURRENCY", 1...256, default: 4)
         shutdownSeconds = try int("EXPORTER_SHUTDOWN_SECONDS", 0...3_600, default: 30)
         historyDays = try int("EXPORTER_HISTORY_DAYS", 1...36_500, default: 90)
+        deltaRetentionHours = try int("EXPORTER_DELTA_RETENTION_HOURS", 0...87_600, default: 168)
         s3MaxAttempts = try int("EXPORTER_S3_MAX_ATTEMPTS", 1...20, default: 5)
         partSizeMB = try int("EXPORTER_S3_PART_SIZE_MB", 5...5_120, default: 6)
         gzipLevel = try int("EXPORTER_GZIP_LEVEL", 1...9, default: 6)

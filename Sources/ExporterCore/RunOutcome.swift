@@ -12,10 +12,12 @@ public struct RunOutcome: Sendable, Hashable {
     public var bytesRead: Int64
     /// The key of the data object (of the first part when the export rolled over).
     public var objectKey: String
+    /// The Delta table version whose commit delivered the window (a Delta stream's run).
+    public var deltaVersion: Int64?
 
     public init(rowCount: Int64, bytesRaw: Int64, bytesUploaded: Int64, objectCount: Int,
                 manifestKey: String, objectURL: String, sha256: String, bytesRead: Int64 = 0,
-                objectKey: String = "") {
+                objectKey: String = "", deltaVersion: Int64? = nil) {
         self.rowCount = rowCount
         self.bytesRaw = bytesRaw
         self.bytesUploaded = bytesUploaded
@@ -25,5 +27,6 @@ public struct RunOutcome: Sendable, Hashable {
         self.sha256 = sha256
         self.bytesRead = bytesRead
         self.objectKey = objectKey
+        self.deltaVersion = deltaVersion
     }
 }

@@ -67,6 +67,8 @@ public final class ExporterDaemon: Service, Sendable {
     private let logger: Logger
     /// The settings in force; replaced on SIGHUP.
     private let current: Mutex<ExporterSettings>
+    /// When the Delta tables were last vacuumed (nil: not yet since start); once a day.
+    private let lastVacuum = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(environment: Environment, logger: Logger) {
         self.environment = environment
@@ -197,6 +199,7 @@ public final class ExporterDaemon: Service, Sendable {
                 ])
             }
             await refreshStreamPositions(engine.history)
+            await vacuumIfDue(engine, retentionHours: settings.deltaRetentionHours)
             // The daemon idles until the next tick: not at this pass's high-water mark (planning
             // 1,000 connections' windows, or exporting gigabytes).
             FreedMemory.returnToSystem()
@@ -205,6 +208,34 @@ public final class ExporterDaemon: Service, Sendable {
         } catch {
             logger.error("pass failed", metadata: ["error": "\(error)", "duration": "\(DurationText.seconds(clock.now - started))"])
             notify(.status("last pass failed: \(error)"))
+        }
+    }
+
+    /// Once a day (the first pass after start, then every 24 hours), vacuums every Delta
+    /// connection's tables: the files re-exports replaced, once older than the retention. A table
+    /// that cannot be vacuumed is logged and tried again the next day; it never stops a pass.
+    private func vacuumIfDue(_ engine: ExportEngine, retentionHours: Int) async {
+        let due = lastVacuum.withLock { last in
+            guard last.map({ ContinuousClock.now - $0 >= .seconds(86_400) }) ?? true else { return false }
+            last = .now
+            return true
+        }
+        guard due else { return }
+        do {
+            for result in try await engine.vacuumDeltaTables(connectionID: nil, retentionHours: retentionHours, dryRun: false) {
+                switch result {
+                case .success(let report):
+                    if !report.deleted.isEmpty {
+                        logger.info("vacuumed a Delta table", metadata: [
+                            "table": "\(report.location)", "version": "\(report.version)", "deleted": "\(report.deleted.count)",
+                        ])
+                    }
+                case .failure(let error):
+                    logger.error("could not vacuum a Delta table", metadata: ["error": "\(error.message)", "code": "\(error.code)"])
+                }
+            }
+        } catch {
+            logger.error("could not vacuum the Delta tables", metadata: ["error": "\(error)"])
         }
     }
 

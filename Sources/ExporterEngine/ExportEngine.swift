@@ -1,3 +1,4 @@
+import DeltaLake
 import AsyncHTTPClient
 import ExporterClickHouse
 import ExporterCore
@@ -95,7 +96,7 @@ public struct ExportEngine: Sendable {
     let observer: any RunObserver
     let secretBox: SecretBox
     let makeSink: SinkFactory
-    private let logger: Logger
+    let logger: Logger
     private let batchSize: Int
     private let files: ExportFileOptions
 
@@ -545,6 +546,7 @@ public struct ExportEngine: Sendable {
         do {
             var job = ExportJob(key: key, settings: settings, source: try rowSource(for: key), sink: sink, logger: logger,
                                 batchSize: batchSize, files: files)
+            job.history = history
             job.onProgress = { observer.observe(.progressed(key, runID: runID, $0)) }
             let outcome = try await job.run(runID: runID)
             try await recorder.succeed(runID, of: key, outcome)
@@ -605,12 +607,17 @@ public struct ExportEngine: Sendable {
             case .s3(let code, let m): return .s3(code: code, message: "\(context): \(m)")
             case .encoding(let m): return .encoding("\(context): \(m)")
             case .internal(let m): return .internal("\(context): \(m)")
+            case .delta(let m): return .delta("\(context): \(m)")
             default: return error.naming(connection: key.connectionID)
             }
         case let error as DatabaseError:
             return .database("\(context): \(error)")
         case is CancellationError:
             return .shutdown("\(context): the run was cancelled")
+        case let error as DeltaLogError:
+            return .delta("\(context): \(error)")
+        case let error as DeltaCommitError:
+            return .delta("\(context): \(error)")
         default:
             return .internal("\(context): \(error)")
         }

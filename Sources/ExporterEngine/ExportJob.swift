@@ -10,6 +10,8 @@ import ParquetEncoder
 import Logging
 import NIOCore
 import AsyncAlgorithms
+import DeltaLake
+import Synchronization
 
 /// One export: a connection's entity in one window, through the whole pipeline:
 /// source (a ``RowSource``: PostgreSQL's binary COPY or ClickHouse's RowBinary, in batches) ->
@@ -26,6 +28,10 @@ struct ExportJob {
     let logger: Logger
     let batchSize: Int
     let files: ExportFileOptions
+    /// Where a Delta stream's table state is kept (`table_format: delta`); nil otherwise.
+    var history: RunHistory?
+    /// Milliseconds since the epoch, for the Delta log's times: a parameter so tests can fix it.
+    var deltaNow: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
     /// Told the run's figures after each batch is handed to the upload.
     var onProgress: @Sendable (RunProgress) -> Void = { _ in }
 
@@ -85,9 +91,10 @@ struct ExportJob {
         let headers = settings.dataContentHeaders
         let attributes = ObjectAttributes(contentType: headers.type, contentEncoding: headers.encoding,
                                           encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+        let delta = try deltaTable()
         func dataKey(part: Int?) -> String {
             layout.dataKey(entity: entity, window: key.window, format: settings.format,
-                           compression: settings.compression, part: part)
+                           compression: settings.compression, part: part, run: delta == nil ? nil : runID)
         }
 
         let stem = layout.stem(entity: entity, window: key.window)
@@ -100,11 +107,25 @@ struct ExportJob {
         }
         // With `athena_symlinks`, the window's list for Athena, outside the stem's folder.
         let symlinkKey = settings.athenaSymlinks ? layout.athenaSymlinkKey(entity: entity, window: key.window) : nil
-        // The window is absent from here until the new manifest lands: an old manifest must never
-        // stand beside new parts, or list parts this run is about to overwrite. The same holds for
-        // an old symlink list (Athena would read parts mid-rewrite, or a renamed plain key).
-        try await sink.delete(key: manifestKey)
-        if let symlinkKey { try await sink.delete(key: symlinkKey) }
+        // With Delta, the table's state before anything is written: a log this writer cannot use
+        // fails the run before a byte is uploaded, and files a dead run of this window left
+        // before its commit are deleted.
+        var snapshot = DeltaSnapshot()
+        let windowPrefix = String(stem.dropFirst(delta?.root.count ?? 0)) + "_run-"
+        if let delta {
+            snapshot = try await delta.snapshot()
+            try await delta.removeOrphans(windowPrefix: windowPrefix, keeping: snapshot, runID: runID)
+        } else {
+            // The window is absent from here until the new manifest lands: an old manifest must never
+            // stand beside new parts, or list parts this run is about to overwrite. The same holds for
+            // an old symlink list (Athena would read parts mid-rewrite, or a renamed plain key).
+            // (A Delta stream's files are never overwritten: its old manifest stays true until the
+            // new commit, and is replaced after it.)
+            try await sink.delete(key: manifestKey)
+            if let symlinkKey { try await sink.delete(key: symlinkKey) }
+        }
+        let sourceColumns = SourceColumnsSeen()
+        var deltaVersion: Int64?
 
         let writer = FileWriter(
             sink: sink, attributes: attributes, dataKey: { dataKey(part: $0) },
@@ -125,7 +146,10 @@ struct ExportJob {
                 group.addTask { [source, batchSize] in
                     do {
                         try await source.read(query, batchSize: batchSize, probeSpecialValues: rows.needsSourceColumns,
-                                              onColumns: { try rows.begin(columns: $0) },
+                                              onColumns: { columns in
+                                                  sourceColumns.columns.withLock { $0 = columns }
+                                                  try rows.begin(columns: columns)
+                                              },
                                               onRow: { row in try rows.consume(row) },
                                               afterBatch: { _, bytesRead in
                                                   await batches.send((rows.takeSegments(), bytesRead))
@@ -148,6 +172,12 @@ struct ExportJob {
                 try await writer.closeFile()
             }
             files = writer.files
+            if let delta {
+                deltaVersion = try await delta.commit(
+                    deltaCommit(files: files, root: delta.root, windowPrefix: windowPrefix, runID: runID,
+                                columns: sourceColumns.columns.withLock { $0 }, snapshot: snapshot),
+                    on: &snapshot)
+            }
             let manifest = ExportManifest(
                 runID: runID, connectionID: key.connectionID, tenantID: key.tenantID, environmentID: key.environmentID,
                 entity: entity.rawValue,
@@ -169,18 +199,70 @@ struct ExportJob {
                                                                 encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
         } catch {
             await writer.abort()
-            await WindowCleanup(sink: sink, stem: stem, logger: logger)
-                .removeAll(manifestKey: manifestKey, symlinkKey: symlinkKey, written: writer.writtenKeys, after: error)
+            if delta != nil {
+                // Committed files are the table's: a failure after the commit deletes nothing (the
+                // window is in the table; the retry replaces it in a commit of its own). Before
+                // it, only this run's own files go; the old manifest and files stay true.
+                if deltaVersion == nil {
+                    await WindowCleanup(sink: sink, stem: stem, logger: logger).removeWritten(writer.writtenKeys, uploadsPrefix: stem + "_run-\(runID)", after: error)
+                }
+            } else {
+                await WindowCleanup(sink: sink, stem: stem, logger: logger)
+                    .removeAll(manifestKey: manifestKey, symlinkKey: symlinkKey, written: writer.writtenKeys, after: error)
+            }
             throw error
         }
-        await WindowCleanup(sink: sink, stem: stem, logger: logger)
-            .removeStale(keeping: Set(files.map(\.stored.key) + [manifestKey]))
+        if delta == nil {
+            await WindowCleanup(sink: sink, stem: stem, logger: logger)
+                .removeStale(keeping: Set(files.map(\.stored.key) + [manifestKey]))
+        }
         let first = files[0].stored
         return RunOutcome(
             rowCount: rows.totalRows, bytesRaw: writer.bytesRaw,
             bytesUploaded: files.reduce(0) { $0 + $1.stored.bytes }, objectCount: files.count,
             manifestKey: manifestKey, objectURL: first.url, sha256: first.sha256, bytesRead: progress.bytesRead,
-            objectKey: first.key)
+            objectKey: first.key, deltaVersion: deltaVersion)
+    }
+
+    // MARK: Delta
+
+    /// The stream's Delta table, when the connection asks for one.
+    func deltaTable() throws -> DeltaTableWriter? {
+        guard settings.isDelta else { return nil }
+        guard let history else { throw ExportError.internal("a Delta stream was exported without its run history") }
+        let root = settings.keyLayout.tableRoot(entity: key.entity)
+        let record = DeltaTableRecord(endpoint: settings.endpointURL, bucket: settings.bucket, root: root, stream: key.stream)
+        var writer = DeltaTableWriter(sink: sink, history: history, table: record, root: root, logger: logger)
+        writer.now = deltaNow
+        writer.createdBy = files.parquetCreatedBy
+        return writer
+    }
+
+    /// The commit of this window: its files, the stream's `txn` (appId per stream, version the run
+    /// id, which only grows), and `commitInfo` naming the run and window.
+    func deltaCommit(files: [FileWriter.File], root: String, windowPrefix: String, runID: Int64,
+                     columns: [SourceColumn], snapshot: DeltaSnapshot) -> DeltaWindowCommit {
+        let now = deltaNow()
+        let adds = files.map { file in
+            DeltaAdd(path: String(file.stored.key.dropFirst(root.count)), size: file.stored.bytes, modificationTime: now,
+                     dataChange: true, stats: file.statistics)
+        }
+        let replacing = !snapshot.files(withPrefix: windowPrefix).isEmpty
+        let start = Timestamp.rfc3339(seconds: key.window.start), end = Timestamp.rfc3339(seconds: key.window.end)
+        return DeltaWindowCommit(
+            files: adds, windowPrefix: windowPrefix,
+            schema: DeltaSchema(columns: ParquetSchemaMapping.parquetColumns(for: columns)),
+            transaction: DeltaTransaction(appId: Self.deltaAppID(key.stream), version: runID, lastUpdated: now),
+            commitInfo: DeltaCommitInfo(
+                timestamp: now, operation: "WRITE",
+                operationParameters: ["mode": replacing ? "Overwrite" : "Append", "window": "\(start)/\(end)"],
+                engineInfo: files.isEmpty ? nil : self.files.parquetCreatedBy, isBlindAppend: !replacing, runId: runID,
+                connectionId: key.connectionID, entity: key.entity.rawValue, windowStart: start, windowEnd: end))
+    }
+
+    /// The `txn` application id of a stream: one per connection and entity (and scheduled task).
+    static func deltaAppID(_ stream: ExportStream) -> String {
+        "flexprice-exporter/\(stream.connectionID)/\(stream.entity.rawValue)" + (stream.scheduledTaskID.map { "/task/\($0)" } ?? "")
     }
 }
 
@@ -211,11 +293,18 @@ extension ExportJob {
 /// The writing stage of an export: compresses the encoded segments into the current object and
 /// uploads it, rolling over into numbered part files (DESIGN §5) where the encoder cut them.
 /// Owned by the export task alone.
-private final class FileWriter {
+/// The columns the source declared, as the reading stage saw them: a Delta commit's schema.
+final class SourceColumnsSeen: Sendable {
+    let columns = Mutex<[SourceColumn]>([])
+}
+
+final class FileWriter {
     /// A data object of this export.
     struct File {
         var rows: Int64
         var stored: StoredObject
+        /// The file's per-column statistics as a Delta `add` carries them (Parquet only).
+        var statistics: String?
     }
 
     private let sink: any ObjectSink

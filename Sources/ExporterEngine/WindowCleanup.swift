@@ -41,6 +41,22 @@ struct WindowCleanup {
         }.value
     }
 
+    /// After a failed run of a Delta stream, before its commit: only what this run wrote (and its
+    /// multipart uploads still open). The window's committed files are the table's, and its
+    /// manifest still lists them truly.
+    func removeWritten(_ written: [String], uploadsPrefix: String, after failure: any Error) async {
+        let (sink, logger) = (self.sink, self.logger)
+        await Task {
+            do {
+                _ = try await sink.abortIncompleteUploads(prefix: uploadsPrefix)
+            } catch {
+                logger.error("could not abort the multipart uploads of a failed run",
+                             metadata: ["prefix": "\(uploadsPrefix)", "error": "\(error)"])
+            }
+            await Self.delete(written, sink: sink, logger: logger, why: "of a failed run", failure: "\(failure)")
+        }.value
+    }
+
     /// After a successful run whose manifest is written: objects under the stem that it did not
     /// write (a stale `_part-NNNN` of an earlier, larger export, the plain key after a rollover,
     /// another format's file).

@@ -371,6 +371,48 @@ public struct Migrations: Sendable {
             WHERE p.resolved_at IS NULL
             """,
         ]),
+        (7, "Delta Lake tables: their state, and the version a run committed", [
+            // The state of each Delta table the exporter writes (its log replayed), so a commit
+            // reads it here instead of replaying years of log from S3: the table's version and
+            // protocol/metaData actions, each file's add (and remove, once removed), each
+            // application's txn. The log in S3 stays the truth: commits newer than `version`
+            // (another writer's, or one whose success was never recorded here) are replayed
+            // from it before the next commit.
+            """
+            CREATE TABLE IF NOT EXISTS delta_tables (
+                table_key         text PRIMARY KEY,
+                location          text NOT NULL,
+                connection_id     varchar(50) NOT NULL,
+                entity_type       varchar(32) NOT NULL,
+                scheduled_task_id varchar(50),
+                version           bigint NOT NULL,
+                checkpoint_version bigint,
+                protocol_action   text,
+                metadata_action   text,
+                updated_at        timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS delta_table_files (
+                table_key      text NOT NULL REFERENCES delta_tables (table_key) ON DELETE CASCADE,
+                path           text NOT NULL,
+                add_action     text,
+                remove_action  text,
+                removed_at     timestamptz,
+                PRIMARY KEY (table_key, path)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS delta_table_files_removed ON delta_table_files (table_key, removed_at) WHERE remove_action IS NOT NULL",
+            """
+            CREATE TABLE IF NOT EXISTS delta_table_transactions (
+                table_key  text NOT NULL REFERENCES delta_tables (table_key) ON DELETE CASCADE,
+                app_id     text NOT NULL,
+                txn_action text NOT NULL,
+                PRIMARY KEY (table_key, app_id)
+            )
+            """,
+            "ALTER TABLE export_runs ADD COLUMN IF NOT EXISTS delta_version bigint",
+        ]),
     ]
 
     /// The tables (and the view) `status` and `check` read, which only a migration creates.

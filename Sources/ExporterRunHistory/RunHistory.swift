@@ -128,7 +128,8 @@ public struct RunHistory: RunRecorder {
             UPDATE export_runs SET status = 'succeeded', finished_at = now(), row_count = \(outcome.rowCount),
                 bytes_raw = \(outcome.bytesRaw), bytes_uploaded = \(outcome.bytesUploaded),
                 object_count = \(outcome.objectCount), manifest_key = \(outcome.manifestKey),
-                object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL
+                object_url = \(outcome.objectURL), sha256 = \(outcome.sha256), error_code = NULL, error_message = NULL,
+                delta_version = \(outcome.deltaVersion)
             WHERE id = \(id)
             RETURNING finished_at, flexprice_task_id
             """

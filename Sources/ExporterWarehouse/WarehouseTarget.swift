@@ -20,10 +20,13 @@ public struct WarehouseTarget: Sendable, Hashable {
     /// Where the keys start: `s3://{bucket}/` unless overridden (a local copy of the bucket, for
     /// DuckDB, or a mirror). Always ends with `/`.
     public let root: String
+    /// `table_format`: with ``TableFormat/delta`` each entity is a Delta Lake table rooted at
+    /// ``tableLocation``, and every engine reads the table (its log) instead of the folders.
+    public let tableFormat: TableFormat
 
     public init(connectionID: String, entity: EntityType, columns: [SourceColumn], bucket: String, region: String,
                 keyPrefix: String, format: ExportFormat, compression: CompressionSetting, athenaSymlinks: Bool = false,
-                root: String? = nil) {
+                root: String? = nil, tableFormat: TableFormat = .none) {
         self.connectionID = connectionID
         self.entity = entity
         self.columns = columns
@@ -35,7 +38,21 @@ public struct WarehouseTarget: Sendable, Hashable {
         self.athenaSymlinks = athenaSymlinks
         let base = root ?? "s3://\(bucket)/"
         self.root = base.hasSuffix("/") ? base : base + "/"
+        self.tableFormat = tableFormat
     }
+
+    /// Whether the connection's files of this entity form a Delta Lake table.
+    public var isDelta: Bool { tableFormat == .delta }
+
+    /// The Delta table's root relative to the bucket, as the exporter writes it:
+    /// `{key_prefix}/{entity}/` (``ObjectKeyLayout/tableRoot(entity:)``); its log is `_delta_log/` inside.
+    public var tablePath: String { ObjectKeyLayout(keyPrefix: keyPrefix).tableRoot(entity: entity) }
+
+    /// The Delta table's root as a URL, with its trailing `/`: `s3://{bucket}/{key_prefix}/{entity}/`.
+    public var tableLocation: String { root + tablePath }
+
+    /// The Delta table's root without the trailing `/`, the form DuckDB's and BigQuery's examples use.
+    public var tableLocationWithoutSlash: String { String(tableLocation.dropLast()) }
 
     /// The entity's folder relative to the bucket: `{key_prefix}/{entity}/` (or `{entity}/`).
     public var entityPath: String {

@@ -21,7 +21,7 @@ struct FlexpriceExporter: AsyncParsableCommand {
         version: "flexprice-exporter \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [RunCommand.self, SyncCommand.self, BackfillCommand.self, StatusCommand.self, CheckCommand.self, MigrateCommand.self,
                       SchemaCommand.self,
-                      UrlCommand.self,
+                      UrlCommand.self, VacuumCommand.self,
                       EncryptSecretCommand.self])
 
     static func main() async {

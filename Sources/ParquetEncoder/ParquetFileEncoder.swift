@@ -13,6 +13,9 @@ import ParquetWriter
 /// Row groups are never larger than the file limit, so files stay within it (by at most the
 /// few rows a row group overshoots its budget, and a footer).
 ///
+/// Every file's last segment (a rollover's `endsFile` segment, and the last of `finish()`)
+/// carries the file's ``FileStatistics`` for a Delta `add` action (``ParquetFileStatistics``).
+///
 /// Concurrency: see ``FileEncoder``; that ordering is why this class is `@unchecked Sendable`.
 public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unchecked Sendable {
     /// How the files are written.
@@ -119,7 +122,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
         guard row.writer != nil else { throw notBegun }
         collectRows()
         var last = try encoding { () throws(ParquetWriterError) in try row.writer!.finish() }
-        emit(&last, endsFile: false)
+        emit(&last, endsFile: false, statistics: row.writer.map(ParquetFileStatistics.fileStatistics(of:)))
         return takeSegments()
     }
 
@@ -135,7 +138,7 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
     private func rollOver() throws {
         collectRows()
         var footer = try encoding { () throws(ParquetWriterError) in try row.writer!.finish() }
-        emit(&footer, endsFile: true)
+        emit(&footer, endsFile: true, statistics: row.writer.map(ParquetFileStatistics.fileStatistics(of:)))
         row.writer = try encoding { () throws(ParquetWriterError) in try makeWriter() }
         rollBeforeNextRow = false
     }
@@ -144,7 +147,11 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
     /// gathered); the rows of the row group it closes travel with its last buffer. In place:
     /// each page's array is freed as soon as it is copied (the segment is its only owner), so a
     /// row group is never held twice over.
-    private func emit(_ segment: inout ParquetSegment, endsFile: Bool) {
+    ///
+    /// `statistics`, given with a file's last stretch (a rollover's footer, or `finish()`'s),
+    /// travel on its last buffer: every file the encoder writes ends in a segment carrying its
+    /// ``FileStatistics``, every other segment carries none.
+    private func emit(_ segment: inout ParquetSegment, endsFile: Bool, statistics: FileStatistics? = nil) {
         let count = segment.parts.count
         guard count > 0 else { return }
         var buffer = ByteBuffer()
@@ -153,7 +160,9 @@ public final class ParquetFileEncoder<Decoder: FieldDecoding>: FileEncoder, @unc
             segment.parts[index] = []
             let last = index == count - 1
             if last || buffer.readableBytes >= Self.bufferBytes {
-                segments.append(EncodedSegment(bytes: buffer, rows: last ? rowsInOpenGroup : 0, endsFile: last && endsFile))
+                segments.append(EncodedSegment(
+                    bytes: buffer, rows: last ? rowsInOpenGroup : 0, endsFile: last && endsFile,
+                    statistics: last ? statistics : nil))
                 buffer = ByteBuffer()
             }
         }

@@ -458,6 +458,19 @@ struct ColumnChunkWriter: Sendable {
         return sealed
     }
 
+    /// Folds the chunk's NULL count and untruncated bounds into the file's statistics; called
+    /// once per row group, before ``seal(output:)`` resets them.
+    func mergeStatistics(into file: inout FileColumnStatistics) {
+        file.addNulls(nullCount)
+        guard hasValue else { return }
+        switch storage {
+        case .int64, .int32Decimal, .int64Decimal: file.merge(minInteger: minInteger, maxInteger: maxInteger)
+        case .fixedDecimal: file.merge(minWide: minWide, maxWide: maxWide)
+        case .boolean: file.merge(sawFalse: sawFalse, sawTrue: sawTrue)
+        case .byteArray: file.merge(minBytes: minBytes, maxBytes: maxBytes)
+        }
+    }
+
     /// The chunk's statistics: NULL count always, bounds when it has a value. Integers, decimals
     /// and timestamps compare signed; strings and JSON as unsigned bytes, strings truncated to
     /// `statisticsTruncateLength` (inexact), JSON bounds only when they fit whole (a cut JSON

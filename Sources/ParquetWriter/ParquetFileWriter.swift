@@ -30,6 +30,8 @@ public struct ParquetFileWriter: Sendable {
     /// a row group overshoots its budget by at most that many rows.
     static let rowsPerBudgetCheck = 64
     private var rowGroups: [RowGroup] = []
+    /// Each column's statistics over the closed row groups (``fileStatistics``).
+    private var fileColumns: [FileColumnStatistics]
     private var ready: [ParquetSegment] = []
     private var finished = false
 
@@ -68,6 +70,7 @@ public struct ParquetFileWriter: Sendable {
         self.options = options
         let limits = ColumnChunkWriter.Limits(options)
         chunks = columns.map { ColumnChunkWriter(column: $0, limits: limits) }
+        fileColumns = chunks.map { FileColumnStatistics(storage: $0.storage) }
     }
 
     // MARK: Values
@@ -220,7 +223,10 @@ public struct ParquetFileWriter: Sendable {
         var uncompressed: Int64 = 0
         var sealed: [SealedChunk] = []
         sealed.reserveCapacity(chunks.count)
-        for index in chunks.indices { sealed.append(try chunks[index].seal(output: &output)) }
+        for index in chunks.indices {
+            chunks[index].mergeStatistics(into: &fileColumns[index])
+            sealed.append(try chunks[index].seal(output: &output))
+        }
         // The pages not compressed yet, all at once, in parallel; then laid out in column order.
         let compressed = try PageCompression.compress(sealed.flatMap(\.uncompressedBodies), codec: output.codec)
         var next = compressed.startIndex
@@ -265,6 +271,22 @@ public struct ParquetFileWriter: Sendable {
         segment.parts.append(tail)
         closedBytes += Int64(tail.count)
         return segment
+    }
+
+    /// The file's statistics, one per column in schema order: the statistics of the column's
+    /// chunks in every closed row group merged (after ``finish()``, the whole file's), for table
+    /// formats that keep statistics per file (a Delta `add` action's `stats`).
+    ///
+    /// - NULL count: the chunks' summed.
+    /// - Bounds (only when the file has a non-NULL value): the least of the chunks' minima and
+    ///   the greatest of their maxima in the column's own order (as the chunk statistics compare:
+    ///   signed integers, decimals and timestamps, unsigned bytes for strings and JSON), merged
+    ///   before truncation, so exact; PLAIN-encoded like ``Statistics/minValue``.
+    /// - Strings and JSON longer than ``ParquetWriterOptions/statisticsTruncateLength`` bytes are
+    ///   truncated as the chunks' strings are (``StatisticsTruncation``) and marked inexact.
+    /// - Booleans: `min_value` 0 unless every value was true, `max_value` 1 if any was.
+    public var fileStatistics: [Statistics] {
+        fileColumns.map { $0.statistics(truncateLength: options.statisticsTruncateLength) }
     }
 
     /// The footer as it stands: the schema (a root group, then one OPTIONAL leaf per column),

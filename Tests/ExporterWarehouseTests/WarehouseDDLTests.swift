@@ -22,10 +22,16 @@ struct WarehouseDDLTests {
     }
 
     static func target(_ entity: EntityType, _ format: ExportFormat, _ compression: CompressionSetting,
-                       keyPrefix: String = "/flexprice/", athenaSymlinks: Bool = false, root: String? = nil) -> WarehouseTarget {
+                       keyPrefix: String = "/flexprice/", athenaSymlinks: Bool = false, root: String? = nil,
+                       tableFormat: TableFormat = .none) -> WarehouseTarget {
         WarehouseTarget(connectionID: "conn_01", entity: entity, columns: columns(entity), bucket: "acme-billing-exports",
                         region: "us-east-1", keyPrefix: keyPrefix, format: format, compression: compression,
-                        athenaSymlinks: athenaSymlinks, root: root)
+                        athenaSymlinks: athenaSymlinks, root: root, tableFormat: tableFormat)
+    }
+
+    /// A `table_format: "delta"` connection's target (Delta needs Parquet).
+    static func deltaTarget(_ entity: EntityType, keyPrefix: String = "/flexprice/", root: String? = nil) -> WarehouseTarget {
+        target(entity, .parquet, .zstd, keyPrefix: keyPrefix, root: root, tableFormat: .delta)
     }
 
     static let cases: [(WarehouseEngine, EntityType, ExportFormat, CompressionSetting)] = [
@@ -46,6 +52,110 @@ struct WarehouseDDLTests {
         let (engine, entity, format, compression) = Self.cases[index]
         try expectGolden(Self.goldenName(engine, entity, format, compression),
                          WarehouseDDL.ddl(engine, Self.target(entity, format, compression)))
+    }
+
+    /// Every engine's DDL over a Delta table (issue 26), and one entity from ClickHouse.
+    static let deltaCases: [(WarehouseEngine, EntityType)] =
+        WarehouseEngine.allCases.map { ($0, EntityType.invoice) } + [(.duckdb, .meterUsage)]
+
+    @Test(arguments: 0..<deltaCases.count)
+    func deltaMatchesGoldenFile(_ index: Int) throws {
+        let (engine, entity) = Self.deltaCases[index]
+        try expectGolden("\(engine.rawValue)-\(entity.rawValue)-delta.sql", WarehouseDDL.ddl(engine, Self.deltaTarget(entity)))
+    }
+
+    /// The Delta DDL names the table's root, never the date folders, a glob, a manifest or a
+    /// symlink list: the log says which files form the table.
+    @Test(arguments: WarehouseEngine.allCases)
+    func deltaDDLReadsTheTableRootOnly(_ engine: WarehouseEngine) throws {
+        let ddl = try WarehouseDDL.ddl(engine, Self.deltaTarget(.invoice))
+        let statements = ddl.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n")
+        for absent in ["*/", "_*", "manifest", "athena-symlinks", "2026", "PARTITION", "projection"] {
+            #expect(!statements.contains(absent), "\(engine): \(absent) in \(statements)")
+        }
+        #expect(ddl.contains("-- over the table at s3://acme-billing-exports/flexprice/invoice/, its log in s3://acme-billing-exports/flexprice/invoice/_delta_log/"))
+        #expect(ddl.contains(" amount_due decimal(20,8),") && ddl.contains(" due_date timestamp,") && ddl.contains(" metadata string,"))
+        let usage = try WarehouseDDL.ddl(engine, Self.deltaTarget(.featureUsage))
+        #expect(usage.contains(" period_id long,") && usage.contains(" qty_total string,"), "\(usage)")
+    }
+
+    /// The key prefix as written, slashes and all, is normalised as the exporter writes the table:
+    /// `{key_prefix}/{entity}/` with no leading, trailing or double `/`; no prefix is the bucket's root.
+    @Test func deltaKeyPrefixSlashesAreTrimmed() throws {
+        let expected: [WarehouseEngine: String] = [
+            .duckdb: "delta_scan('s3://acme-billing-exports/exports/billing/invoice')",
+            .athena: "LOCATION 's3://acme-billing-exports/exports/billing/invoice/'",
+            .snowflake: "BASE_LOCATION = 'exports/billing/invoice/'",
+            .bigquery: "uris = ['s3://acme-billing-exports/exports/billing/invoice']",
+            .databricks: "LOCATION 's3://acme-billing-exports/exports/billing/invoice/'",
+            .spark: "LOCATION 's3a://acme-billing-exports/exports/billing/invoice/'",
+        ]
+        for engine in WarehouseEngine.allCases {
+            let ddl = try WarehouseDDL.ddl(engine, Self.deltaTarget(.invoice, keyPrefix: "//exports//billing/"))
+            let line = try #require(expected[engine])
+            #expect(ddl.contains(line), "\(engine): \(ddl)")
+            #expect(!ddl.contains("//exports") && !ddl.contains("billing//"), "\(engine): \(ddl)")
+            let bare = try WarehouseDDL.ddl(engine, Self.deltaTarget(.invoice, keyPrefix: "/"))
+            #expect(bare.contains(line.replacingOccurrences(of: "exports/billing/", with: "")), "\(engine): \(bare)")
+        }
+    }
+
+    /// A local copy of the bucket (`--location`) is a `file://` URL for DuckDB's delta_scan.
+    @Test func deltaLocationOverrideIsAFileURLForDuckDB() throws {
+        let ddl = try WarehouseDDL.ddl(.duckdb, Self.deltaTarget(.invoice, root: "/tmp/copy"))
+        #expect(ddl.contains("SELECT * FROM delta_scan('file:///tmp/copy/flexprice/invoice');"), "\(ddl)")
+    }
+
+    /// Databricks and Spark read a Delta table only: over plain files the error names
+    /// `table_format` and says to set it to delta (exit 78 through the CLI), and, for a text
+    /// format, that Delta needs Parquet.
+    @Test(arguments: [WarehouseEngine.databricks, .spark], [ExportFormat.parquet, .csv])
+    func databricksAndSparkNeedADeltaConnection(_ engine: WarehouseEngine, _ format: ExportFormat) {
+        #expect {
+            _ = try WarehouseDDL.ddl(engine, Self.target(.invoice, format, .gzip))
+        } throws: { error in
+            guard let error = error as? WarehouseDDLError else { return false }
+            let text = error.description
+            return error.field == "table_format"
+                && text.hasPrefix("connection conn_01: sync_config.s3.table_format is \"none\"")
+                && text.contains("--engine \(engine.rawValue)")
+                && text.contains("set sync_config.s3.table_format to \"delta\"")
+                && text.contains("format to \"parquet\"") == (format != .parquet)
+        }
+    }
+
+    /// Delta needs Parquet (the config refuses anything else); a target built otherwise is refused
+    /// by every engine, naming the field. A `*` in the prefix would be a wildcard in BigQuery's URI.
+    @Test func deltaRefusesTextFormatsAndBigQueryAWildcardPrefix() {
+        for engine in WarehouseEngine.allCases {
+            #expect {
+                _ = try WarehouseDDL.ddl(engine, Self.target(.invoice, .csv, .gzip, tableFormat: .delta))
+            } throws: { error in
+                (error as? WarehouseDDLError)?.field == "table_format"
+            }
+        }
+        #expect {
+            _ = try WarehouseDDL.ddl(.bigquery, Self.deltaTarget(.invoice, keyPrefix: "exports/*"))
+        } throws: { error in
+            (error as? WarehouseDDLError)?.field == "key_prefix"
+        }
+    }
+
+    /// Quotes in the key prefix, escaped per dialect: doubled for DuckDB, Athena and Snowflake,
+    /// backslash-escaped for Spark SQL (Databricks, Spark) and GoogleSQL.
+    @Test func deltaQuotesInTheKeyPrefixAreEscapedPerDialect() throws {
+        let expected: [WarehouseEngine: String] = [
+            .duckdb: "delta_scan('s3://acme-billing-exports/it''s/invoice')",
+            .athena: "LOCATION 's3://acme-billing-exports/it''s/invoice/'",
+            .snowflake: "BASE_LOCATION = 'it''s/invoice/'",
+            .bigquery: #"uris = ['s3://acme-billing-exports/it\'s/invoice']"#,
+            .databricks: #"LOCATION 's3://acme-billing-exports/it\'s/invoice/'"#,
+            .spark: #"LOCATION 's3a://acme-billing-exports/it\'s/invoice/'"#,
+        ]
+        for engine in WarehouseEngine.allCases {
+            let ddl = try WarehouseDDL.ddl(engine, Self.deltaTarget(.invoice, keyPrefix: "it's"))
+            #expect(ddl.contains(try #require(expected[engine])), "\(engine): \(ddl)")
+        }
     }
 
     /// The Parquet table over lists the exporter writes (`athena_symlinks: true`): the same table,

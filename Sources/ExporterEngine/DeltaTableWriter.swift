@@ -1,0 +1,134 @@
+import DeltaLake
+import ExporterCore
+import ExporterRunHistory
+import ExporterSink
+import Foundation
+import Logging
+import NIOCore
+
+/// The I/O of one Delta table: its state (stored in the run history, brought up to date from the
+/// log in S3), its commits, its checkpoints and its vacuum. ``DeltaWindowCommit`` decides what a
+/// commit says; this type makes it happen exactly once.
+///
+/// A commit is the object `_delta_log/{version:020}.json`, written with `If-None-Match: *`: of two
+/// writers of one version, the store lets one win. The loser re-reads the log and, unless the
+/// winner was its own earlier attempt (its `txn`), commits again at the next version. The stream's
+/// lock in PostgreSQL already keeps this exporter's writers of one window apart; this is the second
+/// line, against another daemon's window of the same table and any other writer.
+struct DeltaTableWriter {
+    let sink: any ObjectSink
+    let history: RunHistory
+    let table: DeltaTableRecord
+    /// The table root's key prefix, with its trailing slash.
+    let root: String
+    let logger: Logger
+    /// Milliseconds since the epoch: a parameter so tests can fix it.
+    var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+    /// Parquet's `created_by` for checkpoints.
+    var createdBy = "flexprice-exporter"
+    /// A checkpoint every this many commits (Delta's default).
+    var checkpointInterval: Int64 = 10
+    /// Commits tried before giving up when other writers keep winning.
+    var maxAttempts = 10
+
+    var logPrefix: String { root + DeltaLogPath.folder }
+
+    func commitKey(_ version: Int64) -> String { logPrefix + DeltaLogPath.commitName(version) }
+
+    static let jsonAttributes = ObjectAttributes(contentType: "application/json")
+
+    /// The table's current state: the stored one, with every newer commit in the log replayed and
+    /// recorded. Fails when the log cannot be used (a gap, a protocol or partitioning this writer
+    /// does not implement).
+    func snapshot() async throws -> DeltaSnapshot {
+        var snapshot = try await history.deltaSnapshot(table) ?? DeltaSnapshot()
+        let newer = try await catchUp(&snapshot)
+        try await history.recordDeltaCommits(table, newer)
+        try snapshot.checkWritable()
+        return snapshot
+    }
+
+    /// Replays the commits after `snapshot.version` from the log; returns them.
+    func catchUp(_ snapshot: inout DeltaSnapshot) async throws -> [(version: Int64, actions: [DeltaAction])] {
+        let startAfter = snapshot.version >= 1 ? commitKey(snapshot.version - 1) : nil
+        let listed = try await sink.listObjects(prefix: logPrefix, startAfter: startAfter)
+        let versions = listed.compactMap { DeltaLogPath.commitVersion(String($0.key.dropFirst(logPrefix.count))) }.sorted()
+        if snapshot.version >= 0, !versions.contains(snapshot.version) {
+            let anything = try await sink.listObjects(prefix: logPrefix, startAfter: nil)
+            guard anything.isEmpty else { throw DeltaLogError.missingCommit(version: snapshot.version) }
+            // The whole log is gone: the table was deleted on purpose. Start a new one there.
+            logger.warning("the Delta table's log is gone from the bucket; the next commit starts a new table",
+                           metadata: ["table": "\(table.location)", "recorded_version": "\(snapshot.version)"])
+            try await history.forgetDeltaTable(table)
+            snapshot = DeltaSnapshot()
+            return []
+        }
+        var applied: [(version: Int64, actions: [DeltaAction])] = []
+        for version in versions where version > snapshot.version {
+            guard version == snapshot.version + 1 else { throw DeltaLogError.missingCommit(version: snapshot.version + 1) }
+            guard let body = try await sink.get(key: commitKey(version)) else {
+                throw DeltaLogError.missingCommit(version: version)
+            }
+            let actions = try DeltaJSON.actions(String(buffer: body), version: version)
+            try snapshot.apply(actions, version: version)
+            applied.append((version, actions))
+        }
+        return applied
+    }
+
+    /// Commits `commit` on top of `snapshot` (updated in place) and returns the version it is at:
+    /// the new commit's, or the earlier one of this run found in the log.
+    func commit(_ commit: DeltaWindowCommit, on snapshot: inout DeltaSnapshot) async throws -> Int64 {
+        for attempt in 1...maxAttempts {
+            let actions = try commit.actions(on: snapshot, now: now(), tableID: { UUID().uuidString.lowercased() })
+            let version = snapshot.version + 1
+            let body = ByteBuffer(string: try DeltaJSON.commit(actions))
+            if try await sink.putIfAbsent(key: commitKey(version), body: body, attributes: Self.jsonAttributes) {
+                try snapshot.apply(actions, version: version)
+                try await history.recordDeltaCommits(table, [(version, actions)])
+                await checkpointIfDue(snapshot)
+                return version
+            }
+            logger.info("another writer committed this Delta version first; reading the log again",
+                        metadata: ["table": "\(table.location)", "version": "\(version)", "attempt": "\(attempt)"])
+            let newer = try await catchUp(&snapshot)
+            try await history.recordDeltaCommits(table, newer)
+            try snapshot.checkWritable()
+            if let mine = newer.first(where: { Self.contains($0.actions, commit.transaction) }) {
+                // Our own commit, whose answer was lost: it is in the table once already.
+                return mine.version
+            }
+        }
+        throw ExportError.delta("the Delta table \(table.location) kept moving: \(maxAttempts) commits were overtaken by other writers")
+    }
+
+    static func contains(_ actions: [DeltaAction], _ transaction: DeltaTransaction) -> Bool {
+        actions.contains { if case .txn(let txn) = $0 { txn.appId == transaction.appId && txn.version == transaction.version } else { false } }
+    }
+
+    /// Deletes the files a dead run of this window left before its commit: under the window's
+    /// prefix, not named by the table (live or removed), and not this run's.
+    func removeOrphans(windowPrefix: String, keeping snapshot: DeltaSnapshot, runID: Int64) async throws {
+        let mine = "_run-\(runID)"
+        for object in try await sink.listObjects(prefix: root + windowPrefix, startAfter: nil) {
+            let path = String(object.key.dropFirst(root.count))
+            guard snapshot.files[path] == nil, snapshot.tombstones[path] == nil, !path.contains(mine + "."),
+                  !path.contains(mine + "_"), Self.isDataFile(path) else { continue }
+            logger.info("deleting a file an earlier run of this window wrote but never committed",
+                        metadata: ["key": "\(object.key)"])
+            try await sink.delete(key: object.key)
+        }
+    }
+
+    /// Whether `path` names one of this exporter's Delta data files (`…_run-{id}[_part-NNNN].parquet`):
+    /// the only files a clean-up or a vacuum may ever delete (never a manifest, a list, or
+    /// another tool's file).
+    static func isDataFile(_ path: String) -> Bool {
+        guard path.hasSuffix(".parquet"), !path.hasPrefix(DeltaLogPath.folder), let range = path.range(of: "_run-") else { return false }
+        let rest = path[range.upperBound...].dropLast(".parquet".count)
+        let id = rest.prefix { $0.isNumber }
+        guard !id.isEmpty else { return false }
+        let tail = rest.dropFirst(id.count)
+        return tail.isEmpty || (tail.hasPrefix("_part-") && tail.dropFirst(6).allSatisfy(\.isNumber))
+    }
+}

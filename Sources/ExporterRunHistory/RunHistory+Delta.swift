@@ -1,0 +1,153 @@
+import DeltaLake
+import ExporterCore
+import ExporterDatabase
+import Foundation
+
+/// The state of the Delta tables the exporter writes (migration 7): each table's log replayed,
+/// kept here so a commit reads it in one query instead of replaying every commit in S3. The log
+/// stays the truth: the engine replays commits newer than the stored version before committing.
+extension RunHistory {
+    /// The stored state of a table, nil when none is stored.
+    public func deltaSnapshot(_ table: DeltaTableRecord) async throws -> DeltaSnapshot? {
+        try await ExportError.whileUsingDatabase("reading the Delta table state in delta_tables") {
+            try await client.transaction { db -> DeltaSnapshot? in
+                guard let row = try await db.query("""
+                    SELECT version, protocol_action, metadata_action FROM delta_tables WHERE table_key = \(table.key)
+                    """).first else { return nil }
+                let (version, protocolText, metadataText) = try row.decode((Int64, String?, String?).self)
+                var snapshot = DeltaSnapshot(version: version)
+                for text in [protocolText, metadataText].compactMap({ $0 }) {
+                    switch try Self.action(text) {
+                    case .protocol(let value): snapshot.tableProtocol = value
+                    case .metaData(let value): snapshot.metadata = value
+                    default: break
+                    }
+                }
+                for row in try await db.query("""
+                    SELECT add_action, remove_action FROM delta_table_files WHERE table_key = \(table.key)
+                    """) {
+                    let (addText, removeText) = try row.decode((String?, String?).self)
+                    if let removeText, case .remove(let remove) = try Self.action(removeText) {
+                        snapshot.tombstones[remove.path] = remove
+                    } else if let addText, case .add(let add) = try Self.action(addText) {
+                        snapshot.files[add.path] = add
+                    }
+                }
+                for row in try await db.query("""
+                    SELECT txn_action FROM delta_table_transactions WHERE table_key = \(table.key)
+                    """) {
+                    if case .txn(let txn) = try Self.action(try row.decode(String.self)) { snapshot.transactions[txn.appId] = txn }
+                }
+                return snapshot
+            }
+        }
+    }
+
+    /// Records the commits `commits` (consecutive versions, each with its actions) on top of the
+    /// stored state. Versions already stored (another daemon recorded them first) are skipped, so
+    /// the stored state never goes back.
+    public func recordDeltaCommits(_ table: DeltaTableRecord, _ commits: [(version: Int64, actions: [DeltaAction])]) async throws {
+        guard !commits.isEmpty else { return }
+        try await ExportError.whileUsingDatabase("recording a Delta commit in delta_tables") {
+            try await client.transaction { db in
+                _ = try await db.query("""
+                    INSERT INTO delta_tables (table_key, location, connection_id, entity_type, scheduled_task_id, version)
+                    VALUES (\(table.key), \(table.location), \(table.stream.connectionID), \(table.stream.entity.rawValue),
+                            \(table.stream.scheduledTaskID), -1)
+                    ON CONFLICT (table_key) DO NOTHING
+                    """)
+                let stored = try await db.query("""
+                    SELECT version FROM delta_tables WHERE table_key = \(table.key) FOR UPDATE
+                    """).first?.decode(Int64.self) ?? -1
+                var version = stored
+                for commit in commits where commit.version > stored {
+                    guard commit.version == version + 1 else { throw DeltaLogError.missingCommit(version: version + 1) }
+                    for action in commit.actions { try await Self.record(action, table: table, on: db) }
+                    version = commit.version
+                }
+                _ = try await db.query("""
+                    UPDATE delta_tables SET version = \(version), updated_at = now(),
+                        connection_id = \(table.stream.connectionID), entity_type = \(table.stream.entity.rawValue),
+                        scheduled_task_id = \(table.stream.scheduledTaskID)
+                    WHERE table_key = \(table.key)
+                    """)
+            }
+        }
+    }
+
+    /// Records that a checkpoint of `version` was written.
+    public func recordDeltaCheckpoint(_ table: DeltaTableRecord, version: Int64) async throws {
+        try await execute("""
+            UPDATE delta_tables SET checkpoint_version = GREATEST(COALESCE(checkpoint_version, -1), \(version))
+            WHERE table_key = \(table.key)
+            """, what: "recording a Delta checkpoint in delta_tables")
+    }
+
+    /// Forgets a table whose log is gone from the store (deleted on purpose): the next commit
+    /// starts a new table there.
+    public func forgetDeltaTable(_ table: DeltaTableRecord) async throws {
+        try await execute("DELETE FROM delta_tables WHERE table_key = \(table.key)", what: "forgetting a deleted Delta table")
+    }
+
+    /// Forgets the tombstones of files a vacuum deleted.
+    public func forgetDeltaTombstones(_ table: DeltaTableRecord, paths: [String]) async throws {
+        guard !paths.isEmpty else { return }
+        try await execute("""
+            DELETE FROM delta_table_files
+            WHERE table_key = \(table.key) AND remove_action IS NOT NULL AND path = ANY(\(paths))
+            """, what: "forgetting vacuumed Delta tombstones")
+    }
+
+    /// Every Delta table's version (one connection's, or all), for `status` and the metrics.
+    public func deltaTableVersions(connectionID: String? = nil) async throws -> [DeltaTableVersion] {
+        try await ExportError.whileUsingDatabase("reading delta_tables") {
+            try await client.query("""
+                SELECT connection_id, entity_type, scheduled_task_id, location, version, checkpoint_version FROM delta_tables
+                WHERE \(connectionID)::text IS NULL OR connection_id = \(connectionID)
+                ORDER BY connection_id, entity_type, location
+                """).compactMap { row in
+                let (connection, entity, task, location, version, checkpoint) = try row.decode(
+                    (String, String, String?, String, Int64, Int64?).self)
+                guard let entity = EntityType(rawValue: entity) else { return nil }
+                return DeltaTableVersion(stream: ExportStream(connectionID: connection, entity: entity, scheduledTaskID: task),
+                                         location: location, version: version, checkpointVersion: checkpoint)
+            }
+        }
+    }
+
+    private static func record(_ action: DeltaAction, table: DeltaTableRecord, on db: DatabaseConnection) async throws {
+        let text = try DeltaJSON.commit([action]).trimmingCharacters(in: .newlines)
+        switch action {
+        case .protocol:
+            _ = try await db.query("UPDATE delta_tables SET protocol_action = \(text) WHERE table_key = \(table.key)")
+        case .metaData:
+            _ = try await db.query("UPDATE delta_tables SET metadata_action = \(text) WHERE table_key = \(table.key)")
+        case .add(let add):
+            _ = try await db.query("""
+                INSERT INTO delta_table_files (table_key, path, add_action) VALUES (\(table.key), \(add.path), \(text))
+                ON CONFLICT (table_key, path) DO UPDATE SET add_action = EXCLUDED.add_action, remove_action = NULL, removed_at = NULL
+                """)
+        case .remove(let remove):
+            let removedAt = Date(timeIntervalSince1970: Double(remove.deletionTimestamp ?? 0) / 1_000)
+            _ = try await db.query("""
+                INSERT INTO delta_table_files (table_key, path, remove_action, removed_at)
+                VALUES (\(table.key), \(remove.path), \(text), \(removedAt))
+                ON CONFLICT (table_key, path) DO UPDATE SET remove_action = EXCLUDED.remove_action, removed_at = EXCLUDED.removed_at
+                """)
+        case .txn(let txn):
+            _ = try await db.query("""
+                INSERT INTO delta_table_transactions (table_key, app_id, txn_action) VALUES (\(table.key), \(txn.appId), \(text))
+                ON CONFLICT (table_key, app_id) DO UPDATE SET txn_action = EXCLUDED.txn_action
+                """)
+        case .commitInfo, .other:
+            break
+        }
+    }
+
+    private static func action(_ text: String) throws -> DeltaAction {
+        guard let action = try DeltaJSON.actions(text, version: -1).first else {
+            throw ExportError.internal("an empty Delta action in delta_tables")
+        }
+        return action
+    }
+}

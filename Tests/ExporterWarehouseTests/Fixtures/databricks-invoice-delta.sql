@@ -1,0 +1,14 @@
+-- flexprice-exporter schema --engine databricks: connection conn_01, entity invoice, Delta Lake table (table_format delta, format parquet, compression zstd)
+-- over the table at s3://acme-billing-exports/flexprice/invoice/, its log in s3://acme-billing-exports/flexprice/invoice/_delta_log/
+-- The table's schema (from its log; no partition columns): id string, tenant_id string, environment_id string,
+--   customer_id string, subscription_id string, invoice_number string, invoice_type string, invoice_status string,
+--   payment_status string, currency string, amount_due decimal(20,8), amount_paid decimal(20,8),
+--   amount_remaining decimal(20,8), subtotal decimal(20,8), total decimal(20,8), due_date timestamp,
+--   paid_at timestamp, voided_at timestamp, finalized_at timestamp, billing_period string, period_start timestamp,
+--   period_end timestamp, billing_reason string, metadata string, status string, created_at timestamp,
+--   updated_at timestamp.
+-- Databricks: an external table over the Delta table. With Unity Catalog, s3://acme-billing-exports/ must lie in an
+-- external location (a storage credential that may read the bucket) on which you have CREATE EXTERNAL TABLE.
+-- The table takes its columns from the log and reads the latest committed version.
+-- An earlier version: SELECT * FROM invoice VERSION AS OF 3; (or TIMESTAMP AS OF '2026-11-20T00:00:00Z')
+CREATE TABLE IF NOT EXISTS invoice USING DELTA LOCATION 's3://acme-billing-exports/flexprice/invoice/';

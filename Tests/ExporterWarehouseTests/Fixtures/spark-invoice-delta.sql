@@ -1,0 +1,16 @@
+-- flexprice-exporter schema --engine spark: connection conn_01, entity invoice, Delta Lake table (table_format delta, format parquet, compression zstd)
+-- over the table at s3://acme-billing-exports/flexprice/invoice/, its log in s3://acme-billing-exports/flexprice/invoice/_delta_log/
+-- The table's schema (from its log; no partition columns): id string, tenant_id string, environment_id string,
+--   customer_id string, subscription_id string, invoice_number string, invoice_type string, invoice_status string,
+--   payment_status string, currency string, amount_due decimal(20,8), amount_paid decimal(20,8),
+--   amount_remaining decimal(20,8), subtotal decimal(20,8), total decimal(20,8), due_date timestamp,
+--   paid_at timestamp, voided_at timestamp, finalized_at timestamp, billing_period string, period_start timestamp,
+--   period_end timestamp, billing_reason string, metadata string, status string, created_at timestamp,
+--   updated_at timestamp.
+-- Spark: a table over the Delta table (delta-spark; docs.delta.io/latest/delta-batch.html). Start the session with
+--   spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension
+--   spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
+-- and hadoop-aws on the classpath: the location is s3a://, the scheme of Hadoop's S3A connector (open-source Hadoop
+-- has no s3:// filesystem); credentials through fs.s3a.aws.credentials.provider.
+-- The table takes its columns from the log. An earlier version: SELECT * FROM invoice VERSION AS OF 3;
+CREATE TABLE IF NOT EXISTS invoice USING DELTA LOCATION 's3a://acme-billing-exports/flexprice/invoice/';
