@@ -4,13 +4,14 @@
 ///
 /// Each page body is `[u32 length][RLE repetition levels]` (when the leaf is under a repeated
 /// field), `[u32 length][RLE definition levels]` (when it has an optional or repeated field on
-/// its path), then the present values PLAIN. Pages are cut only where a row starts (repetition
-/// level 0), so no row spans two pages, which some readers (and page indexes) assume.
+/// its path), then the present values PLAIN. A page ends once it holds `maxValuesPerPage` level
+/// entries or `pageSizeBytes` of values, at the next row start (repetition level 0), so no row
+/// spans two pages, which some readers (and page indexes) assume.
 /// Spec: https://github.com/apache/parquet-format#data-pages
 enum NestedColumnChunkEncoder {
     static func encode(
         _ leaf: ParquetLeafDescriptor, _ column: ParquetLeafColumn, codec: CompressionCodec,
-        maxValuesPerPage: Int, statisticsTruncateLength: Int
+        maxValuesPerPage: Int, pageSizeBytes: Int = 1 << 20, statisticsTruncateLength: Int
     ) throws(ParquetWriterError) -> SealedChunk {
         let name = leaf.dottedPath
         let definitions = column.definitionLevels
@@ -23,11 +24,21 @@ enum NestedColumnChunkEncoder {
         var start = 0
         var valueStart = 0
         while start < definitions.count {
-            var end = min(start + maxValuesPerPage, definitions.count)
-            while end < definitions.count && repetitions[end] != 0 { end += 1 }
+            // The page ends at the first row start past either limit.
+            var end = start
+            var valueEnd = valueStart
+            var valueBytes = 0
+            while end < definitions.count {
+                if end > start && repetitions[end] == 0
+                    && (end - start >= maxValuesPerPage || valueBytes >= pageSizeBytes) { break }
+                if definitions[end] == maxDefinition {
+                    valueBytes += plainSize(column.values, at: valueEnd)
+                    valueEnd += 1
+                }
+                end += 1
+            }
             guard end - start <= Int(Int32.max) else { throw .valueTooLarge(column: name, bytes: end - start) }
-            var present = 0
-            for index in start..<end where definitions[index] == maxDefinition { present += 1 }
+            let present = valueEnd - valueStart
             var body: [UInt8] = []
             if leaf.maxRepetitionLevel > 0 {
                 appendLevels(repetitions[start..<end], bitWidth: repetitionWidth, to: &body)
@@ -52,6 +63,16 @@ enum NestedColumnChunkEncoder {
                 truncateLength: statisticsTruncateLength),
             encodingStats: [PageEncodingStats(pageType: .dataPage, encoding: .plain, count: Int32(pages.count))])
         return SealedChunk(columnName: name, pages: pages, hasDictionary: false, metaData: metaData)
+    }
+
+    /// What the value at `index` takes PLAIN (a boolean counted as a byte: a bound, not a size).
+    private static func plainSize(_ values: ParquetLeafValues, at index: Int) -> Int {
+        switch values {
+        case .byteArrays(let all): 4 + all[index].count
+        case .int32: 4
+        case .int64: 8
+        case .boolean: 1
+        }
     }
 
     /// `[u32 little-endian length][RLE/bit-packed hybrid levels]`, as data page v1 frames both level streams.

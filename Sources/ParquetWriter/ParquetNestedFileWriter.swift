@@ -23,6 +23,8 @@ public struct ParquetNestedFileWriter: Sendable {
     public var keyValueMetadata: [KeyValue]
     /// A page is cut after about this many level entries, at the next row start.
     public var maxValuesPerPage = 20_000
+    /// ... or once its values take this many bytes (1 MiB, as the flat writer's pages).
+    public var pageSizeBytes = 1 << 20
     /// String statistics longer than this are truncated and marked inexact.
     public var statisticsTruncateLength = 64
 
@@ -49,7 +51,7 @@ public struct ParquetNestedFileWriter: Sendable {
     /// The file: `PAR1`, one row group with a chunk per leaf (none when there are no rows), the
     /// footer, its length and `PAR1`.
     public func write(_ columns: [ParquetLeafColumn]) throws(ParquetWriterError) -> [UInt8] {
-        guard maxValuesPerPage > 0, statisticsTruncateLength > 0 else {
+        guard maxValuesPerPage > 0, pageSizeBytes > 0, statisticsTruncateLength > 0 else {
             throw .invalidSchema("page and statistics limits must be positive")
         }
         guard columns.count == leaves.count else { throw .rowShape(expected: leaves.count, got: columns.count) }
@@ -67,7 +69,7 @@ public struct ParquetNestedFileWriter: Sendable {
         if rowCount > 0 {
             for (leaf, column) in zip(leaves, columns) {
                 sealed.append(try NestedColumnChunkEncoder.encode(
-                    leaf, column, codec: codec.codec, maxValuesPerPage: maxValuesPerPage,
+                    leaf, column, codec: codec.codec, maxValuesPerPage: maxValuesPerPage, pageSizeBytes: pageSizeBytes,
                     statisticsTruncateLength: statisticsTruncateLength))
             }
         }

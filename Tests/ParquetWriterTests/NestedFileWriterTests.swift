@@ -120,6 +120,14 @@ struct NestedFileWriterTests {
             statisticsTruncateLength: 64)
         // Entries [4,3,4 | 0,2 | 4]: the first row's three entries stay together.
         #expect(chunk.pages.map { $0.header.dataPageHeader?.numValues } == [3, 2, 1])
+        // By bytes: each page ends at the first row start after 8 bytes of values (one Int64).
+        let byBytes = try NestedColumnChunkEncoder.encode(
+            writer.leaves[3], NestedExample.columns[3], codec: .uncompressed, maxValuesPerPage: 100, pageSizeBytes: 8,
+            statisticsTruncateLength: 64)
+        // [4,3,4 | 0,2,4]: the first row's first value fills the budget; no value in rows 2 and 3.
+        #expect(byBytes.pages.map { $0.header.dataPageHeader?.numValues } == [3, 3])
+        // Each page's values are its own: 1 and 3, then 7.
+        #expect(byBytes.pages.map { Array($0.body.suffix(8)) } == [PlainEncoder.encode(int64: 3), PlainEncoder.encode(int64: 7)])
     }
 
     @Test func theFileFramesOneRowGroup() throws {
