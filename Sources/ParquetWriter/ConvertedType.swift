@@ -5,6 +5,12 @@
 /// Spec: https://github.com/apache/parquet-format/blob/master/LogicalTypes.md
 public enum ConvertedType: Int32, Sendable {
     case utf8 = 0
+    /// A map group (``ParquetNestedFileWriter``).
+    case map = 1
+    /// The repeated key_value group inside a map, as legacy writers (parquet-mr) marked it.
+    case mapKeyValue = 2
+    /// A list group (``ParquetNestedFileWriter``).
+    case list = 3
     case decimal = 5
     case date = 6
     case timestampMillis = 9

@@ -12,6 +12,10 @@ public enum LogicalType: Sendable, Hashable, ThriftCompactStruct {
     }
 
     case string
+    /// A map group (nested files only, ``ParquetNestedFileWriter``).
+    case map
+    /// A list group (nested files only, ``ParquetNestedFileWriter``).
+    case list
     case json
     case decimal(precision: Int32, scale: Int32)
     case timestamp(isAdjustedToUTC: Bool, unit: TimeUnit)
@@ -20,6 +24,10 @@ public enum LogicalType: Sendable, Hashable, ThriftCompactStruct {
         switch self {
         case .string:
             writer.writeField(1, struct: ThriftEmptyStruct())
+        case .map:
+            writer.writeField(2, struct: ThriftEmptyStruct())
+        case .list:
+            writer.writeField(3, struct: ThriftEmptyStruct())
         case .json:
             writer.writeField(12, struct: ThriftEmptyStruct())
         case .decimal(let precision, let scale):

@@ -14,6 +14,9 @@ public enum ParquetWriterError: Error, Sendable, Equatable, CustomStringConverti
     case compressionFailed(codec: CompressionCodec, message: String)
     /// The writer was used after `finish()`.
     case finished
+    /// A nested file's leaf column whose levels or values do not fit its schema path
+    /// (``ParquetNestedFileWriter``): a programming error in the caller's shredding.
+    case invalidLevels(column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum ParquetWriterError: Error, Sendable, Equatable, CustomStringConverti
             "Parquet page compression (\(codec)) failed: \(message)"
         case .finished:
             "the Parquet file was already finished"
+        case .invalidLevels(let column, let reason):
+            "Parquet column \(column): \(reason)"
         }
     }
 
