@@ -107,6 +107,12 @@ public struct ObjectKeyLayout: Sendable, Hashable {
         return !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
+    /// The run id in a Delta data file's key (``isDeltaDataFile(_:)``); nil for any other key.
+    public static func deltaRunID(_ key: String) -> Int64? {
+        guard isDeltaDataFile(key), let range = key.range(of: "_run-", options: .backwards) else { return nil }
+        return Int64(key[range.upperBound...].prefix { $0.isASCII && $0.isNumber })
+    }
+
     /// The key of the manifest written after all data objects.
     public func manifestKey(entity: EntityType, window: ExportWindow) -> String {
         stem(entity: entity, window: window) + "_manifest.json"

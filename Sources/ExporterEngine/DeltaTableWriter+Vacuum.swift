@@ -1,3 +1,4 @@
+import ExporterCore
 import DeltaLake
 import ExporterSink
 
@@ -32,10 +33,17 @@ extension DeltaTableWriter {
             }
             forgotten.append(path)
         }
+        // Files no commit names: a dead run's, once older than the retention, and never a run's
+        // that is still running (its commit is yet to come, however long it has taken).
+        var orphans: [ListedObject] = []
         for object in try await sink.listObjects(prefix: root, startAfter: nil) {
             let path = String(object.key.dropFirst(root.count))
             guard Self.isDataFile(path), snapshot.files[path] == nil, snapshot.tombstones[path] == nil,
                   let modified = object.lastModified, modified * 1_000 < cutoffMillis else { continue }
+            orphans.append(object)
+        }
+        let running = try await history.runningRunIDs(among: orphans.compactMap { ObjectKeyLayout.deltaRunID($0.key) })
+        for object in orphans where !(ObjectKeyLayout.deltaRunID(object.key).map(running.contains) ?? false) {
             deleted.append(object.key)
             if !dryRun { try await sink.delete(key: object.key) }
         }

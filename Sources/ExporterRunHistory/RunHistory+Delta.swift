@@ -98,6 +98,18 @@ extension RunHistory {
             """, what: "forgetting vacuumed Delta tombstones")
     }
 
+    /// Which of `ids` are runs still `running`: their files are not orphans yet, whatever their age
+    /// (a long export uploads its files well before its commit).
+    public func runningRunIDs(among ids: [Int64]) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let list = ids.map(String.init)
+        return try await ExportError.whileUsingDatabase("reading running runs in export_runs") {
+            Set(try await client.query("""
+                SELECT id FROM export_runs WHERE status = 'running' AND id::text = ANY(\(list))
+                """).map { try $0.decode(Int64.self) })
+        }
+    }
+
     /// Every Delta table's version (one connection's, or all), for `status` and the metrics.
     public func deltaTableVersions(connectionID: String? = nil) async throws -> [DeltaTableVersion] {
         try await ExportError.whileUsingDatabase("reading delta_tables") {

@@ -40,6 +40,7 @@ struct ObjectKeyLayoutTests {
     ])
     func deltaDataFilesAreRecognised(_ key: String, _ expected: Bool) {
         #expect(ObjectKeyLayout.isDeltaDataFile(key) == expected)
+        #expect((ObjectKeyLayout.deltaRunID(key) == 42) == expected)
     }
 
     @Test func partFilesAreNumberedWithFourDigits() {

@@ -56,6 +56,16 @@ struct DeltaCommitRaceTests {
                 }
                 #expect(((read["deltalake"] as? [String: Any])?["files"] as? [String] ?? []).allSatisfy { !$0.contains("_run-\(deadRun.id)") })
 
+                // Vacuum (no retention) would delete the dead run's file, but never while its run
+                // is still running: its commit may yet come.
+                let engine = services.parquetEngine()
+                try await services.execute("UPDATE export_runs SET status = 'running' WHERE id = \(deadRun.id)")
+                let whileRunning = try await engine.vacuumDeltaTables(connectionID: c.id, retentionHours: 0, dryRun: true)
+                #expect((try? whileRunning.first?.get())?.deleted == [])
+                try await services.execute("UPDATE export_runs SET status = 'failed' WHERE id = \(deadRun.id)")
+                let afterDeath = try await engine.vacuumDeltaTables(connectionID: c.id, retentionHours: 0, dryRun: true)
+                #expect((try? afterDeath.first?.get())?.deleted == orphans)
+
                 // The window's next run deletes the dead run's file and commits the new rows.
                 #expect(T.succeeded(try await Self.backfill(services.parquetEngine(), c, days: 2...2, force: true)))
                 #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(deadRun.id)") }.isEmpty)

@@ -155,6 +155,22 @@ struct DeltaTableTests {
                 #expect(history.count == 12)
                 #expect(Set(history.compactMap { $0["runId"] as? Int64 }) == Set(runs.map(\.id)))
 
+                // The checkpoint alone holds versions 0..10: with those commits gone from the copy,
+                // every reader still opens the table, its statistics and its transaction included.
+                for version in 0..<10 {
+                    try FileManager.default.removeItem(at: table.appendingPathComponent("_delta_log/" + DeltaLogPath.commitName(Int64(version))))
+                }
+                let fromCheckpoint = try Self.read(table, appID: Self.appID(c), day: day5, in: directory)
+                for reader in ["deltalake", "duckdb", "polars"] {
+                    #expect(Self.rows(fromCheckpoint[reader] as? [String: Any]) == expected, "\(reader) from the checkpoint")
+                }
+                let checkpointed = fromCheckpoint["deltalake"] as? [String: Any]
+                #expect(checkpointed?["version"] as? Int == 11)
+                #expect(checkpointed?["files"] as? [String] == expectedFiles)
+                #expect(checkpointed?["num_records"] as? [Int] == Array(repeating: 6, count: 12))
+                #expect(checkpointed?["transaction_version"] as? Int64 == runs.last?.id)
+                #expect(checkpointed?["day_fragments"] as? Int == 1)
+
                 // Re-export the fifth day with a changed row and a new one: one commit removes the old
                 // file and adds the new one; the old rows are time travel away.
                 try await services.execute("""
