@@ -120,6 +120,7 @@ let package = Package(
         .target(
             name: "DeltaLake",
             dependencies: [
+                "ExporterCore",
                 "ParquetWriter",
             ],
             swiftSettings: strict
@@ -327,7 +328,7 @@ let package = Package(
         // commit, checkpoints read back by delta-rs and DuckDB.
         .testTarget(
             name: "DeltaLakeTests",
-            dependencies: ["DeltaLake", "ParquetWriter", "TestSupport"],
+            dependencies: ["DeltaLake", "ExporterCore", "ParquetWriter", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ExporterCore
 import ParquetWriter
 
 /// The table's schema in Delta's JSON form, from the Parquet columns the data files have, so the
@@ -40,7 +41,7 @@ public struct DeltaSchema: Sendable, Hashable {
         var text = #"{"type":"struct","fields":["#
         for (index, field) in fields.enumerated() {
             if index > 0 { text += "," }
-            text += #"{"name":"# + DeltaJSON.quoted(field.name) + #","type":""# + field.type + #"","nullable":true,"metadata":{}}"#
+            text += #"{"name":"# + JSONValue.stringLiteral(field.name) + #","type":""# + field.type + #"","nullable":true,"metadata":{}}"#
         }
         return text + "]}"
     }

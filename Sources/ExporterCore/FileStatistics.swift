@@ -64,39 +64,13 @@ public struct FileStatistics: Sendable, Hashable {
         out += "{"
         for (index, (name, value)) in entries.enumerated() {
             if index > 0 { out += "," }
-            appendJSONString(name, to: &out)
+            JSONValue.appendStringLiteral(name, to: &out)
             out += ":"
             switch value {
             case .number(let text): out += text
-            case .string(let text): appendJSONString(text, to: &out)
+            case .string(let text): JSONValue.appendStringLiteral(text, to: &out)
             }
         }
         out += "}"
-    }
-
-    /// A JSON string literal (RFC 8259 §7): `"` and `\` escaped, control characters (U+0000 to
-    /// U+001F) as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; every other character kept as its
-    /// UTF-8 (a Swift `String` is always valid Unicode, so the output is valid UTF-8).
-    private static func appendJSONString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u00" + (hex.count < 2 ? "0" : "") + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -52,3 +52,39 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         }
     }
 }
+
+extension JSONValue {
+    /// Appends `text` as a JSON string literal (RFC 8259 §7): `"` and `\` escaped, control
+    /// characters (U+0000 to U+001F) as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`; every other
+    /// character kept as its UTF-8 (a Swift `String` is always valid Unicode, so the output is
+    /// valid UTF-8). For JSON written by hand where key order matters (statistics, schemas).
+    public static func appendStringLiteral(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\u00" + (hex.count < 2 ? "0" : "") + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// `text` as a JSON string literal, quotes included (``appendStringLiteral(_:to:)``).
+    public static func stringLiteral(_ text: String) -> String {
+        var out = ""
+        appendStringLiteral(text, to: &out)
+        return out
+    }
+}

@@ -478,39 +478,20 @@ struct ColumnChunkWriter: Sendable {
     func statistics() -> Statistics {
         var statistics = Statistics(nullCount: nullCount)
         guard hasValue else { return statistics }
-        let minValue: [UInt8]
-        let maxValue: [UInt8]
-        var minExact = true
-        var maxExact = true
-        switch storage {
-        case .int64, .int64Decimal:
-            minValue = PlainEncoder.encode(int64: minInteger)
-            maxValue = PlainEncoder.encode(int64: maxInteger)
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .int32Decimal:
-            minValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: minInteger))
-            maxValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: maxInteger))
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .fixedDecimal:
-            minValue = ParquetDecimal.bigEndianBytes(minWide)
-            maxValue = ParquetDecimal.bigEndianBytes(maxWide)
-        case .boolean:
-            minValue = [sawFalse ? 0 : 1]
-            maxValue = [sawTrue ? 1 : 0]
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .byteArray(let isJSON):
-            let limit = limits.statisticsTruncateLength
-            if isJSON {
-                guard minBytes.count <= limit && maxBytes.count <= limit else { return statistics }
-                minValue = minBytes
-                maxValue = maxBytes
-            } else {
-                (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: limit)
-                (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: limit)
-            }
+        if let bounds = StatisticsBounds(storage: storage, minInteger: minInteger, maxInteger: maxInteger,
+                                         minWide: minWide, maxWide: maxWide, sawFalse: sawFalse, sawTrue: sawTrue) {
+            bounds.apply(to: &statistics)
+            return statistics
+        }
+        let limit = limits.statisticsTruncateLength
+        let minValue: [UInt8], maxValue: [UInt8]
+        var minExact = true, maxExact = true
+        if case .byteArray(isJSON: true) = storage {
+            guard minBytes.count <= limit && maxBytes.count <= limit else { return statistics }
+            (minValue, maxValue) = (minBytes, maxBytes)
+        } else {
+            (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: limit)
+            (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: limit)
         }
         statistics.minValue = minValue
         statistics.maxValue = maxValue

@@ -85,33 +85,13 @@ struct FileColumnStatistics: Sendable {
     func statistics(truncateLength: Int) -> Statistics {
         var statistics = Statistics(nullCount: nullCount)
         guard hasValue else { return statistics }
-        let minValue: [UInt8]
-        let maxValue: [UInt8]
-        var minExact = true
-        var maxExact = true
-        switch storage {
-        case .int64, .int64Decimal:
-            minValue = PlainEncoder.encode(int64: minInteger)
-            maxValue = PlainEncoder.encode(int64: maxInteger)
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .int32Decimal:
-            minValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: minInteger))
-            maxValue = PlainEncoder.encode(int32: Int32(truncatingIfNeeded: maxInteger))
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .fixedDecimal:
-            minValue = ParquetDecimal.bigEndianBytes(minWide)
-            maxValue = ParquetDecimal.bigEndianBytes(maxWide)
-        case .boolean:
-            minValue = [sawFalse ? 0 : 1]
-            maxValue = [sawTrue ? 1 : 0]
-            statistics.min = minValue
-            statistics.max = maxValue
-        case .byteArray:
-            (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: truncateLength)
-            (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: truncateLength)
+        if let bounds = StatisticsBounds(storage: storage, minInteger: minInteger, maxInteger: maxInteger,
+                                         minWide: minWide, maxWide: maxWide, sawFalse: sawFalse, sawTrue: sawTrue) {
+            bounds.apply(to: &statistics)
+            return statistics
         }
+        let (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: truncateLength)
+        let (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: truncateLength)
         statistics.minValue = minValue
         statistics.maxValue = maxValue
         statistics.isMinValueExact = minExact

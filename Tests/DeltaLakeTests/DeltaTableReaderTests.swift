@@ -1,3 +1,4 @@
+import ExporterCore
 import DeltaLake
 import Foundation
 import ParquetWriter
@@ -144,7 +145,7 @@ struct DeltaTableReaderTests {
                 lines.append(#"{"protocol":{"minReaderVersion":1,"minWriterVersion":1}}"#)
                 lines.append(
                     #"{"metaData":{"id":"5f6c1a2e-0d8b-4a57-9a43-2b1f3c4d5e6f","format":{"provider":"parquet","options":{}},"#
-                        + #""schemaString":\#(DeltaJSON.quoted(Self.schemaString)),"partitionColumns":[],"#
+                        + #""schemaString":\#(JSONValue.stringLiteral(Self.schemaString)),"partitionColumns":[],"#
                         + #""configuration":{"delta.appendOnly":"false","delta.checkpointInterval":"10"},"createdTime":5000}}"#)
             }
             if version == 5 {
