@@ -72,7 +72,7 @@ step "flexprice-exporter migrate"
 step "create bucket $BUCKET on moto ($S3_ENDPOINT)"
 curl -fsS -o /dev/null -X PUT "$S3_ENDPOINT/$BUCKET"
 
-step "store the S3 connections conn_demo (CSV, gzip) and conn_demo_parquet (Parquet, ZSTD pages, Athena symlink lists); credentials encrypted with flexprice-exporter encrypt-secret"
+step "store the S3 connections conn_demo (CSV, gzip) and conn_demo_parquet (Parquet, ZSTD pages, each entity a Delta Lake table, Athena symlink lists); credentials encrypted with flexprice-exporter encrypt-secret"
 AK="$(printf %s AKIADEMOEXAMPLE | "$BIN" encrypt-secret)"
 SK="$(printf %s demoSecretKeyExample | "$BIN" encrypt-secret)"
 psql -q -X -v ON_ERROR_STOP=1 -v ak="$AK" -v sk="$SK" -v bucket="$BUCKET" \
@@ -104,6 +104,7 @@ VALUES ('conn_demo', 'tenant_demo', 'env_demo', 'Demo S3', 's3', 'published',
                 'endpoint_url', :'endpoint',
                 'compression', 'zstd',
                 'format', 'parquet',
+                'table_format', 'delta',
                 'athena_symlinks', true,
                 'sync_active', true),
             'feature_usage', jsonb_build_object('outbound', true),
@@ -127,7 +128,7 @@ demo_sync conn_demo_parquet meter_usage
 
 step "run history (export_runs)"
 psql -X -c "SELECT connection_id, entity_type, window_start, window_end, status, row_count,
-  bytes_raw, bytes_uploaded, object_count, manifest_key, error_code, error_message
+  bytes_raw, bytes_uploaded, object_count, manifest_key, delta_version, error_code, error_message
   FROM export_runs ORDER BY id"
 
 step "objects in s3://$BUCKET"
