@@ -7,6 +7,8 @@ BENCH_DUCKDB_PYTHON and BENCH_DUCKDB_EXTENSIONS. Variants run interleaved, --run
 the medians are printed side by side and written to --output.
 
 Variants: exporter-zstd, exporter-gzip (`sync` with format parquet, that page codec);
+exporter-delta (zstd with table_format delta: the same file plus the table's state, its commit and
+the manifest after it);
 duckdb-zstd, duckdb-gzip (COPY ... COMPRESSION zstd | gzip), duckdb-default (no COMPRESSION
 option: DuckDB's default, snappy). All to moto, one object per export, a fresh key per run.
 """
@@ -28,10 +30,11 @@ from measure import measure
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
 MIB = 1024 * 1024
-VARIANTS = ["exporter-zstd", "duckdb-zstd", "exporter-gzip", "duckdb-gzip", "duckdb-default"]
+VARIANTS = ["exporter-zstd", "duckdb-zstd", "exporter-gzip", "duckdb-gzip", "duckdb-default", "exporter-delta"]
 LABELS = {
     "exporter-zstd": "exporter, parquet zstd",
     "exporter-gzip": "exporter, parquet gzip",
+    "exporter-delta": "exporter, parquet zstd, Delta table",
     "duckdb-zstd": "DuckDB 1.4.4, zstd",
     "duckdb-gzip": "DuckDB 1.4.4, gzip",
     "duckdb-default": "DuckDB 1.4.4, default (snappy)",
@@ -59,8 +62,9 @@ def seed(rows):
     return tenant
 
 
-def configure_connection(tenant, codec, prefix):
-    """Connection conn_TENANT_CODEC: format parquet, that page codec, objects under PREFIX."""
+def configure_connection(tenant, codec, prefix, delta=False):
+    """Connection conn_TENANT_CODEC: format parquet, that page codec, objects under PREFIX (a Delta
+    table's root when DELTA)."""
     psql("""
         DELETE FROM connections WHERE id = :'id';
         INSERT INTO connections (id, tenant_id, environment_id, name, provider_type, status, encrypted_secret_data, sync_config)
@@ -68,10 +72,12 @@ def configure_connection(tenant, codec, prefix):
                 jsonb_build_object('aws_access_key_id', :'ak', 'aws_secret_access_key', :'sk'),
                 jsonb_build_object('s3', jsonb_build_object('bucket', :'bucket', 'region', 'us-east-1',
                     'endpoint_url', :'endpoint', 'key_prefix', :'prefix', 'format', 'parquet', 'compression', :'codec',
-                    'sync_active', true, 'max_file_size_mb', 100000, 'entity_types', jsonb_build_array('feature_usage'))));
-        """, {"id": f"conn_{tenant}_{codec}", "tenant": tenant, "ak": os.environ["ak"], "sk": os.environ["sk"],
-              "bucket": BUCKET, "endpoint": os.environ["EXPORTER_TEST_S3_ENDPOINT"], "prefix": prefix, "codec": codec})
-    return f"conn_{tenant}_{codec}"
+                    'sync_active', true, 'max_file_size_mb', 100000, 'table_format', :'table_format',
+                    'entity_types', jsonb_build_array('feature_usage'))));
+        """, {"id": f"conn_{tenant}_{codec}{'_delta' if delta else ''}", "tenant": tenant, "ak": os.environ["ak"],
+              "sk": os.environ["sk"], "bucket": BUCKET, "endpoint": os.environ["EXPORTER_TEST_S3_ENDPOINT"],
+              "prefix": prefix, "codec": codec, "table_format": "delta" if delta else "none"})
+    return f"conn_{tenant}_{codec}{'_delta' if delta else ''}"
 
 
 def objects(prefix):
@@ -85,7 +91,7 @@ def objects(prefix):
     found = {}
     for item in tree.findall("s3:Contents", namespace):
         key = item.findtext("s3:Key", namespaces=namespace)
-        if not key.endswith("_manifest.json"):
+        if not key.endswith("_manifest.json") and "/_delta_log/" not in key:
             found[key] = int(item.findtext("s3:Size", namespaces=namespace))
     return found
 
@@ -106,7 +112,8 @@ def export(variant, tenant, rows, attempt):
     side, codec = variant.split("-")
     prefix = f"{variant}-{rows}/run-{attempt}"
     if side == "exporter":
-        connection = configure_connection(tenant, codec, prefix)
+        delta = codec == "delta"
+        connection = configure_connection(tenant, "zstd" if delta else codec, prefix, delta=delta)
         wall, cpu, rss, _ = run([os.environ["BIN"], "sync", "--connection", connection, "--entity", "feature_usage",
                             "--from", "2026-11-20", "--to", "2026-11-21"])
     else:
@@ -201,6 +208,11 @@ def main():
                      f"| {cpu:.2f} | {rss / MIB:.1f} | {int(size):,} | {shape['row_groups']} | {'/'.join(shape['codecs'])} |")
     lines.append("")
     ratios = [line for line in (ratio_line("zstd", medians), ratio_line("gzip", medians)) if line]
+    if "exporter-delta" in medians and "exporter-zstd" in medians:
+        delta, plain = medians["exporter-delta"], medians["exporter-zstd"]
+        lines.append(f"Delta table against plain files (zstd): wall {delta[0] / plain[0]:.2f}x, CPU {delta[3] / plain[3]:.2f}x, "
+                     f"peak RSS {delta[1] / plain[1]:.2f}x, data bytes {100 * delta[2] / plain[2]:.1f}%.")
+        lines.append("")
     if ratios:
         lines.append("| same codec | wall time (target <= 1.25x) | CPU time | peak RSS | bytes (target <= 110% at ZSTD) |")
         lines.append("|---|---:|---:|---:|---:|")
