@@ -328,8 +328,13 @@ public struct ExportEngine: Sendable {
 
     /// What a planned run would export, without exporting it (`sync --dry-run`).
     func preview(_ key: RunKey, settings: ConnectionSettings, trigger: RunTrigger) async -> RunReport {
-        let objectKey = settings.keyLayout.dataKey(entity: key.entity, window: key.window, format: settings.format,
+        var objectKey = settings.keyLayout.dataKey(entity: key.entity, window: key.window, format: settings.format,
                                                    compression: settings.compression)
+        if settings.isDelta {
+            // The run id is known only once the run starts; the file joins the table in one commit.
+            objectKey = settings.keyLayout.stem(entity: key.entity, window: key.window) + "_run-{run id}.parquet, "
+                + "committed to the Delta table at \(settings.keyLayout.tableRoot(entity: key.entity))"
+        }
         do {
             let rows = try await rowSource(for: key).count(EntityQuery(entity: key.entity, tenantID: key.tenantID,
                                                                        environmentID: key.environmentID, window: key.window,
