@@ -7,6 +7,9 @@ import NIOCore
 import Synchronization
 import TestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Delta commit is applied exactly once, whatever happens around it: a run that dies between
 /// its data and its commit leaves nothing the table names (its files are gone after the window's
@@ -73,6 +76,70 @@ struct DeltaCommitRaceTests {
                 let expected = try await T.postgresRows(services, tenant: c.tenant, to: T.first + 2 * T.day)
                 for reader in ["deltalake", "duckdb", "polars"] {
                     #expect(T.rows(after[reader] as? [String: Any]) == expected, "\(reader)")
+                }
+            }
+        }
+    }
+
+    /// The real thing: `sync` killed with SIGKILL while its commit is on the wire (the proxy holds
+    /// the PUT of `_delta_log/…json` unanswered). Nothing of the window reaches the table; its file
+    /// is left in the bucket; once the dead run is abandoned, the window's next run deletes that
+    /// file and commits, and the readers see PostgreSQL's rows, each window once.
+    @Test func aSyncKilledDuringItsCommitLeavesTheTableAsItWas() async throws {
+        try await TestServices.with { services in
+            try await services.withProxy { proxy, url in
+                let c = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
+                                                      extra: #", "table_format": "delta""#, endpoint: url) },
+                    seed: { tenant in
+                        try await services.seedUsage(tenant: tenant, rows: 12, from: T.first, every: T.day / 6)
+                    })
+                let environment = WarehouseSchemaTests().environment(services)
+                let day1 = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-01", "--to", "2026-11-02"],
+                                                         environment: environment)
+                #expect(day1.status == 0, "\(day1.stderr)")
+                let before = try await T.postgresRows(services, tenant: c.tenant, to: T.first + T.day)
+
+                proxy.hang(requestsContaining: "/_delta_log/00000000000000000001.json")
+                let sync = try ExporterProcess(["sync", "--connection", c.id, "--from", "2026-11-02", "--to", "2026-11-03"],
+                                               environment: environment)
+                let committing = try await eventually(timeout: .seconds(120)) {
+                    proxy.requests.contains { $0.hasPrefix("PUT ") && $0.contains("/_delta_log/00000000000000000001.json") }
+                }
+                #expect(committing, "the sync never sent its commit:\n\(sync.log)")
+                sync.signal(SIGKILL)
+                _ = await sync.waitForExit()
+
+                let runs = try await services.runs(connection: c.id)
+                #expect(runs.map(\.status) == ["succeeded", "running"], "\(runs.map(\.status))")
+                let dead = try #require(runs.last)
+                let s3 = try services.s3(bucket: c.bucket)
+                let keys = try await s3.listObjects(prefix: T.root)
+                #expect(keys.filter { $0.contains("_run-\(dead.id)") }.count == 1, "the dead run's file: \(keys)")
+                #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0)])
+                try await withScratchDirectory { directory in
+                    let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
+                    for reader in ["deltalake", "duckdb", "polars"] {
+                        #expect(T.rows(read[reader] as? [String: Any]) == before, "\(reader)")
+                    }
+                }
+
+                // The daemon abandons a dead worker's run (here by hand, as its lease check would);
+                // the window's next run deletes the file and commits.
+                try await services.execute("UPDATE export_runs SET status = 'abandoned', finished_at = now() WHERE id = \(dead.id)")
+                proxy.stopHanging()
+                let again = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-02", "--to", "2026-11-03"],
+                                                          environment: environment.merging(["EXPORTER_LOG_LEVEL": "info"]) { $1 })
+                #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+                #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(dead.id)") }.isEmpty)
+                #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
+                try await withScratchDirectory { directory in
+                    let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
+                    let expected = try await T.postgresRows(services, tenant: c.tenant)
+                    #expect(expected.count == 12)
+                    for reader in ["deltalake", "duckdb", "polars"] {
+                        #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
+                    }
                 }
             }
         }

@@ -24,6 +24,9 @@ final class FaultProxy: Sendable {
         case dropMidBody
         /// Hold the request this long before forwarding it.
         case delay(Duration)
+        /// Hold the request and never forward nor answer it (until the proxy stops): the
+        /// exporter waits on it, as on a store that has not answered yet, and can be killed there.
+        case hang
         /// Flip one bit of the body's middle byte on its way (after the signature was checked
         /// against what the exporter sent), as a damaged network would: the checksum check
         /// answers `BadDigest`.
@@ -99,6 +102,8 @@ final class FaultProxy: Sendable {
     private struct State {
         var exchanges: [Exchange] = []
         var faults: [Int: Fault]
+        /// Requests whose target contains one of these hang (``Fault/hang``), whatever their number.
+        var hanging: [String] = []
         /// The tasks answering requests; `stop` waits for them before shutting the loop down.
         var answering: [UUID: Task<Void, Never>] = [:]
         var stopping = false
@@ -174,6 +179,16 @@ final class FaultProxy: Sendable {
         if !started { channel.close(promise: nil) }
     }
 
+    /// From now on, requests whose target (`/bucket/key?query`, as sent) contains `text` hang.
+    func hang(requestsContaining text: String) {
+        state.withLock { $0.hanging.append(text) }
+    }
+
+    /// Later requests are forwarded again (those already hanging stay so).
+    func stopHanging() {
+        state.withLock { $0.hanging = [] }
+    }
+
     /// Registers a request and returns its number (1-based) and fault, if any. Its signature
     /// is checked once its body is complete (``verify(_:number:body:)``).
     fileprivate func register(_ head: HTTPRequestHead) -> (Int, Fault?) {
@@ -181,7 +196,8 @@ final class FaultProxy: Sendable {
             state.exchanges.append(Exchange(method: head.method.rawValue, target: head.uri,
                                             headers: head.headers.map { ($0.name.lowercased(), $0.value) },
                                             bodyBytes: 0, verdict: nil))
-            return (state.exchanges.count, state.faults[state.exchanges.count])
+            let hangs = state.hanging.contains { head.uri.contains($0) }
+            return (state.exchanges.count, hangs ? .hang : state.faults[state.exchanges.count])
         }
     }
 
@@ -314,6 +330,11 @@ final class FaultProxy: Sendable {
                             try? await channel.close()
                             return
                         }
+                    case .hang:
+                        // Never forwarded: held until the proxy stops, then dropped.
+                        while (try? await Task.sleep(for: .seconds(3_600))) != nil {}
+                        try? await channel.close()
+                        return
                     case .flipByte, .withoutETag, .loseAfterForwarding, nil:
                         break
                     }
