@@ -193,6 +193,57 @@ struct ClickHouseExportTests {
         }
     }
 
+    /// Usage from ClickHouse as a Delta table: the window's commit, read by delta-rs, DuckDB and
+    /// Polars, holds exactly ClickHouse's answer (after FINAL); exported again, the window is
+    /// replaced in one commit and still read once.
+    @Test func aDeltaTableOfMeterUsageHoldsClickHousesAnswer() async throws {
+        try await TestServices.with { services in
+            let environment = "env"
+            let c = try await services.newConnection(
+                environment: environment,
+                syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.meterUsage],
+                                                  extra: #", "table_format": "delta""#) },
+                seed: { try await Self.seed(services, .meterUsage, tenant: $0, environment: environment) })
+            let answer = try await Self.clickHouseAnswer(services, .meterUsage, tenant: c.tenant, environment: environment)
+            #expect(answer.count == 3)
+            let expected = try answer.map { row -> String in
+                let id = try #require(row["id"] as? String)
+                let micros = try #require((row["timestamp"] as? String).flatMap(Timestamp.parseMicros))
+                return "\(id)|\(micros)|\(Self.normalisedDecimal(try #require(row["qty_total"] as? String)))"
+            }.sorted()
+            let root = "exports/test/meter_usage/"
+            for version in 0...1 {
+                let reports = try await services.clickHouseEngine().exportWindow(Self.window, connectionID: c.id, entities: nil)
+                #expect(reports.count == 1 && !reports[0].failed, "\(reports)")
+                try await withScratchDirectory { directory in
+                    let table = directory.appendingPathComponent("table")
+                    let client = try services.s3(bucket: c.bucket)
+                    for key in try await client.listObjects(prefix: root) {
+                        let target = table.appendingPathComponent(String(key.dropFirst(root.count)))
+                        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                        try Data(try await client.getObject(key: key).body.readableBytesView).write(to: target)
+                    }
+                    let read = try DeltaTableTests.read(table, in: directory)
+                    #expect((read["deltalake"] as? [String: Any])?["version"] as? Int == version)
+                    #expect(((read["deltalake"] as? [String: Any])?["files"] as? [String])?.count == 1)
+                    for reader in ["deltalake", "duckdb", "polars"] {
+                        #expect(DeltaTableTests.rows(read[reader] as? [String: Any]) == expected, "\(reader), version \(version)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A decimal's text without trailing fractional zeros (`1.500` -> `1.5`, `2.000` -> `2`), as
+    /// the Delta readback prints it.
+    static func normalisedDecimal(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var trimmed = Substring(text)
+        while trimmed.hasSuffix("0") { trimmed = trimmed.dropLast() }
+        if trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
+        return trimmed == "-0" ? "0" : String(trimmed)
+    }
+
     /// pyarrow's reading of a Parquet object: its schema types, and every value as text
     /// (instants as RFC 3339 from epoch microseconds, decimals exact).
     static func parquetRows(_ services: Services, bucket: String, key: String, entity: EntityType) async throws -> [[String: String?]] {
