@@ -3,8 +3,11 @@ import Foundation
 import PackageDescription
 
 /// The pipeline, one target per stage:
-/// source (PostgreSQL rows as libpq binary COPY, or ClickHouse usage as RowBinary over HTTP) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3 multipart)
-/// -> run history (export_runs), driven by the engine and the `flexprice-exporter` CLI.
+/// source (PostgreSQL rows as libpq binary COPY, or ClickHouse usage as RowBinary over HTTP, both
+/// `RowSource`s) -> encoder (CSV/JSON/NDJSON, or Parquet) -> compressor (gzip, zstd) -> sink (S3
+/// multipart) -> table format (a Delta Lake commit, with `table_format: delta`) -> run history
+/// (export_runs), driven by the engine (`ExportJob`: where a row becomes bytes, for either source)
+/// and the `flexprice-exporter` CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]

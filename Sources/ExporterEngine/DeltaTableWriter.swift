@@ -35,6 +35,11 @@ struct DeltaTableWriter {
 
     func commitKey(_ version: Int64) -> String { logPrefix + DeltaLogPath.commitName(version) }
 
+    /// What the paths of a window's files start with, relative to the root: its date folder and
+    /// name up to the run id (`yyyy/mm/dd/{entity}_{start}_{end}_run-`), for `stem` the window's
+    /// key stem (``ObjectKeyLayout/stem(entity:window:)``, always under the root).
+    func windowPrefix(stem: String) -> String { String(stem.dropFirst(root.count)) + "_run-" }
+
     static let jsonAttributes = ObjectAttributes(contentType: "application/json")
 
     /// The table's current state: the stored one, with every newer commit in the log replayed and

@@ -111,10 +111,9 @@ struct ExportJob {
         // fails the run before a byte is uploaded, and files a dead run of this window left
         // before its commit are deleted.
         var snapshot = DeltaSnapshot()
-        let windowPrefix = String(stem.dropFirst(delta?.root.count ?? 0)) + "_run-"
         if let delta {
             snapshot = try await delta.snapshot()
-            try await delta.removeOrphans(windowPrefix: windowPrefix, keeping: snapshot, runID: runID)
+            try await delta.removeOrphans(windowPrefix: delta.windowPrefix(stem: stem), keeping: snapshot, runID: runID)
         } else {
             // The window is absent from here until the new manifest lands: an old manifest must never
             // stand beside new parts, or list parts this run is about to overwrite. The same holds for
@@ -174,7 +173,7 @@ struct ExportJob {
             files = writer.files
             if let delta {
                 deltaVersion = try await delta.commit(
-                    deltaCommit(files: files, root: delta.root, windowPrefix: windowPrefix, runID: runID,
+                    deltaCommit(files: files, root: delta.root, windowPrefix: delta.windowPrefix(stem: stem), runID: runID,
                                 columns: sourceColumns.columns.withLock { $0 }, snapshot: snapshot),
                     on: &snapshot)
             }

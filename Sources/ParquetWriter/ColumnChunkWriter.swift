@@ -484,19 +484,10 @@ struct ColumnChunkWriter: Sendable {
             return statistics
         }
         let limit = limits.statisticsTruncateLength
-        let minValue: [UInt8], maxValue: [UInt8]
-        var minExact = true, maxExact = true
-        if case .byteArray(isJSON: true) = storage {
-            guard minBytes.count <= limit && maxBytes.count <= limit else { return statistics }
-            (minValue, maxValue) = (minBytes, maxBytes)
-        } else {
-            (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: limit)
-            (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: limit)
-        }
-        statistics.minValue = minValue
-        statistics.maxValue = maxValue
-        statistics.isMinValueExact = minExact
-        statistics.isMaxValueExact = maxExact
+        // A cut JSON text would not be a valid JSON value: JSON bounds whole (within the limit,
+        // so nothing is cut) or none.
+        if case .byteArray(isJSON: true) = storage, minBytes.count > limit || maxBytes.count > limit { return statistics }
+        StatisticsBounds(truncating: minBytes, maxBytes, limit: limit).apply(to: &statistics)
         return statistics
     }
 

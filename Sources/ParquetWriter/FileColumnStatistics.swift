@@ -31,26 +31,20 @@ struct FileColumnStatistics: Sendable {
 
     /// A chunk's bounds of an INT32 or INT64 column (integers, timestamps, narrow decimals).
     mutating func merge(minInteger chunkMin: Int64, maxInteger chunkMax: Int64) {
-        if !hasValue {
-            minInteger = chunkMin
-            maxInteger = chunkMax
-            hasValue = true
-            return
-        }
-        minInteger = Swift.min(minInteger, chunkMin)
-        maxInteger = Swift.max(maxInteger, chunkMax)
+        Self.widen(&minInteger, &maxInteger, to: chunkMin, chunkMax, first: !hasValue)
+        hasValue = true
     }
 
     /// A chunk's bounds of a FIXED_LEN_BYTE_ARRAY(16) decimal column.
     mutating func merge(minWide chunkMin: Int128, maxWide chunkMax: Int128) {
-        if !hasValue {
-            minWide = chunkMin
-            maxWide = chunkMax
-            hasValue = true
-            return
-        }
-        minWide = Swift.min(minWide, chunkMin)
-        maxWide = Swift.max(maxWide, chunkMax)
+        Self.widen(&minWide, &maxWide, to: chunkMin, chunkMax, first: !hasValue)
+        hasValue = true
+    }
+
+    /// The file's bounds so far widened to take in a chunk's (or taken from it, for the first).
+    private static func widen<T: Comparable>(_ low: inout T, _ high: inout T, to chunkMin: T, _ chunkMax: T, first: Bool) {
+        low = first ? chunkMin : Swift.min(low, chunkMin)
+        high = first ? chunkMax : Swift.max(high, chunkMax)
     }
 
     /// A chunk's booleans: whether it held a false and a true.
@@ -90,12 +84,7 @@ struct FileColumnStatistics: Sendable {
             bounds.apply(to: &statistics)
             return statistics
         }
-        let (minValue, minExact) = StatisticsTruncation.lowerBound(minBytes, limit: truncateLength)
-        let (maxValue, maxExact) = StatisticsTruncation.upperBound(maxBytes, limit: truncateLength)
-        statistics.minValue = minValue
-        statistics.maxValue = maxValue
-        statistics.isMinValueExact = minExact
-        statistics.isMaxValueExact = maxExact
+        StatisticsBounds(truncating: minBytes, maxBytes, limit: truncateLength).apply(to: &statistics)
         return statistics
     }
 }

@@ -114,12 +114,7 @@ enum NestedColumnChunkEncoder {
                 let above = value.withUnsafeBytes { v in high.withUnsafeBytes { ByteComparison.precedes($0, v) } }
                 if above { high = value }
             }
-            let (minValue, minExact) = StatisticsTruncation.lowerBound(low, limit: truncateLength)
-            let (maxValue, maxExact) = StatisticsTruncation.upperBound(high, limit: truncateLength)
-            statistics.minValue = minValue
-            statistics.maxValue = maxValue
-            statistics.isMinValueExact = minExact
-            statistics.isMaxValueExact = maxExact
+            StatisticsBounds(truncating: low, high, limit: truncateLength).apply(to: &statistics)
             return statistics
         case .int32(let all):
             guard let low = all.min(), let high = all.max() else { return statistics }
