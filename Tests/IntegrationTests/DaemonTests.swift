@@ -180,29 +180,37 @@ struct DaemonTests {
             """)
     }
 
+    /// SIGTERM while a multipart upload is under way. The S3 proxy holds the second part
+    /// unanswered, so the upload is certainly in flight when the signal comes, however fast the
+    /// machine (polling moto for an open upload missed a whole 5 s run on a fast one).
     @Test func sigtermDuringAnUploadLeavesNoPartialObjectAndNoRunningRow() async throws {
         try await TestServices.with(freshDatabase: true) { services in
-            let yesterday = ExportWindow.latestDue(now: Self.clock(), grace: 0, interval: .daily)
-            let connection = try await services.newConnection(
-                syncConfig: { Services.syncConfig(bucket: $0, compression: .none) },
-                seed: { try await seedYesterday(services, tenant: $0, rows: 40_000, window: yesterday) })
-            let daemon = try ExporterProcess(["run"], environment: environment(services, extra: [
-                "EXPORTER_SHUTDOWN_SECONDS": "0", "EXPORTER_S3_PART_SIZE_MB": "5",
-            ]))
-            let s3 = try services.s3(bucket: connection.bucket)
-            // Stop it once a multipart upload is under way.
-            let uploading = try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
-                try await !s3.listMultipartUploads().isEmpty
+            try await services.withProxy { proxy, url in
+                let yesterday = ExportWindow.latestDue(now: Self.clock(), grace: 0, interval: .daily)
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: url) },
+                    seed: { try await seedYesterday(services, tenant: $0, rows: 40_000, window: yesterday) })
+                proxy.hang(requestsContaining: "partNumber=2&")
+                let daemon = try ExporterProcess(["run"], environment: environment(services, extra: [
+                    "EXPORTER_SHUTDOWN_SECONDS": "0", "EXPORTER_S3_PART_SIZE_MB": "5",
+                ]))
+                let s3 = try services.s3(bucket: connection.bucket)
+                let uploading = try await eventually(timeout: .seconds(120)) {
+                    proxy.requests.contains { $0.hasPrefix("PUT ") && $0.contains("partNumber=2&") }
+                }
+                #expect(uploading, "the second part never went out:\n\(proxy.requests)\n\(daemon.log)")
+                #expect(try await !s3.listMultipartUploads().isEmpty, "the upload is open while its part hangs")
+                daemon.signal(SIGTERM)
+                #expect(await daemon.waitForExit(timeout: .seconds(60)) == 0, "\(daemon.log)")
+                let all = try await runs(services)
+                #expect(!all.contains { $0.status == "running" }, "\(all)")
+                #expect(all.first?.status == "failed")
+                #expect(all.first?.errorCode == "shutdown")
+                #expect(try await s3.listObjects().isEmpty, "no partial object is visible")
+                #expect(try await s3.listMultipartUploads().isEmpty, "the multipart upload was aborted")
+                #expect(proxy.requests.contains { $0.hasPrefix("DELETE ") && $0.contains("uploadId=") },
+                        "the exporter aborted its upload: \(proxy.requests)")
             }
-            #expect(uploading, "\(daemon.log)")
-            daemon.signal(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(60)) == 0, "\(daemon.log)")
-            let all = try await runs(services)
-            #expect(!all.contains { $0.status == "running" }, "\(all)")
-            #expect(all.first?.status == "failed")
-            #expect(all.first?.errorCode == "shutdown")
-            #expect(try await s3.listObjects().isEmpty, "no partial object is visible")
-            #expect(try await s3.listMultipartUploads().isEmpty, "the multipart upload was aborted")
         }
     }
 
@@ -289,34 +297,39 @@ struct DaemonTests {
 
     @Test func aKilledDaemonsWindowIsExportedAgainAfterARestart() async throws {
         try await TestServices.with(freshDatabase: true) { services in
-            let yesterday = ExportWindow.latestDue(now: Self.clock(), grace: 0, interval: .daily)
-            let connection = try await services.newConnection(
-                syncConfig: { Services.syncConfig(bucket: $0, compression: .none) },
-                seed: { try await seedYesterday(services, tenant: $0, rows: 40_000, window: yesterday) })
-            let parts = ["EXPORTER_S3_PART_SIZE_MB": "5"]
-            let first = try ExporterProcess(["run"], environment: environment(services, extra: parts))
-            let s3 = try services.s3(bucket: connection.bucket)
-            // Kill it in the middle of a multipart upload.
-            #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
-                try await !s3.listMultipartUploads().isEmpty
-            }, "\(first.log)")
-            first.signal(SIGKILL)
-            _ = await first.waitForExit()
+            try await services.withProxy { proxy, url in
+                let yesterday = ExportWindow.latestDue(now: Self.clock(), grace: 0, interval: .daily)
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: url) },
+                    seed: { try await seedYesterday(services, tenant: $0, rows: 40_000, window: yesterday) })
+                let parts = ["EXPORTER_S3_PART_SIZE_MB": "5"]
+                // Kill it in the middle of a multipart upload: the proxy holds its second part.
+                proxy.hang(requestsContaining: "partNumber=2&")
+                let first = try ExporterProcess(["run"], environment: environment(services, extra: parts))
+                let s3 = try services.s3(bucket: connection.bucket)
+                #expect(try await eventually(timeout: .seconds(120)) {
+                    proxy.requests.contains { $0.hasPrefix("PUT ") && $0.contains("partNumber=2&") }
+                }, "\(first.log)")
+                #expect(try await !s3.listMultipartUploads().isEmpty, "the upload is open")
+                first.signal(SIGKILL)
+                _ = await first.waitForExit()
+                proxy.stopHanging()
 
-            let second = try ExporterProcess(["run"], environment: environment(services, extra: parts))
-            #expect(try await eventually(timeout: .seconds(180)) {
-                try await runs(services).contains { $0.status == "succeeded" }
-            }, "\(second.log)")
-            second.signal(SIGTERM)
-            #expect(await second.waitForExit() == 0, "\(second.log)")
-            let all = try await runs(services)
-            #expect(all.map(\.status) == ["abandoned", "succeeded"], "\(all)")
-            #expect(Set(all.map(\.window)).count == 1)
-            let key = "exports/test/feature_usage/" + Timestamp.rfc3339(seconds: all[0].window.start).prefix(10)
-                .replacingOccurrences(of: "-", with: "/") + "/"
-            #expect(try await s3.listObjects(prefix: key).count == 2, "data object and manifest")
-            #expect(try await s3.listMultipartUploads().isEmpty,
-                    "the killed daemon's open upload was aborted by the re-run")
+                let second = try ExporterProcess(["run"], environment: environment(services, extra: parts))
+                #expect(try await eventually(timeout: .seconds(180)) {
+                    try await runs(services).contains { $0.status == "succeeded" }
+                }, "\(second.log)")
+                second.signal(SIGTERM)
+                #expect(await second.waitForExit() == 0, "\(second.log)")
+                let all = try await runs(services)
+                #expect(all.map(\.status) == ["abandoned", "succeeded"], "\(all)")
+                #expect(Set(all.map(\.window)).count == 1)
+                let key = "exports/test/feature_usage/" + Timestamp.rfc3339(seconds: all[0].window.start).prefix(10)
+                    .replacingOccurrences(of: "-", with: "/") + "/"
+                #expect(try await s3.listObjects(prefix: key).count == 2, "data object and manifest")
+                #expect(try await s3.listMultipartUploads().isEmpty,
+                        "the killed daemon's open upload was aborted by the re-run")
+            }
         }
     }
 }

@@ -178,6 +178,56 @@ struct DeltaCommitRaceTests {
             }
         }
     }
+
+    /// S3 answers a conditional write that raced another request for the same key 409
+    /// `ConditionalRequestConflict`, and AWS says to send it again: the commit is retried and
+    /// lands once. Answered 409 on every attempt, the run fails naming the code, commits nothing
+    /// and deletes its file; the window's next run commits the version the failed one could not.
+    @Test func aConditionalRequestConflictIsRetriedAndTheWindowCommitsOnce() async throws {
+        try await TestServices.with { services in
+            try await services.withProxy { proxy, url in
+                let c = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
+                                                      extra: #", "table_format": "delta""#, endpoint: url) },
+                    seed: { tenant in try await services.seedUsage(tenant: tenant, rows: 18, from: T.first, every: T.day / 6) })
+                let engine = services.parquetEngine()
+                let conflict = FaultProxy.Fault.status(409, code: "ConditionalRequestConflict")
+                let commit1 = T.logPrefix + DeltaLogPath.commitName(1)
+                let commit2 = T.logPrefix + DeltaLogPath.commitName(2)
+                #expect(T.succeeded(try await Self.backfill(engine, c, days: 1...1)))
+
+                proxy.fault(requestsContaining: commit1, with: conflict, times: 1)
+                #expect(T.succeeded(try await Self.backfill(engine, c, days: 2...2)))
+                let sent = proxy.requests.filter { $0.hasPrefix("PUT ") && $0.contains(commit1) }
+                #expect(sent.count == 2, "answered 409 once, then sent again: \(sent)")
+                #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
+                #expect(try await T.deltaVersions(services, connection: c.id) == [0, 1])
+
+                // Every attempt (the engine makes two) is answered 409.
+                proxy.fault(requestsContaining: commit2, with: conflict, times: 2)
+                let failed = try await Self.backfill(engine, c, days: 3...3)
+                #expect(failed.count == 1 && failed.allSatisfy(\.failed), "\(failed)")
+                let run = try #require(try await services.runs(connection: c.id).last)
+                #expect(run.status == "failed")
+                #expect(run.errorMessage?.contains("ConditionalRequestConflict") == true, "\(run.errorMessage ?? "")")
+                #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
+                let s3 = try services.s3(bucket: c.bucket)
+                #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(run.id)") }.isEmpty,
+                        "the failed run's file was deleted")
+
+                #expect(T.succeeded(try await Self.backfill(engine, c, days: 3...3)))
+                #expect(try await Self.log(services, c) == (0...2).map { DeltaLogPath.commitName($0) })
+                try await withScratchDirectory { directory in
+                    let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
+                    let expected = try await T.postgresRows(services, tenant: c.tenant)
+                    #expect(expected.count == 18)
+                    for reader in ["deltalake", "duckdb", "polars"] {
+                        #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The process "dies" at its commit: the commit never reaches the store, and nothing after it

@@ -104,6 +104,8 @@ final class FaultProxy: Sendable {
         var faults: [Int: Fault]
         /// Requests whose target contains one of these hang (``Fault/hang``), whatever their number.
         var hanging: [String] = []
+        /// The next `remaining` requests whose target contains `text` get `fault`.
+        var targeted: [(text: String, fault: Fault, remaining: Int)] = []
         /// The tasks answering requests; `stop` waits for them before shutting the loop down.
         var answering: [UUID: Task<Void, Never>] = [:]
         var stopping = false
@@ -184,6 +186,11 @@ final class FaultProxy: Sendable {
         state.withLock { $0.hanging.append(text) }
     }
 
+    /// The next `times` requests whose target contains `text` get `fault`, whatever their number.
+    func fault(requestsContaining text: String, with fault: Fault, times: Int) {
+        state.withLock { $0.targeted.append((text, fault, times)) }
+    }
+
     /// Later requests are forwarded again (those already hanging stay so).
     func stopHanging() {
         state.withLock { $0.hanging = [] }
@@ -196,8 +203,12 @@ final class FaultProxy: Sendable {
             state.exchanges.append(Exchange(method: head.method.rawValue, target: head.uri,
                                             headers: head.headers.map { ($0.name.lowercased(), $0.value) },
                                             bodyBytes: 0, verdict: nil))
-            let hangs = state.hanging.contains { head.uri.contains($0) }
-            return (state.exchanges.count, hangs ? .hang : state.faults[state.exchanges.count])
+            if state.hanging.contains(where: { head.uri.contains($0) }) { return (state.exchanges.count, .hang) }
+            if let index = state.targeted.firstIndex(where: { $0.remaining > 0 && head.uri.contains($0.text) }) {
+                state.targeted[index].remaining -= 1
+                return (state.exchanges.count, state.targeted[index].fault)
+            }
+            return (state.exchanges.count, state.faults[state.exchanges.count])
         }
     }
 

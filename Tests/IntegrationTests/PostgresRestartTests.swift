@@ -12,54 +12,58 @@ import Glibc
 struct PostgresRestartTests {
     @Test func aRestartInMidExportFailsTheRunCleanlyAndTheNextPassExportsTheWindow() async throws {
         try await TestServices.with(freshDatabase: true, server: TestServices.restartableDatabaseURL) { services in
-            let daemonTests = DaemonTests()
-            let connection = try await services.newConnection(
-                syncConfig: { Services.syncConfig(bucket: $0, compression: .none) },
-                seed: { try await daemonTests.seedYesterday(services, tenant: $0, rows: 40_000) })
-            let daemon = try ExporterProcess(["run"], environment: daemonTests.environment(services, extra: [
-                "EXPORTER_S3_PART_SIZE_MB": "5",
-            ]))
-            let s3 = try services.s3(bucket: connection.bucket)
-            // Restart once the export is under way: its first part is uploading, the cursor open.
-            #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
-                try await !s3.listMultipartUploads().isEmpty
-            }, "\(daemon.log)")
-            let bootedBefore = try await postmasterStart(services)
-            try await restartPostgres()
-            #expect(try await eventually(timeout: .seconds(60)) {
-                (try? await postmasterStart(services)).map { $0 > bootedBefore } ?? false
-            }, "the server did not restart")
+            try await services.withProxy(faults: FaultProxy.delayingEveryRequest(by: .milliseconds(700))) { _, proxyURL in
+                let daemonTests = DaemonTests()
+                let connection = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, compression: .none, endpoint: proxyURL) },
+                    seed: { try await daemonTests.seedYesterday(services, tenant: $0, rows: 40_000) })
+                let daemon = try ExporterProcess(["run"], environment: daemonTests.environment(services, extra: [
+                    "EXPORTER_S3_PART_SIZE_MB": "5",
+                ]))
+                let s3 = try services.s3(bucket: connection.bucket)
+                // Restart once the export is under way: its first part is uploading, the cursor open
+                // (every S3 request waits 700 ms at the proxy, so the upload stays open for seconds
+                // however fast the machine).
+                #expect(try await eventually(timeout: .seconds(120), every: .milliseconds(50)) {
+                    try await !s3.listMultipartUploads().isEmpty
+                }, "\(daemon.log)")
+                let bootedBefore = try await postmasterStart(services)
+                try await restartPostgres()
+                #expect(try await eventually(timeout: .seconds(60)) {
+                    (try? await postmasterStart(services)).map { $0 > bootedBefore } ?? false
+                }, "the server did not restart")
 
-            // Queries of this test's own pool may fail while the server restarts: poll through them.
-            let recovered = try await eventually(timeout: .seconds(180)) {
-                (try? await daemonTests.runs(services).contains { $0.status == "succeeded" }) ?? false
+                // Queries of this test's own pool may fail while the server restarts: poll through them.
+                let recovered = try await eventually(timeout: .seconds(180)) {
+                    (try? await daemonTests.runs(services).contains { $0.status == "succeeded" }) ?? false
+                }
+                #expect(recovered, "\(daemon.log)")
+                daemon.signal(SIGTERM)
+                #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.log)")
+
+                let all = try await daemonTests.runs(services)
+                #expect(all.map(\.status) == ["failed", "succeeded"], "\(all)\n\(daemon.log)")
+                #expect(all.first?.errorCode == "database", "\(all)")
+                #expect(Set(all.map(\.window)).count == 1, "the failed window is the one exported next")
+                let history = try await services.runs(connection: connection.id)
+                let failure = try #require(history.first { $0.status == "failed" })
+                // libpq's words for a connection the server ended under a running statement.
+                #expect(failure.errorMessage?.contains("server closed the connection unexpectedly") == true
+                        || failure.errorMessage?.contains("terminating connection") == true, "\(failure.errorMessage ?? "")")
+                #expect(failure.errorMessage?.contains("\n") == false, "one line: \(failure.errorMessage ?? "")")
+                #expect(!daemon.log.contains(TestServices.secretKey))
+
+                // The recovered export is whole: every row of the window, once, and no upload left open.
+                let success = try #require(history.first { $0.status == "succeeded" })
+                #expect(success.rowCount == 40_000)
+                let window = try #require(all.last?.window)
+                let key = try #require(success.objectURL?.components(separatedBy: "/\(connection.bucket)/").last)
+                let object = try await services.fetch(bucket: connection.bucket, key: key, gzip: false)
+                let expected = try await services.expectedRows(.featureUsage, tenant: connection.tenant, environment: "", window: window)
+                try expectFile(object.text, format: .csv, entity: .featureUsage, toEqual: expected)
+                #expect(try await s3.listMultipartUploads().isEmpty, "the interrupted upload was aborted")
+                #expect(try await s3.listObjects().count == 2, "data object and manifest, nothing partial")
             }
-            #expect(recovered, "\(daemon.log)")
-            daemon.signal(SIGTERM)
-            #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.log)")
-
-            let all = try await daemonTests.runs(services)
-            #expect(all.map(\.status) == ["failed", "succeeded"], "\(all)\n\(daemon.log)")
-            #expect(all.first?.errorCode == "database", "\(all)")
-            #expect(Set(all.map(\.window)).count == 1, "the failed window is the one exported next")
-            let history = try await services.runs(connection: connection.id)
-            let failure = try #require(history.first { $0.status == "failed" })
-            // libpq's words for a connection the server ended under a running statement.
-            #expect(failure.errorMessage?.contains("server closed the connection unexpectedly") == true
-                    || failure.errorMessage?.contains("terminating connection") == true, "\(failure.errorMessage ?? "")")
-            #expect(failure.errorMessage?.contains("\n") == false, "one line: \(failure.errorMessage ?? "")")
-            #expect(!daemon.log.contains(TestServices.secretKey))
-
-            // The recovered export is whole: every row of the window, once, and no upload left open.
-            let success = try #require(history.first { $0.status == "succeeded" })
-            #expect(success.rowCount == 40_000)
-            let window = try #require(all.last?.window)
-            let key = try #require(success.objectURL?.components(separatedBy: "/\(connection.bucket)/").last)
-            let object = try await services.fetch(bucket: connection.bucket, key: key, gzip: false)
-            let expected = try await services.expectedRows(.featureUsage, tenant: connection.tenant, environment: "", window: window)
-            try expectFile(object.text, format: .csv, entity: .featureUsage, toEqual: expected)
-            #expect(try await s3.listMultipartUploads().isEmpty, "the interrupted upload was aborted")
-            #expect(try await s3.listObjects().count == 2, "data object and manifest, nothing partial")
         }
     }
 
