@@ -200,7 +200,16 @@ public struct S3Client: Sendable {
                                           body: body, digest: digest)
             return try Self.receipt(of: response, sent: digest, operation: "PutObject \(key)")
         } catch let error as ExportError {
-            if case .s3(let code, _) = error, code == "PreconditionFailed" { return nil }
+            if case .s3(let code, let message) = error {
+                if code == "PreconditionFailed" { return nil }
+                // S3's answer to a header it does not implement, from a store without conditional writes.
+                if code == "NotImplemented" {
+                    throw ExportError.s3(code: code, message: Self.bounded(
+                        "the store does not support conditional writes (PutObject with If-None-Match: *), which keep a "
+                        + "Delta commit atomic: use a store that does (AWS S3, MinIO, Cloudflare R2) or keep "
+                        + "sync_config.s3.table_format unset (\(message))"))
+                }
+            }
             throw error
         }
     }

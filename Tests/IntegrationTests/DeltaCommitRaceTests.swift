@@ -228,6 +228,37 @@ struct DeltaCommitRaceTests {
             }
         }
     }
+
+    /// A store without conditional writes answers `If-None-Match: *` 501 NotImplemented, as S3
+    /// answers a header it does not implement: the run fails saying so and naming the setting,
+    /// commits nothing and deletes its file; `check` says the same.
+    @Test func aStoreWithoutConditionalWritesFailsTheRunNamingTheSetting() async throws {
+        try await TestServices.with { services in
+            try await services.withProxy { proxy, url in
+                let c = try await services.newConnection(
+                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
+                                                      extra: #", "table_format": "delta""#, endpoint: url) },
+                    seed: { tenant in try await services.seedUsage(tenant: tenant, rows: 6, from: T.first, every: T.day / 6) })
+                proxy.fault(requestsContaining: "/_delta_log/", with: .status(501, code: "NotImplemented"), times: 100)
+                let failed = try await Self.backfill(services.parquetEngine(), c, days: 1...1)
+                #expect(failed.count == 1 && failed.allSatisfy(\.failed), "\(failed)")
+                let run = try #require(try await services.runs(connection: c.id).last)
+                #expect(run.errorCode == "s3:NotImplemented", "\(run)")
+                for words in ["does not support conditional writes", "If-None-Match", "sync_config.s3.table_format"] {
+                    #expect(run.errorMessage?.contains(words) == true, "\(words): \(run.errorMessage ?? "")")
+                }
+                let s3 = try services.s3(bucket: c.bucket)
+                #expect(try await s3.listObjects(prefix: T.root).isEmpty, "no commit, and the run's file deleted")
+
+                // check's probe is a conditional write of its own key.
+                proxy.fault(requestsContaining: "-conditional", with: .status(501, code: "NotImplemented"), times: 100)
+                let check = try await ExporterCommand.run(["check", "--connection", c.id],
+                                                          environment: WarehouseSchemaTests().environment(services))
+                #expect(check.status != 0, "\(check.stdout)\(check.stderr)")
+                #expect((check.stdout + check.stderr).contains("does not support conditional writes"), "\(check.stdout)\(check.stderr)")
+            }
+        }
+    }
 }
 
 /// The process "dies" at its commit: the commit never reaches the store, and nothing after it
