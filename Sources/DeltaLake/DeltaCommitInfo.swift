@@ -2,12 +2,16 @@
 /// (`DESCRIBE HISTORY`, `DeltaTable.history()`); readers of the data ignore it.
 ///
 /// Besides the fields engines show (`timestamp`, `operation`, `operationParameters`,
-/// `engineInfo`), it names the export: the run (a row of `export_runs`), the window, the stream.
+/// `operationMetrics`, `engineInfo`), it names the export: the run (a row of `export_runs`), the
+/// window, the stream.
 /// https://github.com/delta-io/delta/blob/master/PROTOCOL.md#commit-provenance-information
 public struct DeltaCommitInfo: Codable, Sendable, Hashable {
     public var timestamp: Int64?
     public var operation: String?
     public var operationParameters: [String: String]?
+    /// What the commit wrote, as Spark writes a WRITE's metrics (numbers as strings), so
+    /// `DESCRIBE HISTORY` and `DeltaTable.history()` show each window's rows and bytes.
+    public var operationMetrics: [String: String]?
     public var engineInfo: String?
     public var isBlindAppend: Bool?
     public var runId: Int64?
@@ -17,11 +21,12 @@ public struct DeltaCommitInfo: Codable, Sendable, Hashable {
     public var windowEnd: String?
 
     public init(timestamp: Int64?, operation: String?, operationParameters: [String: String]? = nil,
-                engineInfo: String? = nil, isBlindAppend: Bool? = nil, runId: Int64? = nil,
+                operationMetrics: [String: String]? = nil, engineInfo: String? = nil, isBlindAppend: Bool? = nil, runId: Int64? = nil,
                 connectionId: String? = nil, entity: String? = nil, windowStart: String? = nil, windowEnd: String? = nil) {
         self.timestamp = timestamp
         self.operation = operation
         self.operationParameters = operationParameters
+        self.operationMetrics = operationMetrics
         self.engineInfo = engineInfo
         self.isBlindAppend = isBlindAppend
         self.runId = runId

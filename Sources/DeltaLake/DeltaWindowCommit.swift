@@ -2,7 +2,8 @@
 ///
 /// One commit per window makes the window appear in the table all at once: its files are added,
 /// the files an earlier export of the same window left are removed (a re-export replaces the
-/// window, it never doubles it), the stream's `txn` records the run, and `commitInfo` names it.
+/// window, it never doubles it), the stream's `txn` records the run, and `commitInfo` names it
+/// and counts what it wrote.
 /// The first commit of a table also writes `protocol` and `metaData`; a later one writes
 /// `metaData` again only when the entity gained columns.
 public struct DeltaWindowCommit: Sendable {
@@ -13,12 +14,17 @@ public struct DeltaWindowCommit: Sendable {
     public var windowPrefix: String
     /// The data files' columns.
     public var schema: DeltaSchema
+    /// The rows of the window's files, for `commitInfo`'s metrics.
+    public var rows: Int64
     public var transaction: DeltaTransaction
+    /// The run's provenance; ``actions(on:now:tableID:)`` adds the write's `mode`,
+    /// `isBlindAppend` and `operationMetrics`, known only once the files it replaces are.
     public var commitInfo: DeltaCommitInfo
 
-    public init(files: [DeltaAdd], windowPrefix: String, schema: DeltaSchema, transaction: DeltaTransaction,
+    public init(files: [DeltaAdd], windowPrefix: String, schema: DeltaSchema, rows: Int64, transaction: DeltaTransaction,
                 commitInfo: DeltaCommitInfo) {
         self.files = files
+        self.rows = rows
         self.windowPrefix = windowPrefix
         self.schema = schema
         self.transaction = transaction
@@ -35,7 +41,9 @@ public struct DeltaWindowCommit: Sendable {
     /// The commit's actions on top of `snapshot`, at `now` (ms). `tableID` makes the id of a new
     /// table (a UUID).
     public func actions(on snapshot: DeltaSnapshot, now: Int64, tableID: () -> String) throws(DeltaCommitError) -> [DeltaAction] {
-        var actions: [DeltaAction] = [.commitInfo(commitInfo)]
+        let adding = Set(files.map(\.path))
+        let replaced = snapshot.files(withPrefix: windowPrefix).filter { !adding.contains($0.path) }
+        var actions: [DeltaAction] = [.commitInfo(commitInfo(replacing: replaced))]
         if let metadata = snapshot.metadata {
             let current = DeltaSchema.parse(metadata.schemaString) ?? DeltaSchema(fields: [])
             let merged = try Self.merge(current, with: schema)
@@ -48,13 +56,30 @@ public struct DeltaWindowCommit: Sendable {
             actions.append(.protocol(.exporter))
             actions.append(.metaData(DeltaMetadata(id: tableID(), schemaString: schema.json, createdTime: now)))
         }
-        let adding = Set(files.map(\.path))
-        for old in snapshot.files(withPrefix: windowPrefix) where !adding.contains(old.path) {
-            actions.append(.remove(old.removed(at: now)))
-        }
+        actions += replaced.map { .remove($0.removed(at: now)) }
         actions += files.map(DeltaAction.add)
         actions.append(.txn(transaction))
         return actions
+    }
+
+    /// ``commitInfo`` completed as Spark completes a WRITE's: `mode` Append, or Overwrite when
+    /// the commit replaces files (then not a blind append: it depends on what the table held),
+    /// and `operationMetrics` numFiles, numOutputRows, numOutputBytes, plus numRemovedFiles and
+    /// numRemovedBytes for an overwrite.
+    public func commitInfo(replacing replaced: [DeltaAdd]) -> DeltaCommitInfo {
+        var info = commitInfo
+        var parameters = info.operationParameters ?? [:]
+        parameters["mode"] = replaced.isEmpty ? "Append" : "Overwrite"
+        info.operationParameters = parameters
+        info.isBlindAppend = replaced.isEmpty
+        var metrics = ["numFiles": "\(files.count)", "numOutputRows": "\(rows)",
+                       "numOutputBytes": "\(files.reduce(0) { $0 + $1.size })"]
+        if !replaced.isEmpty {
+            metrics["numRemovedFiles"] = "\(replaced.count)"
+            metrics["numRemovedBytes"] = "\(replaced.reduce(0) { $0 + $1.size })"
+        }
+        info.operationMetrics = metrics
+        return info
     }
 
     /// The table's schema with the export's new columns appended. A column the export no longer

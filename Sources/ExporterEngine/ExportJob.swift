@@ -174,7 +174,7 @@ struct ExportJob {
             if let delta {
                 deltaVersion = try await delta.commit(
                     deltaCommit(files: files, root: delta.root, windowPrefix: delta.windowPrefix(stem: stem), runID: runID,
-                                columns: sourceColumns.columns.withLock { $0 }, snapshot: snapshot),
+                                columns: sourceColumns.columns.withLock { $0 }),
                     on: &snapshot)
             }
             let manifest = ExportManifest(
@@ -237,25 +237,24 @@ struct ExportJob {
         return writer
     }
 
-    /// The commit of this window: its files, the stream's `txn` (appId per stream, version the run
-    /// id, which only grows), and `commitInfo` naming the run and window.
+    /// The commit of this window: its files and rows, the stream's `txn` (appId per stream,
+    /// version the run id, which only grows), and `commitInfo` naming the run and window.
     func deltaCommit(files: [FileWriter.File], root: String, windowPrefix: String, runID: Int64,
-                     columns: [SourceColumn], snapshot: DeltaSnapshot) -> DeltaWindowCommit {
+                     columns: [SourceColumn]) -> DeltaWindowCommit {
         let now = deltaNow()
         let adds = files.map { file in
             DeltaAdd(path: String(file.stored.key.dropFirst(root.count)), size: file.stored.bytes, modificationTime: now,
                      dataChange: true, stats: file.statistics)
         }
-        let replacing = !snapshot.files(withPrefix: windowPrefix).isEmpty
         let start = Timestamp.rfc3339(seconds: key.window.start), end = Timestamp.rfc3339(seconds: key.window.end)
         return DeltaWindowCommit(
             files: adds, windowPrefix: windowPrefix,
             schema: DeltaSchema(columns: ParquetSchemaMapping.parquetColumns(for: columns)),
+            rows: files.reduce(0) { $0 + $1.rows },
             transaction: DeltaTransaction(appId: Self.deltaAppID(key.stream), version: runID, lastUpdated: now),
             commitInfo: DeltaCommitInfo(
-                timestamp: now, operation: "WRITE",
-                operationParameters: ["mode": replacing ? "Overwrite" : "Append", "window": "\(start)/\(end)"],
-                engineInfo: files.isEmpty ? nil : self.files.parquetCreatedBy, isBlindAppend: !replacing, runId: runID,
+                timestamp: now, operation: "WRITE", operationParameters: ["window": "\(start)/\(end)"],
+                engineInfo: files.isEmpty ? nil : self.files.parquetCreatedBy, runId: runID,
                 connectionId: key.connectionID, entity: key.entity.rawValue, windowStart: start, windowEnd: end))
     }
 

@@ -11,7 +11,7 @@ import Testing
     }
 
     static func commit(run: Int64, files: [DeltaAdd], schema: DeltaSchema = schema) -> DeltaWindowCommit {
-        DeltaWindowCommit(files: files, windowPrefix: day1, schema: schema,
+        DeltaWindowCommit(files: files, windowPrefix: day1, schema: schema, rows: Int64(files.count) * 3,
                           transaction: DeltaTransaction(appId: "flexprice-exporter/conn_01/invoice", version: run, lastUpdated: 5_000),
                           commitInfo: DeltaCommitInfo(timestamp: 5_000, operation: "WRITE", runId: run))
     }
@@ -20,7 +20,9 @@ import Testing
         let commit = Self.commit(run: 7, files: [Self.add(Self.day1 + "7.parquet")])
         let actions = try commit.actions(on: DeltaSnapshot(), now: 5_000, tableID: { "table-id" })
         #expect(actions == [
-            .commitInfo(commit.commitInfo),
+            .commitInfo(DeltaCommitInfo(timestamp: 5_000, operation: "WRITE", operationParameters: ["mode": "Append"],
+                                        operationMetrics: ["numFiles": "1", "numOutputRows": "3", "numOutputBytes": "100"],
+                                        isBlindAppend: true, runId: 7)),
             .protocol(DeltaProtocol(minReaderVersion: 1, minWriterVersion: 1)),
             .metaData(DeltaMetadata(id: "table-id", schemaString: Self.schema.json, createdTime: 5_000)),
             .add(Self.add(Self.day1 + "7.parquet")),
@@ -40,13 +42,16 @@ import Testing
         try snapshot.apply(try Self.commit(run: 7, files: [Self.add(Self.day1 + "7_part-0001.parquet"), Self.add(Self.day1 + "7_part-0002.parquet")])
             .actions(on: snapshot, now: 5_000, tableID: { "t" }), version: 0)
         try snapshot.apply([.add(other)], version: 1)
-        let redo = Self.commit(run: 9, files: [Self.add(Self.day1 + "9.parquet", at: 9_000)])
+        let redo = Self.commit(run: 9, files: [Self.add(Self.day1 + "9.parquet", size: 250, at: 9_000)])
         let actions = try redo.actions(on: snapshot, now: 9_500, tableID: { "never" })
         #expect(actions == [
-            .commitInfo(redo.commitInfo),
+            .commitInfo(DeltaCommitInfo(timestamp: 5_000, operation: "WRITE", operationParameters: ["mode": "Overwrite"],
+                                        operationMetrics: ["numFiles": "1", "numOutputRows": "3", "numOutputBytes": "250",
+                                                           "numRemovedFiles": "2", "numRemovedBytes": "200"],
+                                        isBlindAppend: false, runId: 9)),
             .remove(Self.add(Self.day1 + "7_part-0001.parquet").removed(at: 9_500)),
             .remove(Self.add(Self.day1 + "7_part-0002.parquet").removed(at: 9_500)),
-            .add(Self.add(Self.day1 + "9.parquet", at: 9_000)),
+            .add(Self.add(Self.day1 + "9.parquet", size: 250, at: 9_000)),
             .txn(redo.transaction),
         ])
         try snapshot.apply(actions, version: 2)

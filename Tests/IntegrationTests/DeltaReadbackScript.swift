@@ -45,7 +45,8 @@ info = {
     "protocol": [protocol.min_reader_version, protocol.min_writer_version],
     "transaction_version": dt.transaction_version(spec["app_id"]) if spec.get("app_id") else None,
     "history": [{"version": h.get("version"), "operation": h.get("operation"), "runId": h.get("runId"),
-                 "windowStart": h.get("windowStart")} for h in history],
+                 "windowStart": h.get("windowStart"), "mode": (h.get("operationParameters") or {}).get("mode"),
+                 "metrics": h.get("operationMetrics")} for h in history],
     "schema": [[f.name, str(f.type)] for f in dt.schema().fields],
 }
 adds = pyarrow.table(dt.get_add_actions(flatten=True)).to_pylist()

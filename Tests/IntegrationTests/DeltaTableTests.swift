@@ -154,6 +154,13 @@ struct DeltaTableTests {
                 let history = deltaRS?["history"] as? [[String: Any]] ?? []
                 #expect(history.count == 12)
                 #expect(Set(history.compactMap { $0["runId"] as? Int64 }) == Set(runs.map(\.id)))
+                // Each commit counts what it wrote, as Spark's WRITE does (DESCRIBE HISTORY shows it).
+                for commit in history {
+                    let metrics = commit["metrics"] as? [String: String]
+                    #expect(commit["mode"] as? String == "Append", "\(commit)")
+                    #expect(metrics?["numFiles"] == "1" && metrics?["numOutputRows"] == "6", "\(commit)")
+                    #expect(Int(metrics?["numOutputBytes"] ?? "") ?? 0 > 0, "\(commit)")
+                }
 
                 // The checkpoint alone holds versions 0..10: with those commits gone from the copy,
                 // every reader still opens the table, its statistics and its transaction included.
@@ -191,6 +198,9 @@ struct DeltaTableTests {
                 #expect(actions.compactMap { if case .add(let a) = $0 { a.path } else { nil } }
                         == [replaced.replacingOccurrences(of: "_run-\(runs[4].id)", with: "_run-\(redoRun.id)")])
                 #expect(try await s3.listObjects(prefix: Self.root + replaced).count == 1, "the replaced file stays for time travel")
+                let info = actions.compactMap { if case .commitInfo(let info) = $0 { info } else { nil } }.first
+                #expect(info?.operationParameters?["mode"] == "Overwrite" && info?.isBlindAppend == false, "\(commit)")
+                #expect(info?.operationMetrics?["numOutputRows"] == "7" && info?.operationMetrics?["numRemovedFiles"] == "1", "\(commit)")
 
                 let after = try await Self.download(services, bucket: c.bucket, into: directory)
                 let now12 = try Self.read(after, in: directory)
