@@ -203,6 +203,8 @@ public struct ExportEngine: Sendable {
         var reports: [RunReport] = []
         var figures = PassFigures(duration: .zero, activeConnections: 0, inactiveConnections: 0, invalidConnections: 0)
         var readable: [String] = []
+        /// Every connection and scheduled task this pass met, exportable or not.
+        var present: [String] = []
         /// A stream's runs in window order, stopping at the first failure; a scheduled task's
         /// stream also stops when the task is disabled or deleted meanwhile (the run under way finishes).
         func addStream(_ connection: ExportConnection, _ entity: EntityType, _ settings: ConnectionSettings,
@@ -235,7 +237,9 @@ public struct ExportEngine: Sendable {
             }
         }
         for connection in connections {
+            present.append(connection.id)
             for stream in try await taskStreams(of: connection, entities: entities, only: scheduledTaskID) {
+                present.append(stream.task.id)
                 switch stream.prepared {
                 case .failed(let error):
                     let interval = (try? stream.task.settings(connectionSyncConfig: connection.syncConfig))?.interval ?? .daily
@@ -299,6 +303,11 @@ public struct ExportEngine: Sendable {
         }
         if !dryRun {
             await resolveProblems(readable)
+            // A full pass met every connection and task still exported: the problems of the
+            // others (deleted, unpublished, disabled) are over.
+            if connectionID == nil, entities == nil, scheduledTaskID == nil {
+                await resolveProblems(ofAllBut: present)
+            }
             figures.duration = clock.now - started
             observer.observe(.passFinished(figures))
         }
@@ -505,6 +514,15 @@ public struct ExportEngine: Sendable {
     private func resolveProblems(_ connectionIDs: [String]) async {
         do {
             try await history.resolveProblems(connectionIDs: connectionIDs)
+        } catch {
+            logger.warning("could not mark connection problems resolved", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Marks the problems of connections and tasks no longer exported as resolved.
+    private func resolveProblems(ofAllBut present: [String]) async {
+        do {
+            try await history.resolveProblems(ofAllBut: present)
         } catch {
             logger.warning("could not mark connection problems resolved", metadata: ["error": "\(error)"])
         }

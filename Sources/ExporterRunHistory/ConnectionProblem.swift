@@ -70,6 +70,17 @@ extension RunHistory {
             """, what: "resolving connection problems")
     }
 
+    /// Marks resolved the open problems of every id but `present` (the connections and scheduled
+    /// tasks a full pass saw): a connection deleted or unpublished, a task disabled or deleted, is
+    /// no longer exported, so its problem is over; left open, it would keep an alert firing for
+    /// something nobody exports.
+    public func resolveProblems(ofAllBut present: [String]) async throws {
+        try await execute("""
+            UPDATE connection_problems SET resolved_at = now()
+            WHERE resolved_at IS NULL AND NOT (connection_id = ANY(\(present)))
+            """, what: "resolving the problems of connections and tasks no longer exported")
+    }
+
     /// The open problems (one connection's, or all), by connection.
     public func openProblems(connectionID: String?) async throws -> [ConnectionProblem] {
         try await ExportError.whileUsingDatabase("reading connection_problems") {

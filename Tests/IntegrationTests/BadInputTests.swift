@@ -99,6 +99,20 @@ struct BadInputTests {
             let goodRuns = try await services.runs(connection: good.id)
             #expect(goodRuns.map(\.status) == ["succeeded", "succeeded"], "the scheduled run and the forced re-export")
             #expect(try await services.problems(connection: good.id).isEmpty)
+
+            // A broken connection the tenant deletes is no longer exported: the next full pass
+            // closes its problem (no alert keeps firing for it); a pass of one connection, and the
+            // other broken connections, keep theirs.
+            let levels = bad.filter { $0.code == "config" || $0.code == "decryption" }
+            let deleted = try #require(levels.first), kept = try #require(levels.last)
+            try await services.execute("UPDATE connections SET status = 'deleted' WHERE id = \(deleted.id)")
+            _ = try await services.engine().schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970),
+                                                         forced: false, maxConcurrency: 4, connectionID: good.id)
+            #expect(try await services.problems(connection: deleted.id).map(\.resolved) == [false])
+            _ = try await services.engine().schedulePass(planner: planner, now: Int64(Date().timeIntervalSince1970),
+                                                         forced: false, maxConcurrency: 4)
+            #expect(try await services.problems(connection: deleted.id).map(\.resolved) == [true])
+            #expect(try await services.problems(connection: kept.id).map(\.resolved) == [false])
         }
     }
 

@@ -156,6 +156,16 @@ struct FlexpriceScheduledTaskTests {
             let viewRows = try await engine.history.streamStatuses(connectionID: nil, graceSeconds: 900, scheduledTasks: true)
             #expect(viewRows.map { $0.scheduledTaskID ?? "-" } == ["schtask_sched_topups", "schtask_sched_invoice", "schtask_sched_events"])
 
+            // A pass of one task leaves the others' problems alone.
+            try await services.execute("UPDATE scheduled_tasks SET enabled = false WHERE id = 'schtask_sched_credit_usage'")
+            _ = try await pass(engine, at: "2026-11-21T00:26:00Z", task: "schtask_sched_invoice")
+            #expect(try await services.problems(connection: "schtask_sched_credit_usage").map(\.resolved) == [false])
+            // Disabled, the task is no longer exported: the next full pass closes its problem, so
+            // no alert keeps firing for a task nobody exports.
+            _ = try await pass(engine, at: "2026-11-21T00:27:00Z")
+            #expect(try await services.problems(connection: "schtask_sched_credit_usage").map(\.resolved) == [true])
+            #expect(try await engine.streamStatuses(connectionID: nil, graceSeconds: 900).allSatisfy { $0.problem == nil })
+
             // FlexPrice's keys, content types (no Content-Encoding) and CSV.
             func object(_ key: String, gzip: Bool = false) async throws -> String {
                 let fetched = try await services.fetch(bucket: bucket, key: key, gzip: gzip)
