@@ -88,12 +88,7 @@ struct DeltaCommitRaceTests {
     @Test func aSyncKilledDuringItsCommitLeavesTheTableAsItWas() async throws {
         try await TestServices.with { services in
             try await services.withProxy { proxy, url in
-                let c = try await services.newConnection(
-                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
-                                                      extra: #", "table_format": "delta""#, endpoint: url) },
-                    seed: { tenant in
-                        try await services.seedUsage(tenant: tenant, rows: 12, from: T.first, every: T.day / 6)
-                    })
+                let c = try await T.connection(services, days: 2, endpoint: url)
                 let environment = WarehouseSchemaTests().environment(services)
                 let day1 = try await ExporterCommand.run(["sync", "--connection", c.id, "--from", "2026-11-01", "--to", "2026-11-02"],
                                                          environment: environment)
@@ -133,14 +128,7 @@ struct DeltaCommitRaceTests {
                 #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
                 #expect(try await s3.listObjects(prefix: T.root).filter { $0.contains("_run-\(dead.id)") }.isEmpty)
                 #expect(try await Self.log(services, c) == [DeltaLogPath.commitName(0), DeltaLogPath.commitName(1)])
-                try await withScratchDirectory { directory in
-                    let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
-                    let expected = try await T.postgresRows(services, tenant: c.tenant)
-                    #expect(expected.count == 12)
-                    for reader in ["deltalake", "duckdb", "polars"] {
-                        #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
-                    }
-                }
+                try await T.expectReadersReturnPostgresRows(services, c, count: 12)
             }
         }
     }
@@ -186,10 +174,7 @@ struct DeltaCommitRaceTests {
     @Test func aConditionalRequestConflictIsRetriedAndTheWindowCommitsOnce() async throws {
         try await TestServices.with { services in
             try await services.withProxy { proxy, url in
-                let c = try await services.newConnection(
-                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
-                                                      extra: #", "table_format": "delta""#, endpoint: url) },
-                    seed: { tenant in try await services.seedUsage(tenant: tenant, rows: 18, from: T.first, every: T.day / 6) })
+                let c = try await T.connection(services, days: 3, endpoint: url)
                 let engine = services.parquetEngine()
                 let conflict = FaultProxy.Fault.status(409, code: "ConditionalRequestConflict")
                 let commit1 = T.logPrefix + DeltaLogPath.commitName(1)
@@ -217,14 +202,7 @@ struct DeltaCommitRaceTests {
 
                 #expect(T.succeeded(try await Self.backfill(engine, c, days: 3...3)))
                 #expect(try await Self.log(services, c) == (0...2).map { DeltaLogPath.commitName($0) })
-                try await withScratchDirectory { directory in
-                    let read = try T.read(try await T.download(services, bucket: c.bucket, into: directory), in: directory)
-                    let expected = try await T.postgresRows(services, tenant: c.tenant)
-                    #expect(expected.count == 18)
-                    for reader in ["deltalake", "duckdb", "polars"] {
-                        #expect(T.rows(read[reader] as? [String: Any]) == expected, "\(reader)")
-                    }
-                }
+                try await T.expectReadersReturnPostgresRows(services, c, count: 18)
             }
         }
     }
@@ -235,10 +213,7 @@ struct DeltaCommitRaceTests {
     @Test func aStoreWithoutConditionalWritesFailsTheRunNamingTheSetting() async throws {
         try await TestServices.with { services in
             try await services.withProxy { proxy, url in
-                let c = try await services.newConnection(
-                    syncConfig: { Services.syncConfig(bucket: $0, format: .parquet, compression: .zstd, entities: [.featureUsage],
-                                                      extra: #", "table_format": "delta""#, endpoint: url) },
-                    seed: { tenant in try await services.seedUsage(tenant: tenant, rows: 6, from: T.first, every: T.day / 6) })
+                let c = try await T.connection(services, days: 1, endpoint: url)
                 proxy.fault(requestsContaining: "/_delta_log/", with: .status(501, code: "NotImplemented"), times: 100)
                 let failed = try await Self.backfill(services.parquetEngine(), c, days: 1...1)
                 #expect(failed.count == 1 && failed.allSatisfy(\.failed), "\(failed)")

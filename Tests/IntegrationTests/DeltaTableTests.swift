@@ -21,16 +21,30 @@ struct DeltaTableTests {
     static let root = "exports/test/feature_usage/"
     static let logPrefix = root + "_delta_log/"
 
-    static func config(_ bucket: String, format: ExportFormat = .parquet) -> String {
+    static func config(_ bucket: String, format: ExportFormat = .parquet, endpoint: String? = TestServices.s3Endpoint) -> String {
         Services.syncConfig(bucket: bucket, format: format, compression: .zstd, entities: [.featureUsage],
-                            extra: #", "table_format": "delta""#)
+                            extra: #", "table_format": "delta""#, endpoint: endpoint)
     }
 
-    /// A connection with `days` days of usage, `perDay` rows a day.
-    static func connection(_ services: Services, days: Int, perDay: Int = 6) async throws -> TestConnection {
-        try await services.newConnection(syncConfig: { config($0) }, seed: { tenant in
+    /// A connection with `days` days of usage, `perDay` rows a day, exporting to `endpoint`.
+    static func connection(_ services: Services, days: Int, perDay: Int = 6,
+                           endpoint: String? = TestServices.s3Endpoint) async throws -> TestConnection {
+        try await services.newConnection(syncConfig: { config($0, endpoint: endpoint) }, seed: { tenant in
             try await services.seedUsage(tenant: tenant, rows: days * perDay, from: first, every: day / Int64(perDay))
         })
+    }
+
+    /// delta-rs, DuckDB and Polars each return exactly PostgreSQL's `count` rows of the tenant.
+    static func expectReadersReturnPostgresRows(_ services: Services, _ c: TestConnection, count: Int,
+                                                sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await withScratchDirectory { directory in
+            let read = try read(try await download(services, bucket: c.bucket, into: directory), in: directory)
+            let expected = try await postgresRows(services, tenant: c.tenant)
+            #expect(expected.count == count, sourceLocation: sourceLocation)
+            for reader in ["deltalake", "duckdb", "polars"] {
+                #expect(rows(read[reader] as? [String: Any]) == expected, "\(reader)", sourceLocation: sourceLocation)
+            }
+        }
     }
 
     static func appID(_ connection: TestConnection) -> String { "flexprice-exporter/\(connection.id)/feature_usage" }
