@@ -193,6 +193,7 @@ let package = Package(
                 "ExporterClickHouse",
                 "ExporterEncoder",
                 "ParquetEncoder",
+                "ParquetWriter",
                 "DeltaLake",
                 "ExporterCompressor",
                 "ExporterSink",

@@ -9,7 +9,8 @@ import ParquetWriter
 /// the protocol, the metadata, each application's latest `txn`, every live file's `add` (with
 /// its statistics as JSON text) and the `remove` tombstones not yet vacuumed. `commitInfo` is
 /// never part of a checkpoint and is skipped. The file is written by ``ParquetNestedFileWriter``
-/// (there is no Parquet library for Swift here): uncompressed, one row group, PLAIN values.
+/// (there is no Parquet library for Swift here): one row group, PLAIN values, pages compressed by
+/// the codec given (the exporter passes the table's data codec).
 /// https://github.com/delta-io/delta/blob/master/PROTOCOL.md#checkpoints
 public enum DeltaCheckpoint {
     /// The checkpoint file of `actions` (``DeltaSnapshot/checkpointActions``, rows in their order).

@@ -22,13 +22,13 @@ extension DeltaTableWriter {
     /// metadata) and `_last_checkpoint` pointing at it.
     func writeCheckpoint(_ snapshot: DeltaSnapshot) async throws {
         let actions = snapshot.checkpointActions
-        let bytes = try DeltaCheckpoint.parquet(actions, createdBy: createdBy)
+        let bytes = try DeltaCheckpoint.parquet(actions, createdBy: createdBy, codec: checkpointCodec)
         _ = try await sink.put(key: logPrefix + DeltaLogPath.checkpointName(snapshot.version), body: ByteBuffer(bytes: bytes),
-                               attributes: ObjectAttributes(contentType: "application/vnd.apache.parquet"))
+                               attributes: attributes(contentType: "application/vnd.apache.parquet"))
         let last = DeltaLastCheckpoint(version: snapshot.version, size: Int64(actions.count), sizeInBytes: Int64(bytes.count),
                                        numOfAddFiles: Int64(snapshot.files.count))
         _ = try await sink.put(key: logPrefix + DeltaLogPath.lastCheckpointName, body: ByteBuffer(string: last.json),
-                               attributes: Self.jsonAttributes)
+                               attributes: attributes())
         try await history.recordDeltaCheckpoint(table, version: snapshot.version)
     }
 }

@@ -5,6 +5,7 @@ import ExporterSink
 import Foundation
 import Logging
 import NIOCore
+import ParquetWriter
 
 /// The I/O of one Delta table: its state (stored in the run history, brought up to date from the
 /// log in S3), its commits, its checkpoints and its vacuum. ``DeltaWindowCommit`` decides what a
@@ -28,8 +29,16 @@ struct DeltaTableWriter {
     var createdBy = "flexprice-exporter"
     /// A checkpoint every this many commits (Delta's default).
     var checkpointInterval: Int64 = 10
+    /// How a checkpoint's pages are compressed: as the table's data files are (the connection's
+    /// `compression`), so every engine that reads the data reads the checkpoint. An hourly table's
+    /// checkpoint after years holds tens of thousands of files' statistics.
+    var checkpointCodec: any PageCodec = UncompressedPageCodec()
     /// Commits tried before giving up when other writers keep winning.
     var maxAttempts = 10
+    /// The connection's server-side encryption, for every object of the log as for its data: a
+    /// bucket that requires the connection's KMS key refuses a commit written without it.
+    var encryption: ServerSideEncryption = .aes256
+    var kmsKeyID: String?
 
     var logPrefix: String { root + DeltaLogPath.folder }
 
@@ -40,7 +49,11 @@ struct DeltaTableWriter {
     /// key stem (``ObjectKeyLayout/stem(entity:window:)``, always under the root).
     func windowPrefix(stem: String) -> String { String(stem.dropFirst(root.count)) + "_run-" }
 
-    static let jsonAttributes = ObjectAttributes(contentType: "application/json")
+    /// How a log object (`contentType`: a commit's or `_last_checkpoint`'s JSON, a checkpoint's
+    /// Parquet) is stored.
+    func attributes(contentType: String = "application/json") -> ObjectAttributes {
+        ObjectAttributes(contentType: contentType, encryption: encryption, kmsKeyID: kmsKeyID)
+    }
 
     /// The table's current state: the stored one, with every newer commit in the log replayed and
     /// recorded. Fails when the log cannot be used (a gap, a protocol or partitioning this writer
@@ -88,7 +101,7 @@ struct DeltaTableWriter {
             let actions = try commit.actions(on: snapshot, now: now(), tableID: { UUID().uuidString.lowercased() })
             let version = snapshot.version + 1
             let body = ByteBuffer(string: try DeltaJSON.commit(actions))
-            if try await sink.putIfAbsent(key: commitKey(version), body: body, attributes: Self.jsonAttributes) {
+            if try await sink.putIfAbsent(key: commitKey(version), body: body, attributes: attributes()) {
                 try snapshot.apply(actions, version: version)
                 try await history.recordDeltaCommits(table, [(version, actions)])
                 await checkpointIfDue(snapshot)

@@ -234,6 +234,10 @@ struct ExportJob {
         var writer = DeltaTableWriter(sink: sink, history: history, table: record, root: root, logger: logger)
         writer.now = deltaNow
         writer.createdBy = files.parquetCreatedBy
+        writer.encryption = settings.encryption
+        writer.kmsKeyID = settings.kmsKeyID
+        writer.checkpointCodec = try ParquetPageCodecs.codec(for: settings.compression, gzipLevel: files.gzipLevel,
+                                                            zstdLevel: files.zstdLevel)
         return writer
     }
 

@@ -49,6 +49,10 @@ info = {
                  "metrics": h.get("operationMetrics")} for h in history],
     "schema": [[f.name, str(f.type)] for f in dt.schema().fields],
 }
+import pyarrow.parquet
+info["checkpoint_codecs"] = sorted({pyarrow.parquet.ParquetFile(name).metadata.row_group(0).column(c).compression
+                                    for name in glob.glob(os.path.join(path, "_delta_log", "*.checkpoint.parquet"))
+                                    for c in range(pyarrow.parquet.ParquetFile(name).metadata.num_columns)})
 adds = pyarrow.table(dt.get_add_actions(flatten=True)).to_pylist()
 info["num_records"] = sorted((a.get("num_records") for a in adds), key=lambda n: (n is None, n or 0))
 if spec.get("day"):

@@ -186,6 +186,8 @@ struct DeltaTableTests {
                     #expect(Self.rows(fromCheckpoint[reader] as? [String: Any]) == expected, "\(reader) from the checkpoint")
                 }
                 let checkpointed = fromCheckpoint["deltalake"] as? [String: Any]
+                // The checkpoint's pages are compressed as the table's data files are (zstd here).
+                #expect(checkpointed?["checkpoint_codecs"] as? [String] == ["ZSTD"], "\(checkpointed?["checkpoint_codecs"] ?? "none")")
                 #expect(checkpointed?["version"] as? Int == 11)
                 #expect(checkpointed?["files"] as? [String] == expectedFiles)
                 #expect(checkpointed?["num_records"] as? [Int] == Array(repeating: 6, count: 12))

@@ -1,3 +1,4 @@
+import DeltaLake
 import ExporterCore
 import ExporterEngine
 import Foundation
@@ -61,6 +62,41 @@ struct ServerSideEncryptionTests {
                 #expect(parts.count == 2)
                 #expect(parts.allSatisfy { $0.header("x-amz-server-side-encryption") == nil })
                 expectAllSignaturesVerified(proxy, atLeast: 9)
+            }
+        }
+    }
+    /// A Delta table's log (its commits, the checkpoint of version 10 and `_last_checkpoint`) is
+    /// stored with the connection's encryption too, as its data files and manifests are: a bucket
+    /// that requires the connection's KMS key would refuse a commit written without it.
+    @Test(arguments: cases)
+    func everyObjectOfADeltaTableIsStoredWithTheConfiguredEncryption(_ sse: Case) async throws {
+        typealias T = DeltaTableTests
+        try await TestServices.with { services in
+            try await services.withProxy { proxy, proxyURL in
+                let c = try await services.newConnection(
+                    syncConfig: { Services.s3Config(bucket: $0, endpoint: proxyURL, format: .parquet, encryption: sse.encryption,
+                                                    kmsKeyID: sse.kmsKeyID, tableFormat: "delta") },
+                    seed: { try await services.seedUsage(tenant: $0, rows: 11, from: T.first, every: T.day) })
+                let reports = try await services.proxiedEngine().backfill(
+                    connectionID: c.id, entities: nil, from: T.first, to: T.first + 11 * T.day, now: T.first + 20 * T.day,
+                    graceSeconds: 0, force: false, dryRun: false)
+                #expect(reports.count == 11 && reports.filter(\.failed).isEmpty, "\(reports)")
+
+                let keys = try await services.s3(bucket: c.bucket).listObjects()
+                let log = T.logPrefix
+                #expect(Set(keys.filter { $0.hasPrefix(log) }) == Set((0...10).map { log + DeltaLogPath.commitName($0) }
+                    + [log + DeltaLogPath.checkpointName(10), log + DeltaLogPath.lastCheckpointName]), "\(keys)")
+                for key in keys {
+                    let headers = try await services.headObject(bucket: c.bucket, key: key)
+                    #expect(headers["x-amz-server-side-encryption"] == sse.encryption, "\(key): \(headers)")
+                    #expect(headers["x-amz-server-side-encryption-aws-kms-key-id"] == sse.kmsKeyID, "\(key): \(headers)")
+                }
+                let puts = proxy.exchanges.filter { $0.operation == "PutObject" && $0.target.contains("/_delta_log/") }
+                #expect(puts.count == 13, "11 commits, the checkpoint, _last_checkpoint: \(proxy.requests)")
+                for exchange in puts {
+                    #expect(exchange.header("x-amz-server-side-encryption") == sse.encryption, "\(exchange.target)")
+                    #expect(exchange.header("x-amz-server-side-encryption-aws-kms-key-id") == sse.kmsKeyID, "\(exchange.target)")
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ extension Services {
     static func s3Config(bucket: String, endpoint: String, format: ExportFormat = .csv,
                          compression: CompressionSetting = .none, encryption: String = "AES256",
                          kmsKeyID: String? = nil, keyPrefix: String = "exports/test",
-                         maxFileSizeMB: Int? = nil, athenaSymlinks: Bool = false) -> String {
+                         maxFileSizeMB: Int? = nil, athenaSymlinks: Bool = false, tableFormat: String? = nil) -> String {
         var s3: [String: Any] = [
             "bucket": bucket, "region": "us-east-1", "key_prefix": keyPrefix, "endpoint_url": endpoint,
             "compression": compression.rawValue, "encryption": encryption, "interval": "daily",
@@ -22,6 +22,7 @@ extension Services {
         if let kmsKeyID { s3["kms_key_id"] = kmsKeyID }
         if let maxFileSizeMB { s3["max_file_size_mb"] = maxFileSizeMB }
         if athenaSymlinks { s3["athena_symlinks"] = true }
+        if let tableFormat { s3["table_format"] = tableFormat }
         // Strings, numbers and arrays only: this cannot fail; "" would fail the test's setup loudly.
         let data = (try? JSONSerialization.data(withJSONObject: ["s3": s3])) ?? Data()
         return String(decoding: data, as: UTF8.self)
