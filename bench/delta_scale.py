@@ -138,19 +138,21 @@ def write_foreign_commits(root, files):
 
 DELTA_RS_APPEND = """
 import sys, pyarrow.fs, pyarrow.parquet, deltalake
-endpoint, bucket, root, data = sys.argv[1:5]
+endpoint, bucket, root, data, mode = sys.argv[1:6]
 scheme, host = endpoint.split("://")
 files = pyarrow.fs.S3FileSystem(access_key="bench", secret_key="bench", region="us-east-1", endpoint_override=host, scheme=scheme)
 rows = pyarrow.parquet.read_table(f"{bucket}/{data}", filesystem=files)
 options = {"AWS_ENDPOINT_URL": endpoint, "AWS_ALLOW_HTTP": "true", "AWS_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}
-deltalake.write_deltalake(f"s3://{bucket}/{root}", rows, mode="append", storage_options=options)
+if mode == "append":
+    deltalake.write_deltalake(f"s3://{bucket}/{root}", rows, mode="append", storage_options=options)
 """
 
 
-def delta_rs_append(root, data_key):
-    """delta-rs appending the rows of the exporter's data file `data_key` to the table at `root`."""
-    return measure([os.environ["BENCH_READERS_PYTHON"], "-c", DELTA_RS_APPEND, endpoint(), BUCKET, root, data_key],
+def delta_rs_append(root, data_key, mode="append"):
+    """delta-rs appending the rows of the exporter's data file `data_key` to the table at `root`
+    (mode "floor": the same process without the append: Python, pyarrow and the file's read)."""
+    return measure([os.environ["BENCH_READERS_PYTHON"], "-c", DELTA_RS_APPEND, endpoint(), BUCKET, root, data_key, mode],
                    label="bench/delta-scale delta-rs")
 
 
@@ -180,8 +182,9 @@ def bench(files, runs):
     for run in range(runs):
         log(f"{files:,} files: delta-rs append (version {11 + runs + run})")
         references.append(delta_rs_append(root, data_key))
+    floor = [delta_rs_append(root, data_key, mode="floor") for _ in range(runs)]
     return {"files": files, "catch_up": catch_up, "checkpoint": checkpoint, "checkpoint_bytes": checkpoint_bytes,
-            "commit": commits, "delta_rs": references}
+            "commit": commits, "delta_rs": references, "floor": floor}
 
 
 def median(samples, field):
@@ -197,7 +200,8 @@ def table(results):
                                 [result["checkpoint"]]),
                                (f"commit: sync of one window, median of {len(result['commit'])} (v11...)", result["commit"]),
                                (f"delta-rs: write_deltalake append of the same rows, median of {len(result['delta_rs'])}",
-                                result["delta_rs"])]:
+                                result["delta_rs"]),
+                               ("delta-rs' process without the append (Python, pyarrow, reading the rows)", result["floor"])]:
             rows.append(f"| {files} | {label} | {median(samples, 'wall'):.2f} | {median(samples, 'cpu'):.2f} | "
                         f"{median(samples, 'rss') / 1048576:.1f} |")
     return rows

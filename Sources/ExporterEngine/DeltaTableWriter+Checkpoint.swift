@@ -8,13 +8,19 @@ extension DeltaTableWriter {
     /// commits, however old the table. Readers that find no checkpoint replay the commits, so a
     /// checkpoint that fails to write costs speed, not data: it is logged, never a failed run.
     /// https://github.com/delta-io/delta/blob/master/PROTOCOL.md#checkpoints
-    func checkpointIfDue(_ snapshot: DeltaSnapshot) async {
-        guard snapshot.version > 0, snapshot.version % checkpointInterval == 0 else { return }
+    ///
+    /// The commit's own snapshot holds only its window's files; the checkpoint's state (every
+    /// file) is read from the run history then, the one commit in `checkpointInterval` that needs it.
+    func checkpointIfDue(version: Int64) async {
+        guard version > 0, version % checkpointInterval == 0 else { return }
         do {
+            // Another writer's commit recorded meanwhile makes this a checkpoint of a later
+            // version: as valid, and as current.
+            guard let snapshot = try await history.deltaSnapshot(table, files: .all), snapshot.version >= version else { return }
             try await writeCheckpoint(snapshot)
         } catch {
             logger.warning("the Delta checkpoint could not be written; readers replay the commits instead",
-                           metadata: ["table": "\(table.location)", "version": "\(snapshot.version)", "error": "\(error)"])
+                           metadata: ["table": "\(table.location)", "version": "\(version)", "error": "\(error)"])
         }
     }
 

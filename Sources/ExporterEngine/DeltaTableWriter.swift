@@ -55,11 +55,11 @@ struct DeltaTableWriter {
         ObjectAttributes(contentType: contentType, encryption: encryption, kmsKeyID: kmsKeyID)
     }
 
-    /// The table's current state: the stored one, with every newer commit in the log replayed and
-    /// recorded. Fails when the log cannot be used (a gap, a protocol or partitioning this writer
-    /// does not implement).
-    func snapshot() async throws -> DeltaSnapshot {
-        var snapshot = try await history.deltaSnapshot(table) ?? DeltaSnapshot()
+    /// The table's current state: the stored one (holding the `files` selected), with every newer
+    /// commit in the log replayed and recorded. Fails when the log cannot be used (a gap, a
+    /// protocol or partitioning this writer does not implement).
+    func snapshot(files: RunHistory.DeltaFileSelection = .all) async throws -> DeltaSnapshot {
+        var snapshot = try await history.deltaSnapshot(table, files: files) ?? DeltaSnapshot()
         let newer = try await catchUp(&snapshot)
         try await history.recordDeltaCommits(table, newer)
         try snapshot.checkWritable()
@@ -104,7 +104,7 @@ struct DeltaTableWriter {
             if try await sink.putIfAbsent(key: commitKey(version), body: body, attributes: attributes()) {
                 try snapshot.apply(actions, version: version)
                 try await history.recordDeltaCommits(table, [(version, actions)])
-                await checkpointIfDue(snapshot)
+                await checkpointIfDue(version: version)
                 return version
             }
             logger.info("another writer committed this Delta version first; reading the log again",

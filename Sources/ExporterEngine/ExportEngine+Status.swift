@@ -266,7 +266,7 @@ extension ExportEngine {
                                          stream: ExportStream(connectionID: connection.id, entity: entity))
             let writer = DeltaTableWriter(sink: sink, history: history, table: table, root: root, logger: logger)
             do {
-                let snapshot = try await writer.snapshot()
+                let snapshot = try await writer.snapshot(files: .none)
                 check.steps.append(("read the Delta table \(table.location) (\(snapshot.version < 0 ? "not created yet" : "version \(snapshot.version)"))", nil))
             } catch {
                 check.steps.append(("read the Delta table \(table.location)", Self.exportError(error, connection: connection.id, entity: entity).message))

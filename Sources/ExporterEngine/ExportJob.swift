@@ -112,7 +112,8 @@ struct ExportJob {
         // before its commit are deleted.
         var snapshot = DeltaSnapshot()
         if let delta {
-            snapshot = try await delta.snapshot()
+            // The window's files only: what its commit replaces and its clean-up may delete.
+            snapshot = try await delta.snapshot(files: .under(delta.windowPrefix(stem: stem)))
             try await delta.removeOrphans(windowPrefix: delta.windowPrefix(stem: stem), keeping: snapshot, runID: runID)
         } else {
             // The window is absent from here until the new manifest lands: an old manifest must never

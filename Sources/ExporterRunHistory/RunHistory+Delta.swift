@@ -7,8 +7,20 @@ import Foundation
 /// kept here so a commit reads it in one query instead of replaying every commit in S3. The log
 /// stays the truth: the engine replays commits newer than the stored version before committing.
 extension RunHistory {
-    /// The stored state of a table, nil when none is stored.
-    public func deltaSnapshot(_ table: DeltaTableRecord) async throws -> DeltaSnapshot? {
+    /// Which of a table's files (live and removed) a snapshot read from here holds. A window's
+    /// commit needs only the window's own files (besides the protocol, metadata and
+    /// transactions, always read), so its cost does not grow with the table: an hourly stream
+    /// holds 8,760 files a year. A checkpoint and a vacuum need them all.
+    public enum DeltaFileSelection: Sendable, Hashable {
+        case all
+        /// The files whose path (relative to the table root) starts with this prefix.
+        case under(String)
+        /// None: the table's version, protocol, metadata and transactions only.
+        case none
+    }
+
+    /// The stored state of a table with the `files` selected, nil when none is stored.
+    public func deltaSnapshot(_ table: DeltaTableRecord, files: DeltaFileSelection = .all) async throws -> DeltaSnapshot? {
         try await ExportError.whileUsingDatabase("reading the Delta table state in delta_tables") {
             try await client.transaction { db -> DeltaSnapshot? in
                 guard let row = try await db.query("""
@@ -23,9 +35,21 @@ extension RunHistory {
                     default: break
                     }
                 }
-                for row in try await db.query("""
-                    SELECT add_action, remove_action FROM delta_table_files WHERE table_key = \(table.key)
-                    """) {
+                let selected: [DatabaseRow]
+                switch files {
+                case .all:
+                    selected = try await db.query("""
+                        SELECT add_action, remove_action FROM delta_table_files WHERE table_key = \(table.key)
+                        """)
+                case .under(let prefix):
+                    selected = try await db.query("""
+                        SELECT add_action, remove_action FROM delta_table_files
+                        WHERE table_key = \(table.key) AND starts_with(path, \(prefix))
+                        """)
+                case .none:
+                    selected = []
+                }
+                for row in selected {
                     let (addText, removeText) = try row.decode((String?, String?).self)
                     if let removeText, case .remove(let remove) = try Self.action(removeText) {
                         snapshot.tombstones[remove.path] = remove

@@ -1,3 +1,4 @@
+import DeltaLake
 import ExporterCore
 import ExporterRunHistory
 import ExporterSource
@@ -127,6 +128,37 @@ struct RunHistoryTests {
             let rows = try await services.postgres.query(
                 "SELECT count(*)::bigint FROM export_runs WHERE connection_id = 'race'")
             #expect(try rows.first?.decode(Int64.self) == 150)
+        }
+    }
+    /// A window's commit reads only its window's files of the stored table state (the cost of a
+    /// commit does not grow with the table); a checkpoint reads them all, `check` none.
+    @Test func aDeltaSnapshotHoldsTheFilesItIsAskedFor() async throws {
+        try await TestServices.with { services in
+            let history = RunHistory(client: services.postgres, logger: TestServices.logger, worker: "me")
+            let table = DeltaTableRecord(endpoint: nil, bucket: "b", root: "p/feature_usage/\(UUID().uuidString)/",
+                                         stream: ExportStream(connectionID: "conn-selection", entity: .featureUsage))
+            func add(_ path: String) -> DeltaAction { .add(DeltaAdd(path: path, size: 1, modificationTime: 1, stats: nil)) }
+            let day1 = "2026/11/01/feature_usage_20261101T000000Z_20261102T000000Z_run-"
+            let day2 = "2026/11/02/feature_usage_20261102T000000Z_20261103T000000Z_run-"
+            let metadata = DeltaMetadata(id: "t", schemaString: DeltaSchema(fields: [.init(name: "id", type: "string")]).json, createdTime: 1)
+            let txn = DeltaTransaction(appId: "app", version: 3, lastUpdated: 1)
+            try await history.recordDeltaCommits(table, [
+                (0, [.protocol(DeltaProtocol(minReaderVersion: 1, minWriterVersion: 1)), .metaData(metadata), add(day1 + "1.parquet"),
+                     add(day2 + "2.parquet")]),
+                (1, [.remove(DeltaAdd(path: day1 + "1.parquet", size: 1, modificationTime: 1, stats: nil).removed(at: 5)),
+                     add(day1 + "3.parquet"), .txn(txn)]),
+            ])
+            let all = try #require(try await history.deltaSnapshot(table))
+            #expect(all.version == 1 && Set(all.files.keys) == [day1 + "3.parquet", day2 + "2.parquet"])
+            #expect(Set(all.tombstones.keys) == [day1 + "1.parquet"])
+            let window = try #require(try await history.deltaSnapshot(table, files: .under(day1)))
+            #expect(Set(window.files.keys) == [day1 + "3.parquet"] && Set(window.tombstones.keys) == [day1 + "1.parquet"])
+            #expect(window.version == 1 && window.metadata == metadata && window.transactions == ["app": txn])
+            let none = try #require(try await history.deltaSnapshot(table, files: .none))
+            #expect(none.files.isEmpty && none.tombstones.isEmpty && none.version == 1 && none.tableProtocol != nil)
+            #expect(none.transactions == ["app": txn])
+            // A prefix is a prefix, not a pattern: LIKE's wildcards in a path match only themselves.
+            #expect(try await history.deltaSnapshot(table, files: .under("2026/11/0_/"))?.files.isEmpty == true)
         }
     }
 }
