@@ -109,6 +109,25 @@ def stamp(moment):
     return f"{moment:%Y%m%dT%H%M%SZ}"
 
 
+def shifted_stats(stats, hours_back):
+    """Version 0's statistics moved `hours_back` hours back (timestamps) and made the file's own
+    (ids, counts), so a checkpoint compresses them as it would a real table's."""
+    if not stats:
+        return stats
+    parsed = json.loads(stats)
+    parsed["numRecords"] = parsed.get("numRecords", 0) + hours_back % 97
+    for bound in ("minValues", "maxValues"):
+        for column, value in (parsed.get(bound) or {}).items():
+            if not isinstance(value, str):
+                continue
+            try:
+                moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                parsed[bound][column] = (moment - hours_back * HOUR).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            except ValueError:
+                parsed[bound][column] = f"{value}-{hours_back:06d}"
+    return json.dumps(parsed, separators=(",", ":"))
+
+
 def write_foreign_commits(root, files):
     """Versions 1..8 of the table at `root`: N adds between them, each version 0's add renamed to
     an hour before DAY (with a run id of its own), as a writer other than the exporter would."""
@@ -130,6 +149,7 @@ def write_foreign_commits(root, files):
             number += 1
             start = DAY - number * HOUR
             renamed = dict(add)
+            renamed["stats"] = shifted_stats(add.get("stats"), number)
             renamed["path"] = (folder.replace(day_folder, f"{start:%Y/%m/%d}/") + f"{match.group('stem')}_{stamp(start)}_"
                                + f"{stamp(start + HOUR)}_run-{10_000_000 + number}{match.group('rest')}")
             lines.append(json.dumps({"add": renamed}))

@@ -86,7 +86,7 @@ extension RunHistory {
                 var version = stored
                 for commit in commits where commit.version > stored {
                     guard commit.version == version + 1 else { throw DeltaLogError.missingCommit(version: version + 1) }
-                    for action in commit.actions { try await Self.record(action, table: table, on: db) }
+                    try await Self.record(commit.actions, table: table, on: db)
                     version = commit.version
                 }
                 _ = try await db.query("""
@@ -151,6 +151,48 @@ extension RunHistory {
         }
     }
 
+    /// Records one commit's actions: its files in two statements (adds, removes) however many it
+    /// names (another writer's commit, or a catch-up, may hold thousands), the rest one by one.
+    /// A path named twice in the commit takes its last action, as replaying the commit would.
+    private static func record(_ actions: [DeltaAction], table: DeltaTableRecord, on db: DatabaseConnection) async throws {
+        var files: [String: DeltaAction] = [:]
+        for action in actions {
+            switch action {
+            case .add(let add): files[add.path] = action
+            case .remove(let remove): files[remove.path] = action
+            default: try await record(action, table: table, on: db)
+            }
+        }
+        var added: (paths: [String], texts: [String]) = ([], [])
+        var removed: (paths: [String], texts: [String], millis: [String]) = ([], [], [])
+        for (path, action) in files.sorted(by: { $0.key < $1.key }) {
+            let text = try DeltaJSON.commit([action]).trimmingCharacters(in: .newlines)
+            if case .remove(let remove) = action {
+                removed.paths.append(path)
+                removed.texts.append(text)
+                removed.millis.append(String(remove.deletionTimestamp ?? 0))
+            } else {
+                added.paths.append(path)
+                added.texts.append(text)
+            }
+        }
+        if !added.paths.isEmpty {
+            _ = try await db.query("""
+                INSERT INTO delta_table_files (table_key, path, add_action)
+                SELECT \(table.key), f.path, f.action FROM unnest(\(added.paths)::text[], \(added.texts)::text[]) AS f(path, action)
+                ON CONFLICT (table_key, path) DO UPDATE SET add_action = EXCLUDED.add_action, remove_action = NULL, removed_at = NULL
+                """)
+        }
+        if !removed.paths.isEmpty {
+            _ = try await db.query("""
+                INSERT INTO delta_table_files (table_key, path, remove_action, removed_at)
+                SELECT \(table.key), f.path, f.action, to_timestamp(f.millis::bigint / 1000.0)
+                FROM unnest(\(removed.paths)::text[], \(removed.texts)::text[], \(removed.millis)::text[]) AS f(path, action, millis)
+                ON CONFLICT (table_key, path) DO UPDATE SET remove_action = EXCLUDED.remove_action, removed_at = EXCLUDED.removed_at
+                """)
+        }
+    }
+
     private static func record(_ action: DeltaAction, table: DeltaTableRecord, on db: DatabaseConnection) async throws {
         let text = try DeltaJSON.commit([action]).trimmingCharacters(in: .newlines)
         switch action {
@@ -158,24 +200,12 @@ extension RunHistory {
             _ = try await db.query("UPDATE delta_tables SET protocol_action = \(text) WHERE table_key = \(table.key)")
         case .metaData:
             _ = try await db.query("UPDATE delta_tables SET metadata_action = \(text) WHERE table_key = \(table.key)")
-        case .add(let add):
-            _ = try await db.query("""
-                INSERT INTO delta_table_files (table_key, path, add_action) VALUES (\(table.key), \(add.path), \(text))
-                ON CONFLICT (table_key, path) DO UPDATE SET add_action = EXCLUDED.add_action, remove_action = NULL, removed_at = NULL
-                """)
-        case .remove(let remove):
-            let removedAt = Date(timeIntervalSince1970: Double(remove.deletionTimestamp ?? 0) / 1_000)
-            _ = try await db.query("""
-                INSERT INTO delta_table_files (table_key, path, remove_action, removed_at)
-                VALUES (\(table.key), \(remove.path), \(text), \(removedAt))
-                ON CONFLICT (table_key, path) DO UPDATE SET remove_action = EXCLUDED.remove_action, removed_at = EXCLUDED.removed_at
-                """)
         case .txn(let txn):
             _ = try await db.query("""
                 INSERT INTO delta_table_transactions (table_key, app_id, txn_action) VALUES (\(table.key), \(txn.appId), \(text))
                 ON CONFLICT (table_key, app_id) DO UPDATE SET txn_action = EXCLUDED.txn_action
                 """)
-        case .commitInfo, .other:
+        case .add, .remove, .commitInfo, .other:
             break
         }
     }
