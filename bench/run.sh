@@ -8,13 +8,13 @@
 # (--rows, --runs, --rss-sizes, --parquet-codec, --idle-seconds, --output); `--idle-only` measures
 # just the idle daemon, metrics listener on and off.
 #
-# bench/run.sh parquet|zstd|memory|profile|clickhouse [ARGS...] runs bench/NAME.sh ARGS instead (each starts
+# bench/run.sh parquet|zstd|memory|profile|clickhouse|delta-scale [ARGS...] runs bench/NAME.sh ARGS instead (each starts
 # its own services), so every benchmark is reachable as `make bench BENCH_ARGS="NAME ARGS"`, e.g.
 # `make bench BENCH_ARGS=parquet` (the exporter's Parquet against DuckDB 1.4.4).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 case "${1:-}" in
-  parquet | zstd | memory | profile | clickhouse)
+  parquet | zstd | memory | profile | clickhouse | delta-scale)
     name="$1"
     shift
     exec "bench/$name.sh" "$@"
