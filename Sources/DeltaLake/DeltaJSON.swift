@@ -14,15 +14,20 @@ public enum DeltaJSON {
         return text
     }
 
-    /// The actions of a commit file (newline-delimited JSON; blank lines skipped).
+    /// The actions of a commit file (newline-delimited JSON; blank lines skipped and not counted
+    /// in a malformed line's number).
+    ///
+    /// Read as UTF-8 bytes: splitting into Characters and trimming with Foundation cost 80% of
+    /// reading a table state of 26,280 files (bench/delta-scale.sh), the JSON decoding 15%.
     public static func actions(_ text: String, version: Int64) throws(DeltaLogError) -> [DeltaAction] {
         var actions: [DeltaAction] = []
         let decoder = JSONDecoder()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        for (index, line) in lines.enumerated() {
+            // JSON's whitespace: a line of nothing else is blank.
+            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }) { continue }
             do {
-                actions.append(try decoder.decode(DeltaAction.self, from: Data(trimmed.utf8)))
+                actions.append(try decoder.decode(DeltaAction.self, from: Data(line)))
             } catch {
                 throw .malformedCommit(version: version, line: index + 1)
             }
