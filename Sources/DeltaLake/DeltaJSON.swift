@@ -5,13 +5,23 @@ import Foundation
 public enum DeltaJSON {
     /// A commit file's text: each action on its own line, each line ending in `\n`.
     public static func commit(_ actions: [DeltaAction]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = makeEncoder()
         var text = ""
         for action in actions {
             text += String(decoding: try encoder.encode(action), as: UTF8.self) + "\n"
         }
         return text
+    }
+
+    /// One action as one line of JSON without its line end, as the run history stores it.
+    public static func line(_ action: DeltaAction) throws -> String {
+        String(decoding: try makeEncoder().encode(action), as: UTF8.self)
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// The actions of a commit file (newline-delimited JSON; blank lines skipped and not counted

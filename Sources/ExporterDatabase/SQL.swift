@@ -180,15 +180,22 @@ extension Date: SQLBindable {
 extension Array: SQLBindable where Element == String {
     public static var postgresTypeOID: UInt32 { 1009 }
     /// An array literal with every element double-quoted: `{"a","b \"c\""}`.
+    /// Built from UTF-8 bytes: `"` and `\` are ASCII, and no byte of a multi-byte character is
+    /// either (going by Characters cost 40% of recording a commit of 26,280 files).
     public var sqlText: String? {
-        "{" + map { element in
-            var quoted = "\""
-            for c in element {
-                if c == "\"" || c == "\\" { quoted.append("\\") }
-                quoted.append(c)
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, element) in enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
             }
-            return quoted + "\""
-        }.joined(separator: ",") + "}"
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

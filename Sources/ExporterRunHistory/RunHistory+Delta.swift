@@ -166,7 +166,7 @@ extension RunHistory {
         var added: (paths: [String], texts: [String]) = ([], [])
         var removed: (paths: [String], texts: [String], millis: [String]) = ([], [], [])
         for (path, action) in files.sorted(by: { $0.key < $1.key }) {
-            let text = try DeltaJSON.commit([action]).trimmingCharacters(in: .newlines)
+            let text = try DeltaJSON.line(action)
             if case .remove(let remove) = action {
                 removed.paths.append(path)
                 removed.texts.append(text)
@@ -194,7 +194,7 @@ extension RunHistory {
     }
 
     private static func record(_ action: DeltaAction, table: DeltaTableRecord, on db: DatabaseConnection) async throws {
-        let text = try DeltaJSON.commit([action]).trimmingCharacters(in: .newlines)
+        let text = try DeltaJSON.line(action)
         switch action {
         case .protocol:
             _ = try await db.query("UPDATE delta_tables SET protocol_action = \(text) WHERE table_key = \(table.key)")

@@ -13,6 +13,11 @@ struct SQLTests {
         #expect(sql.binds.types == [20, 25, 16, 1009])
     }
 
+    @Test func aTextArrayQuotesEveryElementAndEscapesQuotesAndBackslashesOnly() {
+        #expect(["a", "b \"c\"", #"d\e"#, "é—€", "", "{x,y}"].sqlText == #"{"a","b \"c\"","d\\e","é—€","","{x,y}"}"#)
+        #expect([String]().sqlText == "{}")
+    }
+
     @Test func datesBindAsRFC3339UTCWithMicroseconds() {
         let sql: SQL = "SELECT \(Date(timeIntervalSince1970: 1_764_201_600.25))"
         #expect(sql.binds.values == ["2025-11-27T00:00:00.250000Z"])
