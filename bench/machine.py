@@ -20,7 +20,12 @@ def moto_version():
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flexprice-exporter/moto-venv"), "bin/python")
     if not os.path.exists(moto_python):
         moto_python = sys.executable
-    return "moto " + version([moto_python, "-c", "import moto; print(moto.__version__)"])
+    found = version([moto_python, "-c", "import moto; print(moto.__version__)"])
+    if found == "unknown":
+        # A driver running in another venv (bench/delta_scale.py runs in the Parquet readers'):
+        # the python on PATH, which runs moto_server when it is not in its own venv.
+        found = version(["python3", "-c", "import moto; print(moto.__version__)"])
+    return "moto " + found
 
 
 def describe(root, tools, configuration="release"):
