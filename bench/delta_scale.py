@@ -21,7 +21,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import machine  # noqa: E402
-from measure import measure  # noqa: E402
+from measure import measure, psql  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
@@ -34,14 +34,6 @@ NAME = re.compile(r"^(?P<folder>.*/)?(?P<stem>[a-z_]+)_(?P<start>\d{8}T\d{6}Z)_(
 
 def log(message):
     print(f"bench/delta-scale: {message}", file=sys.stderr, flush=True)
-
-
-def psql(sql, variables):
-    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
-    for name, value in variables.items():
-        command += ["-v", f"{name}={value}"]
-    subprocess.run(command, input=sql, text=True, check=True, stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
 
 
 def endpoint():

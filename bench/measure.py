@@ -1,4 +1,4 @@
-"""One way to run a measured command, for every Python benchmark (bench.py, parquet.py).
+"""One way to run a measured command (and psql), for every Python benchmark (bench.py, parquet.py, delta_scale.py).
 
 `measure` runs a command (an argv list, or a bash pipeline with shell=True) and returns its wall
 time, CPU time and peak RSS from wait4. wait4 reports the child together with every descendant
@@ -44,3 +44,13 @@ def measure(command, env=None, shell=False, label="bench", stdin=None, stdout=No
         shown = command if shell else command[:3]
         sys.exit(f"{label}: command failed ({process.returncode}): {shown}\n{stderr[-3000:]}")
     return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stdout)
+
+
+def psql(sql, variables):
+    """Runs SQL through psql (the DATABASE_URL/PG* environment) with `:name` VARIABLES, quietly;
+    fails loudly on the first error."""
+    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+    for name, value in variables.items():
+        command += ["-v", f"{name}={value}"]
+    subprocess.run(command, input=sql, text=True, check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))

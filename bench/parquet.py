@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ElementTree
 import duckdb_reference
 import report
 from machine import describe as describe_machine, moto_version, version
-from measure import measure
+from measure import measure, psql
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUCKET = "flexprice-bench"
@@ -43,14 +43,6 @@ LABELS = {
 
 def log(message):
     print(f"bench/parquet: {message}", file=sys.stderr, flush=True)
-
-
-def psql(sql, variables):
-    command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"]
-    for name, value in variables.items():
-        command += ["-v", f"{name}={value}"]
-    subprocess.run(command, input=sql, text=True, check=True, stdout=subprocess.DEVNULL,
-                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
 
 
 def seed(rows):
