@@ -181,7 +181,7 @@ extension Array: SQLBindable where Element == String {
     public static var postgresTypeOID: UInt32 { 1009 }
     /// An array literal with every element double-quoted: `{"a","b \"c\""}`.
     /// Built from UTF-8 bytes: `"` and `\` are ASCII, and no byte of a multi-byte character is
-    /// either (going by Characters cost 40% of recording a commit of 26,280 files).
+    /// either (going by Characters took 42% of the CPU of catching up 26,280 files' adds).
     public var sqlText: String? {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         bytes.reserveCapacity(reduce(2) { $0 + $1.utf8.count + 3 })

@@ -35,10 +35,9 @@ struct DeltaTableWriter {
     var checkpointCodec: any PageCodec = UncompressedPageCodec()
     /// Commits tried before giving up when other writers keep winning.
     var maxAttempts = 10
-    /// The connection's server-side encryption, for every object of the log as for its data: a
-    /// bucket that requires the connection's KMS key refuses a commit written without it.
-    var encryption: ServerSideEncryption = .aes256
-    var kmsKeyID: String?
+    /// How the log's objects are stored: with the connection's server-side encryption, as its
+    /// data is (a bucket that requires the connection's KMS key refuses a commit without it).
+    var storage = ObjectAttributes(contentType: "application/json")
 
     var logPrefix: String { root + DeltaLogPath.folder }
 
@@ -52,7 +51,9 @@ struct DeltaTableWriter {
     /// How a log object (`contentType`: a commit's or `_last_checkpoint`'s JSON, a checkpoint's
     /// Parquet) is stored.
     func attributes(contentType: String = "application/json") -> ObjectAttributes {
-        ObjectAttributes(contentType: contentType, encryption: encryption, kmsKeyID: kmsKeyID)
+        var attributes = storage
+        attributes.contentType = contentType
+        return attributes
     }
 
     /// The table's current state: the stored one (holding the `files` selected), with every newer

@@ -232,8 +232,7 @@ extension ExportEngine {
         let probe = (prefix.isEmpty ? "" : prefix + "/") + ".flexprice-exporter-check-\(now)"
         do {
             _ = try await sink.put(key: probe, body: .init(string: "flexprice-exporter write check\n"),
-                                   attributes: ObjectAttributes(contentType: "text/plain", encryption: settings.encryption,
-                                                                kmsKeyID: settings.kmsKeyID))
+                                   attributes: ObjectAttributes(contentType: "text/plain", of: settings))
             try await sink.delete(key: probe)
             check.steps.append(("write and delete \(probe)", nil))
         } catch {
@@ -250,7 +249,7 @@ extension ExportEngine {
         let step = "conditional write (If-None-Match) of \(probe)"
         do {
             let body = ByteBuffer(string: "flexprice-exporter conditional write check\n")
-            let attributes = ObjectAttributes(contentType: "text/plain", encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+            let attributes = ObjectAttributes(contentType: "text/plain", of: settings)
             let first = try await sink.putIfAbsent(key: probe, body: body, attributes: attributes)
             let second = try await sink.putIfAbsent(key: probe, body: body, attributes: attributes)
             try await sink.delete(key: probe)

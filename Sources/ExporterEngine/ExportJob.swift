@@ -89,8 +89,7 @@ struct ExportJob {
         let entity = key.entity
         let layout = settings.keyLayout
         let headers = settings.dataContentHeaders
-        let attributes = ObjectAttributes(contentType: headers.type, contentEncoding: headers.encoding,
-                                          encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+        let attributes = ObjectAttributes(contentType: headers.type, contentEncoding: headers.encoding, of: settings)
         let delta = try deltaTable()
         func dataKey(part: Int?) -> String {
             layout.dataKey(entity: entity, window: key.window, format: settings.format,
@@ -190,13 +189,11 @@ struct ExportJob {
                 // window complete, its list included.
                 let list = AthenaSymlinkList(bucket: settings.bucket, keys: files.map(\.stored.key))
                 _ = try await sink.put(key: symlinkKey, body: ByteBuffer(string: list.text),
-                                       attributes: ObjectAttributes(contentType: AthenaSymlinkList.contentType,
-                                                                    encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
+                                       attributes: ObjectAttributes(contentType: AthenaSymlinkList.contentType, of: settings))
             }
             let manifestBody = ByteBuffer(bytes: try manifest.encoded())
             _ = try await sink.put(key: manifestKey, body: manifestBody,
-                                   attributes: ObjectAttributes(contentType: "application/json",
-                                                                encryption: settings.encryption, kmsKeyID: settings.kmsKeyID))
+                                   attributes: ObjectAttributes(contentType: "application/json", of: settings))
         } catch {
             await writer.abort()
             if delta != nil {
@@ -235,8 +232,7 @@ struct ExportJob {
         var writer = DeltaTableWriter(sink: sink, history: history, table: record, root: root, logger: logger)
         writer.now = deltaNow
         writer.createdBy = files.parquetCreatedBy
-        writer.encryption = settings.encryption
-        writer.kmsKeyID = settings.kmsKeyID
+        writer.storage = ObjectAttributes(contentType: "application/json", of: settings)
         writer.checkpointCodec = try ParquetPageCodecs.codec(for: settings.compression, gzipLevel: files.gzipLevel,
                                                             zstdLevel: files.zstdLevel)
         return writer

@@ -16,6 +16,13 @@ public struct ObjectAttributes: Sendable, Hashable {
         self.kmsKeyID = kmsKeyID
     }
 
+    /// An object of a connection's: stored with its `encryption` and `kms_key_id`, whatever the
+    /// object (data, manifest, list, Delta log), so a bucket that requires its key takes them all.
+    public init(contentType: String, contentEncoding: String? = nil, of settings: ConnectionSettings) {
+        self.init(contentType: contentType, contentEncoding: contentEncoding,
+                  encryption: settings.encryption, kmsKeyID: settings.kmsKeyID)
+    }
+
     /// The request headers that store these attributes with the object.
     public var headers: [(String, String)] {
         var headers = [("content-type", contentType), ("x-amz-server-side-encryption", encryption.rawValue)]
